@@ -1,0 +1,49 @@
+# Two commands set everything up on a fresh machine:
+#   make site   build the site into _site/
+#   make test   run the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+PORT ?= 8000
+
+.PHONY: site test serve lint locales-extract locales-update clean
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(TEST_STAMP): requirements-test.txt requirements.txt $(STAMP)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+site: $(STAMP)
+	@$(BIN)/python build.py
+
+test: $(TEST_STAMP)
+	@$(BIN)/python -m ruff check .
+	@$(BIN)/python -m pytest -q
+
+serve: $(STAMP)
+	@$(BIN)/python build.py serve --port $(PORT)
+
+lint: $(TEST_STAMP)
+	@$(BIN)/python -m ruff check .
+
+# UI strings: extract them from templates and code, then merge into each catalog.
+locales-extract: $(STAMP)
+	@$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o locales/messages.pot . >/dev/null
+
+locales-update: locales-extract
+	@for lang in zh en; do \
+	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update -i locales/messages.pot -d locales -l $$lang --no-fuzzy-matching --ignore-obsolete --omit-header; \
+	  else \
+	    $(BIN)/pybabel init -i locales/messages.pot -d locales -l $$lang; \
+	  fi; \
+	done
+
+clean:
+	rm -rf _site .duet-cache

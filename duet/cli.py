@@ -1,0 +1,73 @@
+"""The command line: `python build.py [options]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import BuildOptions, build_site
+from .diagnostics import ContentError
+from .write import WriteError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the two-language explainer site from content/ into _site/.",
+        epilog="Exit status: 0 built, 1 problems in the content (each printed as "
+               "path:line:col: message; the previous site is kept), 2 wrong usage.",
+    )
+    parser.add_argument("--content", type=Path, metavar="DIR",
+                        help="content folder (default: ./content)")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")
+    parser.add_argument("--templates", type=Path, metavar="DIR",
+                        help="templates folder (default: ./templates)")
+    parser.add_argument("--static", type=Path, metavar="DIR",
+                        help="static files folder (default: ./static)")
+    parser.add_argument("--locales", type=Path, metavar="DIR",
+                        help="gettext catalogs folder (default: ./locales)")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="absolute URL the site is published at (overrides site.yaml)")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (missing translations, heading mismatches) as errors")
+    parser.add_argument("--quiet", action="store_true", help="print only problems")
+    return parser
+
+
+def main(argv: list[str] | None = None, project_root: Path | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    if args.base_url is not None and not args.base_url.startswith(("http://", "https://")):
+        parser.print_usage(sys.stderr)
+        print("build.py: error: --base-url must be an absolute http(s) URL", file=sys.stderr)
+        return EXIT_USAGE
+    root = project_root or Path.cwd()
+    options = BuildOptions.for_project(
+        root, content_dir=args.content, out_dir=args.out, templates_dir=args.templates,
+        static_dir=args.static, locales_dir=args.locales, strict=args.strict,
+        base_url=args.base_url,
+    )
+    try:
+        result = build_site(options)
+    except ContentError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+        print(f"build failed: {errors} error(s); the previous site in {options.out_dir} "
+              "is unchanged", file=sys.stderr)
+        return EXIT_CONTENT
+    except WriteError as exc:
+        print(f"{options.out_dir}: {exc}", file=sys.stderr)
+        print("build failed; the previous site is unchanged", file=sys.stderr)
+        return EXIT_CONTENT
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    if not args.quiet:
+        print(result.summary())
+    return EXIT_OK

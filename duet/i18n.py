@@ -1,0 +1,129 @@
+"""UI strings and locale formatting: gettext catalogs compiled at build time,
+coverage checked against the strings the templates use, CLDR dates and numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
+
+from .diagnostics import Diagnostics
+
+TEMPLATE_LANGUAGE = "en"
+"""UI strings are written in English in templates and code; other languages need
+a catalog entry for each, English needs none."""
+
+DOMAIN = "messages"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+ORDINAL_PATTERNS = {
+    "zero": N_("%(num)sth"), "one": N_("%(num)sst"), "two": N_("%(num)snd"),
+    "few": N_("%(num)srd"), "many": N_("%(num)sth"), "other": N_("%(num)sth"),
+}
+
+
+def catalog_path(locales_dir: Path, lang: str) -> Path:
+    return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_translations(locales_dir: Path, lang: str, locale: str,
+                      diagnostics: Diagnostics) -> tuple[Translations, set[str]]:
+    """Compile one language's .po file in memory; return it and its translated msgids."""
+    path = catalog_path(locales_dir, lang)
+    if not path.exists():
+        if lang != TEMPLATE_LANGUAGE:
+            diagnostics.warning(path, 0, 0, f"missing translation: no catalog for '{lang}' "
+                                            "(run 'make locales-update')")
+        return Translations(), set()
+    try:
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale, abort_invalid=True)
+    except PoFileError as exc:
+        diagnostics.error(path, exc.lineno, 1, f"invalid catalog: {exc}")
+        return Translations(), set()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        diagnostics.error(path, 0, 0, f"cannot read catalog: {exc}")
+        return Translations(), set()
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    translated = {
+        str(message.id) for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+    return Translations(buffer, domain=DOMAIN), translated
+
+
+@dataclass(frozen=True)
+class UiString:
+    msgid: str
+    path: str
+    line: int
+
+
+def extract_ui_strings(templates_dir: Path, package_dir: Path) -> list[UiString]:
+    """The msgids that templates and code mark for translation (as `pybabel extract`)."""
+    found: list[UiString] = []
+    sources = [
+        (templates_dir, [("**.html", "jinja2.ext:babel_extract"),
+                         ("**.xml", "jinja2.ext:babel_extract")]),
+        (package_dir, [("**.py", "python")]),
+    ]
+    for directory, method_map in sources:
+        options: dict[str, dict[str, object]] = {"**.html": {"trimmed": "true"}}
+        for filename, line, message, _comments, _context in extract_from_dir(
+            str(directory), method_map=method_map, options_map=options,
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
+        ):
+            msgid = message[0] if isinstance(message, tuple) else message
+            if msgid:
+                found.append(UiString(msgid, (directory / filename).as_posix(), line))
+    return found
+
+
+def check_catalog_coverage(strings: list[UiString], lang: str, translated: set[str],
+                           catalog: Path, diagnostics: Diagnostics) -> None:
+    if lang == TEMPLATE_LANGUAGE:
+        return
+    for msgid in sorted({s.msgid for s in strings} - translated):
+        first = next(s for s in strings if s.msgid == msgid)
+        diagnostics.warning(catalog, 0, 0, f"missing translation: '{msgid}' (used in "
+                                           f"{first.path}:{first.line}) has no '{lang}' "
+                                           "translation; run 'make locales-update'")
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Locale-aware formatting for one language, exposed to templates as filters."""
+
+    locale: str
+    translations: Translations
+
+    def date(self, value: dt.date) -> str:
+        return format_date(value, "long", locale=self.locale)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float) -> str:
+        return format_percent(value / 100, locale=self.locale)
+
+    def ordinal(self, value: int) -> str:
+        category = Locale.parse(self.locale).ordinal_form(value)
+        pattern = self.translations.gettext(
+            ORDINAL_PATTERNS.get(category, ORDINAL_PATTERNS["other"]))
+        return pattern % {"num": self.number(value)}

@@ -1,0 +1,73 @@
+"""Post step: check every internal link and anchor in the written HTML.
+
+The model already checked the links content makes; this catches the ones
+templates make. It reads our own output, whose attributes are always
+double-quoted, so a regular expression is enough and keeps large sites fast.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ATTR = re.compile(r'\s(href|src|id)="([^"]*)"')
+SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+def check_links(root: Path, base_path: str) -> list[str]:
+    """Problems as 'file: message', for every broken internal href, src or anchor."""
+    ids: dict[str, set[str]] = {}
+    links: list[tuple[str, str]] = []
+    for path in sorted(root.rglob("*.html")):
+        relative = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        own_ids = ids.setdefault(relative, set())
+        for name, value in ATTR.findall(text):
+            if name == "id":
+                own_ids.add(value)
+            else:
+                links.append((relative, html.unescape(value)))
+    problems = []
+    for source, target in links:
+        problem = _problem(source, target, root, base_path, ids)
+        if problem:
+            problems.append(f"{source}: {problem}")
+    return problems
+
+
+def _problem(source: str, target: str, root: Path, base_path: str,
+             ids: dict[str, set[str]]) -> str | None:
+    if not target or target.startswith(SKIP_SCHEMES) or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme:
+        return f"link '{target}' uses an unexpected scheme"
+    if parts.path.startswith("/"):
+        if not parts.path.startswith(base_path):
+            return f"link '{target}' leaves the site's base path {base_path}"
+        path = parts.path[len(base_path):]
+    elif parts.path:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(source), parts.path))
+        if parts.path.endswith("/"):
+            path += "/"
+    else:
+        path = source
+    path = unquote(path)
+    if path in ("", "."):
+        path = "index.html"
+    elif path.endswith("/"):
+        path += "index.html"
+    if path.startswith(".."):
+        return f"link '{target}' leaves the site"
+    if path.endswith(".html"):
+        if path not in ids:
+            return f"broken link '{target}': no page {path}"
+        if parts.fragment and unquote(parts.fragment) not in ids[path]:
+            return f"broken anchor '{target}': {path} has no id '{parts.fragment}'"
+        return None
+    if not (root / path).exists():
+        return f"broken link '{target}': no file {path}"
+    return None

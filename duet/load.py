@@ -1,0 +1,277 @@
+"""Stage 1, load: read site.yaml, every page and every data file, and check them.
+
+Nothing here knows about HTML; problems go to the diagnostics list and loading
+carries on, so one build reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostics
+from .schema import INVALID, Context, Record, Text
+from .schemas import COLLECTIONS, FRONT_MATTER, SITE
+from .yamlsource import Where, parse_yaml, read_text
+
+PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[A-Za-z-]+)\.md$")
+PATH_SEGMENT = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+DATA_DIR = "data"
+SITE_FILE = "site.yaml"
+IGNORED_NAMES = re.compile(r"^(\..*|.*~|#.*#|.*\.swp|.*\.tmp)$")
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    tag: str
+    locale: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Config:
+    base_url: str
+    default_language: str
+    languages: tuple[Language, ...]
+    title: Text
+    description: Text
+    menu: tuple[str, ...]
+    source: Record
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(language.code for language in self.languages)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL: '/' or '/some/prefix/'."""
+        after_scheme = self.base_url.split("://", 1)[1]
+        return "/" + after_scheme.partition("/")[2]
+
+    def language(self, code: str) -> Language:
+        return next(language for language in self.languages if language.code == code)
+
+
+@dataclass
+class SourcePage:
+    """One Markdown file: front matter checked, body not yet compiled."""
+
+    path: Path
+    key: str
+    lang: str
+    front: Record
+    body: str
+    body_line: int
+
+
+@dataclass
+class Content:
+    config: Config
+    pages: list[SourcePage] = field(default_factory=list)
+    data: dict[str, list[Record]] = field(default_factory=dict)
+    missing_text: list[tuple[Where, str]] = field(default_factory=list)
+
+
+def load_content(content_dir: Path, diagnostics: Diagnostics,
+                 base_url: str | None = None) -> Content | None:
+    """Load and validate everything under `content_dir`; None if site.yaml is unusable."""
+    config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
+    if config is None:
+        return None
+    content = Content(config)
+    for path in discover_files(content_dir, diagnostics):
+        relative = path.relative_to(content_dir)
+        if relative.parts[0] == DATA_DIR:
+            load_collection(path, content, diagnostics)
+        elif path.suffix == ".md":
+            page = load_page(path, relative, config, diagnostics)
+            if page is not None:
+                content.pages.append(page)
+        elif relative.as_posix() != SITE_FILE:
+            diagnostics.warning(path, 0, 0, "ignored: only Markdown pages (.md) and data/*.yaml "
+                                            "belong in the content folder")
+    _report_missing(content.missing_text, diagnostics)
+    return content
+
+
+def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> Config | None:
+    text = read_text(path, diagnostics) if path.exists() else None
+    if text is None:
+        if not path.exists():
+            diagnostics.error(path, 0, 0, "site.yaml is missing from the content folder")
+        return None
+    node = parse_yaml(text, path, diagnostics)
+    if node is None:
+        if text.strip() == "":
+            diagnostics.error(path, 1, 1, "file is empty")
+        return None
+    languages = _language_codes(node)
+    ctx = Context(path, diagnostics, languages)
+    record = SITE.check(node, ctx)
+    if record is INVALID:
+        return None
+    codes = tuple(lang["code"] for lang in record["languages"])
+    ok = _check_unique(codes, "language code", record, path, diagnostics)
+    if record["default_language"] not in codes:
+        diagnostics.error(path, record.where.line, record.where.col,
+                          f"default_language '{record['default_language']}' is not one of the "
+                          f"languages ({', '.join(codes)})")
+        ok = False
+    _report_missing(ctx.missing, diagnostics)
+    if not ok:
+        return None
+    if base_url is not None:
+        base_url = base_url if base_url.endswith("/") else base_url + "/"
+    return Config(
+        base_url=base_url or record["base_url"],
+        default_language=record["default_language"],
+        languages=tuple(Language(**dict(lang)) for lang in record["languages"]),
+        title=record["title"],
+        description=record["description"],
+        menu=tuple(record["menu"]),
+        source=record["source"],
+    )
+
+
+def _language_codes(node: Any) -> tuple[str, ...]:
+    """The language codes declared in site.yaml, read before the full check."""
+    for key, value in getattr(node, "value", []) or []:
+        if getattr(key, "value", None) == "languages" and isinstance(value.value, list):
+            codes = []
+            for item in value.value:
+                for k, v in getattr(item, "value", []) or []:
+                    if getattr(k, "value", None) == "code" and isinstance(v.value, str):
+                        codes.append(v.value)
+            return tuple(codes)
+    return ()
+
+
+def _check_unique(values: tuple[str, ...], what: str, record: Record, path: Path,
+                  diagnostics: Diagnostics) -> bool:
+    duplicates = sorted({v for v in values if values.count(v) > 1})
+    for value in duplicates:
+        diagnostics.error(path, record.where.line, record.where.col, f"{what} '{value}' is "
+                                                                     "declared twice")
+    return not duplicates
+
+
+def _report_missing(missing: list[tuple[Where, str]], diagnostics: Diagnostics) -> None:
+    for where, lang in missing:
+        diagnostics.warning(where.path, where.line, where.col,
+                            f"missing translation: no '{lang}' text")
+
+
+def discover_files(content_dir: Path, diagnostics: Diagnostics) -> list[Path]:
+    """Every content file, sorted; symlinks that leave the folder are refused."""
+    root = content_dir.resolve()
+    found: list[Path] = []
+    for directory, dirnames, filenames in os.walk(content_dir, followlinks=True):
+        here = Path(directory)
+        kept = []
+        for name in sorted(dirnames):
+            if IGNORED_NAMES.match(name):
+                continue
+            if _escapes(here / name, root, diagnostics):
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if IGNORED_NAMES.match(name):
+                continue
+            path = here / name
+            if not _escapes(path, root, diagnostics):
+                found.append(path)
+    return sorted(found)
+
+
+def _escapes(path: Path, root: Path, diagnostics: Diagnostics) -> bool:
+    if not path.is_symlink():
+        return False
+    target = path.resolve()
+    if target == root or root in target.parents:
+        return False
+    diagnostics.error(path, 0, 0, f"symbolic link points outside the content folder "
+                                  f"(to {target}); content must live inside it")
+    return True
+
+
+def load_page(path: Path, relative: Path, config: Config,
+              diagnostics: Diagnostics) -> SourcePage | None:
+    match = PAGE_NAME.match(relative.name)
+    if not match or match["lang"] not in config.codes:
+        expected = " or ".join(f"'.{code}.md'" for code in config.codes)
+        diagnostics.error(path, 0, 0, f"a page file name must end in {expected} "
+                                      "(one file per language)")
+        return None
+    segments = [*relative.parent.parts, match["stem"]]
+    bad = [s for s in segments if not PATH_SEGMENT.match(s)]
+    if bad:
+        diagnostics.error(path, 0, 0, f"'{bad[0]}' cannot be part of a URL: page files and "
+                                      "folders use lower-case ASCII letters, digits and '-'")
+        return None
+    if segments[-1] == "index":
+        segments.pop()
+    key = "/".join(segments) or "index"
+    text = read_text(path, diagnostics)
+    if text is None:
+        return None
+    front_text, body, body_line = split_front_matter(text)
+    if front_text is None:
+        diagnostics.error(path, 1, 1, "a page starts with front matter: a line '---', YAML with "
+                                      "at least 'title:', and another '---'")
+        return None
+    node = parse_yaml(front_text, path, diagnostics, line_offset=1)
+    if node is None:
+        if front_text.strip() == "":
+            diagnostics.error(path, 2, 1, "front matter is empty: it needs at least 'title:'")
+        return None
+    ctx = Context(path, diagnostics, config.codes, line_offset=1)
+    front = FRONT_MATTER.check(node, ctx)
+    if front is INVALID:
+        return None
+    return SourcePage(path, key, match["lang"], front, body, body_line)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split '---' front matter from the body; returns (yaml, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    return None, text, 1
+
+
+def load_collection(path: Path, content: Content, diagnostics: Diagnostics) -> None:
+    relative = path.relative_to(path.parent)
+    if path.suffix not in (".yaml", ".yml") or path.parent.name != DATA_DIR:
+        diagnostics.error(path, 0, 0, "the data folder holds only <collection>.yaml files")
+        return
+    name = relative.stem
+    schema = COLLECTIONS.get(name)
+    if schema is None:
+        known = ", ".join(sorted(COLLECTIONS))
+        diagnostics.error(path, 0, 0, f"no schema for a collection named '{name}' "
+                                      f"(known collections: {known})")
+        return
+    if name in content.data:
+        diagnostics.error(path, 0, 0, f"collection '{name}' is defined twice (.yaml and .yml)")
+        return
+    text = read_text(path, diagnostics)
+    if text is None:
+        return
+    node = parse_yaml(text, path, diagnostics)
+    if node is None:
+        if text.strip() == "" or all(line.lstrip().startswith("#") or not line.strip()
+                                     for line in text.split("\n")):
+            diagnostics.error(path, 1, 1, "file is empty: a data file holds a list of items")
+        return
+    ctx = Context(path, diagnostics, content.config.codes)
+    items = schema.check(node, ctx)
+    content.missing_text.extend(ctx.missing)
+    content.data[name] = items if items is not INVALID else []

@@ -1,0 +1,409 @@
+"""Stage 2, model: one Site holding both languages, every page linked to its
+counterpart, every internal link and anchor checked. No file I/O here."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .diagnostics import Diagnostics
+from .load import Config, Content, SourcePage
+from .markdown import (
+    CompiledMarkdown,
+    GlossaryIndex,
+    Heading,
+    LinkContext,
+    LinkRef,
+    compile_inline,
+    compile_markdown,
+)
+from .schema import PageLink, Record, Text
+from .yamlsource import Where
+
+TAG = re.compile(r"<[^>]+>")
+HOME_KEY = "index"
+GLOSSARY = "glossary"
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A data text in one language, ready for a template: `{{ x }}` gives HTML,
+    `{{ x.text }}` plain text. `lang` is the language it is written in."""
+
+    html: Markup
+    text: str
+    lang: str
+    tag: str
+    fallback: bool
+
+    def __html__(self) -> str:
+        if self.fallback:
+            return f'<span lang="{self.tag}" class="fallback-text">{self.html}</span>'
+        return str(self.html)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DataItem(Record):
+    """A data item seen in one language (text fields are LocalText)."""
+
+
+@dataclass
+class Page:
+    key: str
+    lang: str
+    content_lang: str
+    source: SourcePage
+    url: str
+    output_path: str
+    body: Markup
+    headings: list[Heading]
+    terms: list[str]
+    links: list[LinkRef]
+    is_fallback: bool = False
+    translations: dict[str, Page] = field(default_factory=dict, repr=False)
+    parent: Page | None = field(default=None, repr=False)
+    children: list[Page] = field(default_factory=list, repr=False)
+
+    @property
+    def title(self) -> str:
+        return str(self.source.front["title"])
+
+    @property
+    def short_title(self) -> str:
+        return str(self.source.front["short_title"] or self.title)
+
+    @property
+    def description(self) -> str | None:
+        return self.source.front["description"]
+
+    @property
+    def template(self) -> str:
+        return str(self.source.front["template"])
+
+    @property
+    def data_ref(self) -> str | None:
+        return self.source.front["data"]
+
+    @property
+    def weight(self) -> int:
+        return int(self.source.front["weight"])
+
+    @property
+    def updated(self) -> Any:
+        return self.source.front["updated"]
+
+    @property
+    def anchors(self) -> set[str]:
+        return {heading.id for heading in self.headings}
+
+    def ancestors(self) -> list[Page]:
+        chain = []
+        current = self.parent
+        while current is not None:
+            chain.append(current)
+            current = current.parent
+        return list(reversed(chain))
+
+
+@dataclass
+class Site:
+    config: Config
+    pages: dict[tuple[str, str], Page]
+    data: dict[str, dict[str, Any]]
+    term_usage: dict[str, list[str]]
+    page_anchors: dict[str, set[str]]
+
+    def page(self, lang: str, key: str) -> Page | None:
+        return self.pages.get((lang, key))
+
+    def pages_in(self, lang: str) -> list[Page]:
+        return sorted((p for (lg, _), p in self.pages.items() if lg == lang),
+                      key=lambda p: p.output_path)
+
+    def all_pages(self) -> list[Page]:
+        return [page for lang in self.config.codes for page in self.pages_in(lang)]
+
+    @property
+    def keys(self) -> list[str]:
+        return sorted({key for _, key in self.pages})
+
+
+Compile = Callable[[list[tuple[str, LinkContext, GlossaryIndex, bool, int]]],
+                   list[CompiledMarkdown]]
+
+
+def compile_serially(jobs: list[tuple[str, LinkContext, GlossaryIndex, bool, int]]
+                     ) -> list[CompiledMarkdown]:
+    return [compile_markdown(src, ctx, gl, autolink_terms=auto, line_offset=off)
+            for src, ctx, gl, auto, off in jobs]
+
+
+def build_site_model(
+    content: Content,
+    template_anchors: dict[str, set[str]],
+    diagnostics: Diagnostics,
+    compile_all: Compile = compile_serially,
+) -> Site:
+    """Pair pages by translation key, compile them, resolve data, check every link."""
+    config = content.config
+    glossary = glossary_index(content.data.get(GLOSSARY, []), config.codes)
+    by_key = _pair_pages(content.pages, config, diagnostics)
+    plan: list[tuple[str, str, SourcePage, bool]] = []
+    for key, sources in sorted(by_key.items()):
+        for lang in config.codes:
+            source = sources.get(lang) or _fallback_source(sources, config)
+            plan.append((key, lang, source, lang not in sources))
+    jobs = [
+        (source.body, LinkContext(config.base_path, lang), glossary, key != GLOSSARY,
+         source.body_line - 1)
+        for key, lang, source, _ in plan
+    ]
+    compiled = compile_all(jobs)
+    pages: dict[tuple[str, str], Page] = {}
+    for (key, lang, source, is_fallback), result in zip(plan, compiled, strict=True):
+        if not is_fallback:
+            for line, col, message in result.problems:
+                diagnostics.error(source.path, line, col, message)
+        pages[(lang, key)] = Page(
+            key=key, lang=lang, content_lang=source.lang, source=source,
+            url=LinkContext(config.base_path, lang).page_url(key),
+            output_path=_output_path(lang, key), body=Markup(result.html),
+            headings=result.headings, terms=result.terms, links=result.links,
+            is_fallback=is_fallback,
+        )
+    _link_pages(pages, config)
+    data_links: list[tuple[Where, LinkRef]] = []
+    data = {lang: _localise_collections(content, lang, glossary, data_links)
+            for lang in config.codes}
+    page_anchors = _page_anchors(pages, content, template_anchors)
+    site = Site(config, pages, data, {}, page_anchors)
+    _check_heading_parity(by_key, pages, config, diagnostics)
+    _check_links(site, content, data_links, diagnostics)
+    site.term_usage = _term_usage(site, content)
+    return site
+
+
+def glossary_index(terms: list[Record], languages: tuple[str, ...]) -> GlossaryIndex:
+    forms: list[tuple[str, str, str]] = []
+    for term in terms:
+        for lang in languages:
+            declared = (term["match"] or {}).get(lang)
+            default = term.get(lang) if lang in ("zh", "en") else None
+            for form in declared or ([default] if default else []):
+                forms.append((lang, form, term["id"]))
+    return GlossaryIndex(tuple(forms))
+
+
+def _pair_pages(sources: list[SourcePage], config: Config,
+                diagnostics: Diagnostics) -> dict[str, dict[str, SourcePage]]:
+    by_key: dict[str, dict[str, SourcePage]] = {}
+    for source in sources:
+        same = by_key.setdefault(source.key, {})
+        if source.lang in same:
+            other = same[source.lang]
+            diagnostics.error(source.path, 0, 0, f"this page and {other.path.as_posix()} both "
+                                                 f"make the page /{source.lang}/{source.key}/")
+            continue
+        same[source.lang] = source
+    for _key, same in sorted(by_key.items()):
+        for lang in config.codes:
+            if lang not in same:
+                present = next(iter(same.values()))
+                expected = present.path.name.replace(f".{present.lang}.md", f".{lang}.md")
+                diagnostics.warning(present.path, 0, 0,
+                                    f"missing translation: no '{lang}' version of this page "
+                                    f"(expected {expected}); the {lang} site shows the "
+                                    f"{present.lang} text with a notice")
+    return by_key
+
+
+def _fallback_source(sources: dict[str, SourcePage], config: Config) -> SourcePage:
+    return sources.get(config.default_language) or next(iter(sources.values()))
+
+
+def _output_path(lang: str, key: str) -> str:
+    return f"{lang}/index.html" if key == HOME_KEY else f"{lang}/{key}/index.html"
+
+
+def _parent_key(key: str) -> str | None:
+    if key == HOME_KEY:
+        return None
+    return key.rpartition("/")[0] or HOME_KEY
+
+
+def _link_pages(pages: dict[tuple[str, str], Page], config: Config) -> None:
+    for (lang, key), page in pages.items():
+        page.translations = {other: pages[(other, key)] for other in config.codes}
+        parent_key = _parent_key(key)
+        while parent_key is not None and (lang, parent_key) not in pages:
+            parent_key = _parent_key(parent_key)
+        if parent_key is not None:
+            page.parent = pages[(lang, parent_key)]
+            page.parent.children.append(page)
+    for page in pages.values():
+        page.children.sort(key=lambda child: (child.weight, child.key))
+
+
+def _localise_collections(content: Content, lang: str, glossary: GlossaryIndex,
+                          data_links: list[tuple[Where, LinkRef]]) -> dict[str, Any]:
+    config = content.config
+    link_ctx = LinkContext(config.base_path, lang)
+    record_links = lang == config.default_language
+
+    def localise(value: Any) -> Any:
+        if isinstance(value, Text):
+            chosen = lang if lang in value.values else next(
+                (code for code in config.codes if code in value.values), lang)
+            source = value.values.get(chosen, "")
+            result = compile_inline(source, link_ctx, glossary, line=value.where.line)
+            if record_links or chosen != lang:
+                data_links.extend((value.where, link) for link in result.links)
+            plain = html.unescape(TAG.sub("", result.html))
+            return LocalText(Markup(result.html), plain, chosen,
+                             config.language(chosen).tag, chosen != lang)
+        if isinstance(value, PageLink):
+            if record_links:
+                data_links.append((value.where, LinkRef("page", value.key, value.anchor,
+                                                        value.where.line, value.where.col)))
+            return link_ctx.page_url(value.key) + (f"#{value.anchor}" if value.anchor else "")
+        if isinstance(value, Record):
+            return DataItem({k: localise(v) for k, v in value.items()}, value.where)
+        if isinstance(value, list):
+            return [localise(v) for v in value]
+        return value
+
+    return {name: localise(items) for name, items in sorted(content.data.items())}
+
+
+def _item_ids(items: Iterable[Any]) -> Iterator[str]:
+    for item in items:
+        if isinstance(item, Record):
+            if isinstance(item.get("id"), str):
+                yield item["id"]
+            for value in item.values():
+                if isinstance(value, list):
+                    yield from _item_ids(value)
+
+
+def _page_anchors(pages: dict[tuple[str, str], Page], content: Content,
+                  template_anchors: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Every id a page will carry: its headings, its template's ids, its data items' ids."""
+    anchors: dict[str, set[str]] = {}
+    for (_, key), page in pages.items():
+        ids = anchors.setdefault(key, set())
+        ids |= page.anchors | template_anchors.get(page.template, set())
+        if page.data_ref:
+            collection, _, item_id = page.data_ref.partition("/")
+            items = content.data.get(collection, [])
+            if not item_id:
+                ids |= set(_item_ids(items))
+    return anchors
+
+
+def _check_heading_parity(by_key: dict[str, dict[str, SourcePage]],
+                          pages: dict[tuple[str, str], Page], config: Config,
+                          diagnostics: Diagnostics) -> None:
+    for key, sources in sorted(by_key.items()):
+        if len(sources) < len(config.codes):
+            continue
+        first, *others = config.codes
+        expected = [h.id for h in pages[(first, key)].headings]
+        for lang in others:
+            found = [h.id for h in pages[(lang, key)].headings]
+            if found != expected:
+                missing = [i for i in expected if i not in found]
+                extra = [i for i in found if i not in expected]
+                detail = "; ".join(filter(None, [
+                    f"missing {', '.join(missing)}" if missing else "",
+                    f"extra {', '.join(extra)}" if extra else "",
+                    "different order" if not missing and not extra else "",
+                ]))
+                diagnostics.warning(sources[lang].path, 0, 0,
+                                    f"headings do not match the {first} version "
+                                    f"({detail}): sections must line up across languages")
+
+
+def _check_links(site: Site, content: Content, data_links: list[tuple[Where, LinkRef]],
+                 diagnostics: Diagnostics) -> None:
+    terms = {term["id"] for term in content.data.get(GLOSSARY, [])}
+    for page in site.all_pages():
+        if page.is_fallback:
+            continue
+        for link in page.links:
+            problem = _link_problem(link, page.key, site, terms)
+            if problem:
+                diagnostics.error(page.source.path, link.line, link.col, problem)
+        _check_data_ref(page, content, diagnostics)
+    seen: set[tuple[Where, LinkRef]] = set()
+    for where, link in data_links:
+        if (where, link) in seen:
+            continue
+        seen.add((where, link))
+        problem = _link_problem(link, None, site, terms)
+        if problem:
+            diagnostics.error(where.path, link.line, link.col, problem)
+    for collection in ("highlands", "strengthenings"):
+        for item in content.data.get(collection, []):
+            for term in item.get("terms") or []:
+                if term not in terms:
+                    diagnostics.error(item.where.path, item.where.line, item.where.col,
+                                      f"unknown glossary term '{term}'" + _nearest(term, terms))
+
+
+def _link_problem(link: LinkRef, own_key: str | None, site: Site, terms: set[str]) -> str | None:
+    if link.kind == "term":
+        if link.key not in terms:
+            return f"unknown glossary term '{link.key}'" + _nearest(link.key, terms)
+        return None
+    key = own_key if link.kind == "anchor" else link.key
+    if key is None:
+        return f"link '#{link.anchor}' in a data field must name its page: @/key#{link.anchor}"
+    if key not in site.page_anchors:
+        return f"broken link: no page '@/{key}'" + _nearest(key, set(site.page_anchors))
+    if link.anchor and link.anchor not in site.page_anchors[key]:
+        return (f"broken anchor: page '@/{key}' has no section '#{link.anchor}'"
+                + _nearest(link.anchor, site.page_anchors[key]))
+    return None
+
+
+def _check_data_ref(page: Page, content: Content, diagnostics: Diagnostics) -> None:
+    if not page.data_ref:
+        return
+    collection, _, item_id = page.data_ref.partition("/")
+    where = page.source.front.where
+    if collection not in content.data:
+        diagnostics.error(page.source.path, where.line, where.col,
+                          f"data: no collection '{collection}'"
+                          + _nearest(collection, set(content.data)))
+    elif item_id and item_id not in {i["id"] for i in content.data[collection]}:
+        ids = {i["id"] for i in content.data[collection]}
+        diagnostics.error(page.source.path, where.line, where.col,
+                          f"data: collection '{collection}' has no item '{item_id}'"
+                          + _nearest(item_id, ids))
+
+
+def _nearest(word: str, options: set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _term_usage(site: Site, content: Content) -> dict[str, list[str]]:
+    usage: dict[str, set[str]] = {}
+    for page in site.pages_in(site.config.default_language):
+        used = set(page.terms)
+        if page.data_ref and "/" in page.data_ref:
+            collection, _, item_id = page.data_ref.partition("/")
+            for item in content.data.get(collection, []):
+                if item["id"] == item_id:
+                    used |= set(item.get("terms") or [])
+        for term in used:
+            usage.setdefault(term, set()).add(page.key)
+    return {term: sorted(keys) for term, keys in usage.items()}

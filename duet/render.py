@@ -1,0 +1,174 @@
+"""Stage 3, render: Jinja2 templates over the site model. Returns
+`{output path: bytes}` and writes nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+from markupsafe import Markup
+
+from .diagnostics import Diagnostics
+from .i18n import Formatter
+from .load import Language
+from .markdown import LinkContext
+from .model import HOME_KEY, Page, Site
+
+STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
+SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt")
+
+
+def make_environment(templates_dir: Path, translations: Any | None = None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,  # every template, whatever its extension: content is never trusted
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    if translations is not None:
+        env.install_gettext_translations(translations, newstyle=True)
+    else:
+        env.install_null_translations(newstyle=True)
+    return env
+
+
+def template_anchors(templates_dir: Path, diagnostics: Diagnostics) -> dict[str, set[str]]:
+    """The literal `id="…"` attributes each page template carries, following
+    extends and includes, so links to them can be checked before rendering."""
+    env = make_environment(templates_dir)
+    cache: dict[str, set[str]] = {}
+
+    def ids_of(name: str, seen: frozenset[str]) -> set[str]:
+        if name in cache:
+            return cache[name]
+        try:
+            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            parsed = env.parse(source, name, filename)
+        except jinja2.TemplateNotFound:
+            return set()
+        except jinja2.TemplateSyntaxError as exc:
+            diagnostics.error(exc.filename or name, exc.lineno, 1,
+                              f"template syntax error: {exc.message}")
+            return set()
+        ids = set(STATIC_ID.findall(source))
+        for child in meta.find_referenced_templates(parsed):
+            if child and child not in seen:
+                ids |= ids_of(child, seen | {child})
+        cache[name] = ids
+        return ids
+
+    return {path.name: ids_of(path.name, frozenset({path.name}))
+            for path in sorted(templates_dir.glob("*.html"))}
+
+
+@dataclass
+class LanguageRenderer:
+    """Everything a template needs that depends on the language."""
+
+    site: Site
+    language: Language
+    env: jinja2.Environment
+    formatter: Formatter
+
+    def __post_init__(self) -> None:
+        self.links = LinkContext(self.site.config.base_path, self.language.code)
+        self.env.filters.update(
+            date=self.formatter.date, number=self.formatter.number,
+            percent=self.formatter.percent, ordinal=self.formatter.ordinal,
+        )
+        self.env.globals.update(
+            site=self.site, config=self.site.config, lang=self.language.code,
+            language=self.language, languages=self.site.config.languages,
+            collections=self.site.data[self.language.code],
+            url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
+            data_of=self.data_for,
+            menu=self.menu(),
+        )
+
+    def url_for(self, key: str, anchor: str = "") -> str:
+        return self.links.page_url(key) + (f"#{anchor}" if anchor else "")
+
+    def absolute(self, url: str) -> str:
+        config = self.site.config
+        return config.base_url.rstrip("/") + "/" + url[len(config.base_path):]
+
+    def page_for(self, key: str) -> Page | None:
+        return self.site.page(self.language.code, key)
+
+    def menu(self) -> list[Page]:
+        return [page for key in self.site.config.menu
+                if (page := self.site.page(self.language.code, key)) is not None]
+
+    def data_for(self, page: Page) -> Any:
+        if not page.data_ref:
+            return None
+        collection, _, item_id = page.data_ref.partition("/")
+        items = self.site.data[self.language.code].get(collection, [])
+        if not item_id:
+            return items
+        return next((item for item in items if item["id"] == item_id), None)
+
+    def render_page(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        html = template.render(page=page, data=self.data_for(page),
+                               body=Markup(page.body), alternates=self.alternates(page))
+        return html.encode("utf-8")
+
+    def alternates(self, page: Page) -> list[tuple[str, str]]:
+        """(hreflang, absolute URL) for every language plus x-default."""
+        config = self.site.config
+        pairs = [(config.language(code).tag, self.absolute(other.url))
+                 for code, other in page.translations.items()]
+        default = (self.absolute(config.base_path) if page.key == HOME_KEY
+                   else self.absolute(page.translations[config.default_language].url))
+        pairs.append(("x-default", default))
+        return pairs
+
+    def render_named(self, name: str, **context: Any) -> bytes:
+        return self.env.get_template(name).render(**context).encode("utf-8")
+
+
+def render_site(site: Site, renderers: dict[str, LanguageRenderer],
+                diagnostics: Diagnostics) -> dict[str, bytes]:
+    """Every output file of the site, by path relative to the output folder."""
+    files: dict[str, bytes] = {}
+    for page in site.all_pages():
+        renderer = renderers[page.lang]
+        try:
+            files[page.output_path] = renderer.render_page(page)
+        except jinja2.TemplateNotFound as exc:
+            where = page.source.front.where
+            diagnostics.error(page.source.path, where.line, where.col,
+                              f"template '{exc.name}' does not exist in templates/")
+        except jinja2.TemplateError as exc:
+            _report_template_error(exc, page, diagnostics)
+    default = renderers[site.config.default_language]
+    files["index.html"] = default.render_named("root.html", page=None)
+    for code, renderer in renderers.items():
+        files[f"{code}/404.html"] = renderer.render_named("404.html", page=None)
+    files["sitemap.xml"] = default.render_named("sitemap.xml", pages=_sitemap_entries(site,
+                                                default))
+    files["robots.txt"] = default.render_named("robots.txt")
+    return files
+
+
+def _sitemap_entries(site: Site, renderer: LanguageRenderer) -> list[dict[str, Any]]:
+    return [{"loc": renderer.absolute(page.url), "alternates": renderer.alternates(page),
+             "lastmod": page.updated}
+            for page in site.all_pages()]
+
+
+def _report_template_error(exc: jinja2.TemplateError, page: Page,
+                           diagnostics: Diagnostics) -> None:
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
+    line = getattr(exc, "lineno", 0) or 0
+    diagnostics.error(name, line, 1 if line else 0,
+                      f"while rendering {page.source.path.name}: {exc.message or exc}")

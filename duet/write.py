@@ -1,0 +1,97 @@
+"""Stage 4, write: stage the whole site in a folder beside the output, then
+swap it in with one atomic rename, so a failed or killed build never leaves
+a half-written site and stale files vanish."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+class WriteError(Exception):
+    """The output folder could not be written; the previous site is untouched."""
+
+
+def stage_output(out_dir: Path, files: dict[str, bytes], static_dir: Path | None) -> Path:
+    """Write every file into a fresh folder next to `out_dir` and return it."""
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+    except OSError as exc:
+        raise WriteError(f"cannot create a folder in {parent}: {exc.strerror or exc}") from exc
+    try:
+        if static_dir is not None and static_dir.is_dir():
+            shutil.copytree(static_dir, staging / "static", dirs_exist_ok=True)
+        for relative, payload in sorted(files.items()):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(payload)
+    except OSError as exc:
+        discard(staging)
+        raise WriteError(f"cannot write the site into {parent}: {exc.strerror or exc}") from exc
+    return staging
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Put the staged folder at `out_dir` atomically and remove the old site."""
+    out_dir = out_dir.resolve()
+    try:
+        if out_dir.exists():
+            if _exchange(staging, out_dir):
+                discard(staging)  # now holds the old site
+                return
+            old = staging.with_name(staging.name.replace("staging", "old"))
+            os.rename(out_dir, old)
+            os.rename(staging, out_dir)
+            discard(old)
+        else:
+            os.rename(staging, out_dir)
+    except OSError as exc:
+        discard(staging)
+        raise WriteError(f"cannot replace {out_dir}: {exc.strerror or exc}") from exc
+
+
+def discard(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(path)
+
+
+def discard_leftovers(out_dir: Path) -> None:
+    """Remove staging folders that a killed build left behind."""
+    parent = out_dir.resolve().parent
+    for leftover in parent.glob(f".{out_dir.name}.staging-*"):
+        discard(leftover)
+    for leftover in parent.glob(f".{out_dir.name}.old-*"):
+        discard(leftover)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step with Linux renameat2(RENAME_EXCHANGE).
+
+    Two plain renames leave a moment with no site at all; the exchange does not.
+    Returns False where the system call is not available.
+    """
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), str(b))

@@ -1,0 +1,123 @@
+"""Read YAML into position-carrying nodes, safely and strictly.
+
+PyYAML's `safe_load` silently keeps the last of two duplicate keys and forgets
+where every value came from. We compose the node tree with the safe loader
+instead, so every later check can name the file, line and column, and we
+reject duplicate keys here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .diagnostics import Diagnostics
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a source file (1-based line and column)."""
+
+    path: Path
+    line: int
+    col: int
+
+
+def where_of(path: Path, node: Node, line_offset: int = 0) -> Where:
+    mark = node.start_mark
+    return Where(path, mark.line + 1 + line_offset, mark.column + 1)
+
+
+def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
+    """Read a content file as UTF-8 (BOM allowed, CRLF folded to LF)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diagnostics.error(
+                path, 1, 1,
+                f"file is {size / 1024 / 1024:.1f} MiB; content files may be at most "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(path, 0, 0, f"cannot read file: {exc.strerror or exc}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.error(
+            path, line, col,
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(
+    text: str, path: Path, diagnostics: Diagnostics, line_offset: int = 0
+) -> Node | None:
+    """Compose one YAML document into nodes; report syntax errors and duplicate keys."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else 0
+        col = mark.column + 1 if mark else 0
+        diagnostics.error(path, line, col, _describe_yaml_error(exc))
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error(path, 1 + line_offset, 1, f"invalid YAML: {exc}")
+        return None
+    if node is not None:
+        _check_duplicate_keys(node, path, diagnostics, line_offset)
+    return node
+
+
+def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "invalid YAML"
+    if "'\\t'" in problem:
+        return "tab character in YAML: indent with spaces, not tabs"
+    context = f" ({exc.context})" if exc.context else ""
+    return f"invalid YAML: {problem}{context}"
+
+
+def _check_duplicate_keys(
+    node: Node, path: Path, diagnostics: Diagnostics, line_offset: int
+) -> None:
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MappingNode):
+            seen: dict[str, Node] = {}
+            for key_node, value_node in current.value:
+                if isinstance(key_node, ScalarNode):
+                    first = seen.get(key_node.value)
+                    if first is not None:
+                        w = where_of(path, key_node, line_offset)
+                        diagnostics.error(
+                            path, w.line, w.col,
+                            f"duplicate key '{key_node.value}' (first defined on line "
+                            f"{first.start_mark.line + 1 + line_offset})",
+                        )
+                    else:
+                        seen[key_node.value] = key_node
+                stack.append(value_node)
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+
+
+_constructor = SafeConstructor()
+
+
+def scalar_value(node: ScalarNode) -> object:
+    """The Python value of a scalar, typed as `yaml.safe_load` would type it."""
+    return _constructor.construct_object(node, deep=True)
