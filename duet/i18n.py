@@ -53,7 +53,9 @@ def load_translations(locales_dir: Path, lang: str, locale: str,
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale, abort_invalid=True)
     except PoFileError as exc:
-        diagnostics.error(path, exc.lineno, 1, f"invalid catalog: {exc}")
+        diagnostics.error(path, exc.lineno + 1, 1,
+                          f"invalid catalog line {str(exc.line).strip()[:60]!r}: not a "
+                          "msgid/msgstr entry")
         return Translations(), set()
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         diagnostics.error(path, 0, 0, f"cannot read catalog: {exc}")

@@ -1,0 +1,41 @@
+"""Shared fixtures: the project root, a copy of the mini site, a build helper."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from duet.build import BuildOptions, BuildResult, build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = ROOT / "tests" / "fixtures" / "mini" / "content"
+
+
+@pytest.fixture
+def mini_content(tmp_path: Path) -> Path:
+    """A writable copy of the mini fixture's content folder."""
+    target = tmp_path / "content"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def build(content: Path, out: Path, *, strict: bool = True, **overrides: object) -> BuildResult:
+    options = BuildOptions.for_project(ROOT, content_dir=content, out_dir=out, strict=strict,
+                                       **overrides)
+    return build_site(options)
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run `build.py` as a user would, in a fresh process."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` with its bytes."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}

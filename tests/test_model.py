@@ -1,0 +1,82 @@
+from pathlib import Path
+
+from duet.diagnostics import Diagnostics
+from duet.load import load_content
+from duet.model import Site, build_site_model
+
+
+def model(content_dir: Path) -> tuple[Site, Diagnostics]:
+    diagnostics = Diagnostics()
+    content = load_content(content_dir, diagnostics)
+    assert content is not None
+    return build_site_model(content, {"home.html": {"key-figures"}}, diagnostics), diagnostics
+
+
+def test_every_page_knows_its_counterpart(mini_content: Path) -> None:
+    site, diagnostics = model(mini_content)
+    assert not diagnostics.items
+    zh = site.page("zh", "topics")
+    en = site.page("en", "topics")
+    assert zh is not None and en is not None
+    assert zh.translations["en"] is en and en.translations["zh"] is zh
+    assert zh.url == "/zh/topics/" and en.output_path == "en/topics/index.html"
+    assert zh.parent is site.page("zh", "index")
+
+
+def test_missing_page_translation_falls_back_with_a_warning(mini_content: Path) -> None:
+    (mini_content / "about.en.md").unlink()
+    site, diagnostics = model(mini_content)
+    [warning] = diagnostics.warnings
+    assert "missing translation" in warning.message and "about.en.md" in warning.message
+    page = site.page("en", "about")
+    assert page is not None and page.is_fallback and page.content_lang == "zh"
+
+
+def test_missing_data_text_falls_back_and_is_marked(mini_content: Path) -> None:
+    glossary = mini_content / "data" / "glossary.yaml"
+    glossary.write_text(glossary.read_text().replace(", en: An area of Wuhan.", ""))
+    site, diagnostics = model(mini_content)
+    assert any(w.line == 5 and "no 'en' text" in w.message for w in diagnostics.warnings)
+    text = site.data["en"]["glossary"][0].explanation
+    assert text.fallback and 'lang="zh-CN"' in text.__html__()
+
+
+def test_broken_link_and_anchor_are_errors_with_lines(mini_content: Path) -> None:
+    page = mini_content / "topics" / "index.en.md"
+    page.write_text(page.read_text() + "\n[a](@/nowhere) [b](@/about#nope) [c](#overveiw)\n")
+    _, diagnostics = model(mini_content)
+    messages = sorted((d.line, d.message) for d in diagnostics.errors)
+    assert [line for line, _ in messages] == [8, 8, 8]
+    text = " ".join(m for _, m in messages)
+    assert "no page '@/nowhere'" in text
+    assert "page '@/about' has no section '#nope'" in text
+    assert "did you mean 'overview'" in text
+
+
+def test_unknown_term_and_data_reference(mini_content: Path) -> None:
+    page = mini_content / "about.zh.md"
+    page.write_text(page.read_text().replace("title: 关于", "title: 关于\ndata: glossary/nope")
+                    + "\n[x](term:optic-valley)\n")
+    _, diagnostics = model(mini_content)
+    text = " ".join(d.message for d in diagnostics.errors)
+    assert "collection 'glossary' has no item 'nope'" in text
+    assert "unknown glossary term 'optic-valley'; did you mean 'optics-valley'" in text
+
+
+def test_template_anchors_count_as_targets(mini_content: Path) -> None:
+    page = mini_content / "about.en.md"
+    page.write_text(page.read_text() + "\n[figures](@/#key-figures)\n")
+    _, diagnostics = model(mini_content)
+    assert not diagnostics.errors
+
+
+def test_heading_mismatch_between_languages_is_a_warning(mini_content: Path) -> None:
+    page = mini_content / "topics" / "index.en.md"
+    page.write_text(page.read_text().replace("{#overview}", "{#summary}"))
+    _, diagnostics = model(mini_content)
+    assert any("headings do not match" in w.message for w in diagnostics.warnings)
+
+
+def test_glossary_usage_is_collected(mini_content: Path) -> None:
+    site, _ = model(mini_content)
+    assert site.term_usage["optics-valley"] == ["index", "topics"]
