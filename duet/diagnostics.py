@@ -34,7 +34,7 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     @staticmethod
-    def _display(path: Path | str) -> str:
+    def display(path: Path | str) -> str:
         """Paths relative to the working directory where possible: what an editor typed."""
         path = Path(path)
         try:
@@ -43,10 +43,10 @@ class Diagnostics:
             return path.as_posix()
 
     def error(self, path: Path | str, line: int, col: int, message: str) -> None:
-        self.items.append(Diagnostic(self._display(path), line, col, message, "error"))
+        self.items.append(Diagnostic(self.display(path), line, col, message, "error"))
 
     def warning(self, path: Path | str, line: int, col: int, message: str) -> None:
-        self.items.append(Diagnostic(self._display(path), line, col, message, "warning"))
+        self.items.append(Diagnostic(self.display(path), line, col, message, "warning"))
 
     @property
     def errors(self) -> list[Diagnostic]:

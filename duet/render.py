@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,7 +169,14 @@ def _sitemap_entries(site: Site, renderer: LanguageRenderer) -> list[dict[str, A
 
 def _report_template_error(exc: jinja2.TemplateError, page: Page,
                            diagnostics: Diagnostics) -> None:
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
+    """Name the template line: Jinja keeps it in the traceback of rendering errors."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", 0) or 0
-    diagnostics.error(name, line, 1 if line else 0,
-                      f"while rendering {page.source.path.name}: {exc.message or exc}")
+    if not line:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt")):
+                name, line = frame.filename, frame.lineno or 0
+                break
+    diagnostics.error(name or page.template, line, 1 if line else 0,
+                      f"while rendering {Diagnostics.display(page.source.path)}: "
+                      f"{exc.message or exc}")
