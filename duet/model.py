@@ -136,12 +136,13 @@ class Site:
         return sorted({key for _, key in self.pages})
 
 
-Compile = Callable[[list[tuple[str, LinkContext, GlossaryIndex, bool, int]]],
-                   list[CompiledMarkdown]]
+CompileJob = tuple[str, LinkContext, GlossaryIndex, bool, int]
+"""One body to compile: source, link context, glossary, auto-link terms?, line offset."""
+
+Compile = Callable[[list[CompileJob]], list[CompiledMarkdown]]
 
 
-def compile_serially(jobs: list[tuple[str, LinkContext, GlossaryIndex, bool, int]]
-                     ) -> list[CompiledMarkdown]:
+def compile_serially(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
     return [compile_markdown(src, ctx, gl, autolink_terms=auto, line_offset=off)
             for src, ctx, gl, auto, off in jobs]
 

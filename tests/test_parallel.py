@@ -1,0 +1,81 @@
+"""The process pool compiles exactly what a single process compiles."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import build, snapshot
+
+from duet import build as build_module
+from duet import parallel
+from duet.markdown import GlossaryIndex, LinkContext
+from duet.model import compile_serially
+
+PAGES = 150  # x 2 languages: above parallel.MIN_PARALLEL_JOBS
+
+
+def _body(lang: str, number: int) -> str:
+    other = number % PAGES + 1
+    if lang == "zh":
+        return (f"## 概览 {{#overview}}\n\n光谷第{number}期，*重点*\n项目**推进**。"
+                f"见[第{other}期](@/topics/item-{other}#overview)与[光谷](term:optics-valley)。\n\n"
+                "- 一\n- 二\n\n| 项目 | 预算 |\n| --- | ---: |\n| 光谷 | 5 |\n\n"
+                "## 进展\n\n完成。\n")
+    return (f"## Overview {{#overview}}\n\nOptics Valley report {number}, *key*\nwork. "
+            f"See [report {other}](@/topics/item-{other}#overview) and the "
+            "[valley](term:optics-valley).\n\n- one\n- two\n\n| Item | Budget |\n| --- | ---: |\n"
+            "| Valley | 5 |\n\n## Progress\n\nDone.\n")
+
+
+@pytest.fixture
+def large_content(mini_content: Path) -> Path:
+    """The mini site plus enough pages to start the pool."""
+    for number in range(1, PAGES + 1):
+        for lang, title in (("zh", f"第{number}期"), ("en", f"Report {number}")):
+            path = mini_content / "topics" / f"item-{number}.{lang}.md"
+            path.write_text(f"---\ntitle: {title}\nweight: {number}\n---\n"
+                            f"{_body(lang, number)}", encoding="utf-8")
+    return mini_content
+
+
+@pytest.fixture
+def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the pool even on a one-core machine."""
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+
+
+def test_pool_results_equal_serial_results(two_workers: None,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    glossary = GlossaryIndex((("zh", "光谷", "optics-valley"),
+                              ("en", "Optics Valley", "optics-valley")))
+    jobs = [(_body(lang, n) + ("[bad](javascript:x)\n" if n == 7 else ""),
+             LinkContext("/", lang), glossary, True, n % 5)
+            for n in range(1, 2 * PAGES) for lang in ("zh", "en")]
+    pools: list[object] = []
+
+    class RecordingPool(ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(self)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", RecordingPool)
+    assert parallel.compile_all(jobs) == compile_serially(jobs)
+    assert len(pools) == 1
+
+
+def test_small_sites_compile_in_this_process(two_workers: None) -> None:
+    jobs = [(_body("en", 1), LinkContext("/", "en"), GlossaryIndex(), True, 0)]
+    assert parallel.compile_all(jobs) == compile_serially(jobs)
+
+
+def test_parallel_build_is_byte_identical_to_serial(
+    large_content: Path, tmp_path: Path, two_workers: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    build(large_content, tmp_path / "parallel")
+    monkeypatch.setattr(build_module, "compile_all", compile_serially)
+    build(large_content, tmp_path / "serial")
+    parallel_files = snapshot(tmp_path / "parallel")
+    assert len(parallel_files) > 2 * PAGES
+    assert parallel_files == snapshot(tmp_path / "serial")
