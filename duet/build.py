@@ -17,6 +17,7 @@ from .i18n import (
 from .linkcheck import check_links
 from .load import load_content
 from .model import Site, build_site_model
+from .parallel import compile_all
 from .render import LanguageRenderer, make_environment, render_site, template_anchors
 from .write import discard, discard_leftovers, publish, stage_output
 
@@ -81,7 +82,7 @@ def build_site(options: BuildOptions) -> BuildResult:
                                catalog_path(options.locales_dir, language.code), diagnostics)
         renderers_input[language.code] = (language, translations)
 
-    site = build_site_model(content, anchors, diagnostics)
+    site = build_site_model(content, anchors, diagnostics, compile_all)
     fail_on_errors(diagnostics, options.strict)
 
     renderers = {
