@@ -13,7 +13,10 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-ATTR = re.compile(r'\s(href|src|id)="([^"]*)"')
+ATTR_VALUE = re.compile(r'="([^"]*)"')
+"""Any double-quoted attribute value: a search for the literal `="` skips text
+fast; the attribute name is then read just before it (see `_attributes`)."""
+CHECKED_ATTRIBUTES = ("href", "src", "id")
 SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 
@@ -25,7 +28,7 @@ def check_links(root: Path, base_path: str) -> list[str]:
         relative = path.relative_to(root).as_posix()
         text = path.read_text(encoding="utf-8")
         own_ids = ids.setdefault(relative, set())
-        for name, value in ATTR.findall(text):
+        for name, value in _attributes(text):
             if name == "id":
                 own_ids.add(value)
             else:
@@ -36,6 +39,19 @@ def check_links(root: Path, base_path: str) -> list[str]:
         if problem:
             problems.append(f"{source}: {problem}")
     return problems
+
+
+def _attributes(text: str) -> list[tuple[str, str]]:
+    """(name, value) of every whitespace-preceded href="…", src="…" and id="…"."""
+    found = []
+    for match in ATTR_VALUE.finditer(text):
+        end = match.start()
+        for name in CHECKED_ATTRIBUTES:
+            start = end - len(name)
+            if text.startswith(name, start) and text[start - 1:start].isspace():
+                found.append((name, match.group(1)))
+                break
+    return found
 
 
 def _problem(source: str, target: str, root: Path, base_path: str,
