@@ -19,6 +19,7 @@ from .load import load_content
 from .model import Site, build_site_model
 from .parallel import compile_all
 from .render import LanguageRenderer, make_environment, render_site, template_anchors
+from .search import SearchIndexError, index_site
 from .write import discard, discard_leftovers, publish, stage_output
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -102,6 +103,12 @@ def build_site(options: BuildOptions) -> BuildResult:
         for problem in problems:
             path, _, message = problem.partition(": ")
             diagnostics.error(options.out_dir / path, 0, 0, message)
+        fail_on_errors(diagnostics, options.strict)
+    try:
+        index_site(staging)
+    except SearchIndexError as exc:
+        discard(staging)
+        diagnostics.error(options.out_dir, 0, 0, str(exc))
         fail_on_errors(diagnostics, options.strict)
     publish(staging, options.out_dir)
 

@@ -351,7 +351,7 @@ def _check_links(site: Site, content: Content, data_links: list[tuple[Where, Lin
         problem = _link_problem(link, None, site, terms)
         if problem:
             diagnostics.error(where.path, link.line, link.col, problem)
-    for collection in ("highlands", "strengthenings"):
+    for collection in ("highlands", "strengthenings", "places"):
         for item in content.data.get(collection, []):
             for term in item.get("terms") or []:
                 if term not in terms:

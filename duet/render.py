@@ -18,6 +18,8 @@ from .i18n import Formatter
 from .load import Language
 from .markdown import LinkContext
 from .model import HOME_KEY, Page, Site
+from .presentation import presentation_globals
+from .views import View, build_views
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
 SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt")
@@ -93,6 +95,7 @@ class LanguageRenderer:
             data_of=self.data_for,
             menu=self.menu(),
         )
+        self.env.globals.update(presentation_globals(self.site, self.language, self.formatter))
 
     def url_for(self, key: str, anchor: str = "") -> str:
         return self.links.page_url(key) + (f"#{anchor}" if anchor else "")
@@ -123,7 +126,11 @@ class LanguageRenderer:
                                body=Markup(page.body), alternates=self.alternates(page))
         return html.encode("utf-8")
 
-    def alternates(self, page: Page) -> list[tuple[str, str]]:
+    def render_view(self, view: View) -> bytes:
+        template = self.env.get_template(view.template)
+        return template.render(page=view, alternates=self.alternates(view)).encode("utf-8")
+
+    def alternates(self, page: Page | View) -> list[tuple[str, str]]:
         """(hreflang, absolute URL) for every language plus x-default."""
         config = self.site.config
         pairs = [(config.language(code).tag, self.absolute(other.url))
@@ -151,20 +158,39 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
                               f"template '{exc.name}' does not exist in templates/")
         except jinja2.TemplateError as exc:
             _report_template_error(exc, page, diagnostics)
+    views = build_views(site)
+    for view in views:
+        if view.output_path in files:
+            diagnostics.error(files_owner(site, view), 0, 0,
+                              f"this page takes the address {view.url}, which the site "
+                              "needs for its search page or parallel reading")
+            continue
+        try:
+            files[view.output_path] = renderers[view.lang].render_view(view)
+        except jinja2.TemplateError as exc:
+            diagnostics.error(view.template, getattr(exc, "lineno", 0) or 0, 0,
+                              f"while rendering {view.url}: {exc.message or exc}")
     default = renderers[site.config.default_language]
     files["index.html"] = default.render_named("root.html", page=None)
     for code, renderer in renderers.items():
         files[f"{code}/404.html"] = renderer.render_named("404.html", page=None)
-    files["sitemap.xml"] = default.render_named("sitemap.xml", pages=_sitemap_entries(site,
-                                                default))
+    files["sitemap.xml"] = default.render_named("sitemap.xml", pages=_sitemap_entries(
+        [*site.all_pages(), *views], default))
     files["robots.txt"] = default.render_named("robots.txt")
     return files
 
 
-def _sitemap_entries(site: Site, renderer: LanguageRenderer) -> list[dict[str, Any]]:
+def _sitemap_entries(pages: list[Page | View],
+                     renderer: LanguageRenderer) -> list[dict[str, Any]]:
     return [{"loc": renderer.absolute(page.url), "alternates": renderer.alternates(page),
              "lastmod": page.updated}
-            for page in site.all_pages()]
+            for page in pages]
+
+
+def files_owner(site: Site, view: View) -> Path | str:
+    """The source file of the content page that sits where a generated page must go."""
+    page = next((p for p in site.all_pages() if p.output_path == view.output_path), None)
+    return page.source.path if page else view.output_path
 
 
 def _report_template_error(exc: jinja2.TemplateError, page: Page,

@@ -111,6 +111,16 @@ COLLECTIONS: dict[str, ListOf] = {
         "first": Field(TEXT),
         "second": Field(TEXT),
     })),
+    "places": ListOf(RecordOf({
+        # Places the plan names, for the schematic map. `terms`: the glossary
+        # entries (e.g. a named triangle of cities) the place belongs to.
+        "id": Field(Ident()),
+        "name": Field(TEXT),
+        "lat": Field(Number()),
+        "lon": Field(Number()),
+        "marks": Field(TEXT, required=False),
+        "terms": Field(TERM_IDS, required=False, default=[]),
+    })),
     "glossary": ListOf(RecordOf({
         "id": Field(Ident()),
         "zh": Field(Str()),

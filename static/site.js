@@ -7,3 +7,15 @@ document.addEventListener("click", (event) => {
     link.href = link.href.split("#")[0] + window.location.hash;
   }
 });
+
+// Glossary definitions show on hover and focus (CSS); Escape hides the one
+// that is open, as content that appears on hover must be dismissible.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const tip of document.querySelectorAll(".term-tip")) tip.classList.add("dismissed");
+});
+document.addEventListener("focusin", () => {
+  for (const tip of document.querySelectorAll(".term-tip.dismissed")) {
+    tip.classList.remove("dismissed");
+  }
+});

@@ -1,0 +1,174 @@
+"""What templates get beyond the site model, for one language: the pictures
+drawn from the data, the generated pages' addresses, glossary definitions on
+term links and the page metadata for search engines and link previews."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup
+
+from . import visuals
+from .i18n import N_, Formatter
+from .load import Language
+from .model import HOME_KEY, Page, Site
+from .termtips import add_term_tips, definitions
+from .views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
+
+MAP_NOTE = N_("Schematic map: each dot stands at the place's real latitude and longitude. "
+              "No borders are drawn; the lines only join the places the plan groups "
+              "together, and the three provinces are marked by their capitals.")
+SCALE = N_("100 km")
+NORTH = N_("N")
+OVER = N_("over %(value)s")
+
+
+class Presentation:
+    """Helpers bound to one language, exposed to templates as globals."""
+
+    def __init__(self, site: Site, language: Language, formatter: Formatter) -> None:
+        self.site = site
+        self.lang = language.code
+        self.formatter = formatter
+        self.data = site.data[self.lang]
+        self.definitions = definitions(self.data.get("glossary", []))
+
+    def gettext(self, message: str) -> str:
+        return str(self.formatter.translations.gettext(message))
+
+    # -- generated pages --------------------------------------------------
+
+    def search_url(self) -> str:
+        return view_path(self.site.config.base_path, self.lang, SEARCH_KEY)[0]
+
+    def parallel_url(self, page: Page | View) -> str | None:
+        """The parallel reading of this page, or of the home page where it has none."""
+        original = page.original if isinstance(page, View) else page
+        key = original.key if original is not None else HOME_KEY
+        for candidate in (key, HOME_KEY):
+            pages = [self.site.page(code, candidate) for code in self.site.config.codes]
+            if all(p is not None and not p.is_fallback for p in pages):
+                return view_path(self.site.config.base_path, self.lang,
+                                 parallel_key(candidate))[0]
+        return None
+
+    def rows(self, view: View) -> list[Row]:
+        assert view.original is not None
+        order = [self.lang, *(c for c in self.site.config.codes if c != self.lang)]
+        return parallel_rows(view.original, order)
+
+    def term_tips(self, body: str) -> Markup:
+        return add_term_tips(str(body), self.definitions)
+
+    # -- metadata -----------------------------------------------------------
+
+    def json_ld(self, page: Page | View, url: str, title: str, description: str) -> Markup:
+        """schema.org description of the page, safe inside a `<script>` data block."""
+        config = self.site.config
+        source = config.source
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "WebSite" if page.key == HOME_KEY else "Article",
+            "name" if page.key == HOME_KEY else "headline": title,
+            "description": description,
+            "url": url,
+            "inLanguage": config.language(page.content_lang).tag,
+            "isBasedOn": {
+                "@type": "NewsArticle",
+                "headline": str(source["title"].get(self.lang)
+                                or source["title"].get(config.default_language)),
+                "publisher": {"@type": "Organization",
+                              "name": str(source["outlet"].get(self.lang))},
+                "datePublished": source["date"].isoformat(),
+            },
+        }
+        if page.key != HOME_KEY:
+            data["isPartOf"] = {"@type": "WebSite", "name": config.title.get(self.lang),
+                                "url": config.base_url + f"{self.lang}/"}
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e"))
+
+    # -- pictures -----------------------------------------------------------
+
+    def figure_value(self, figure: Any) -> str:
+        style = figure["style"]
+        if style == "count":
+            return self.formatter.number(figure["value"])
+        if style == "ordinal":
+            return self.formatter.ordinal(figure["value"])
+        if style == "percent":
+            value = self.formatter.percent(figure["value"])
+            return self.gettext(OVER) % {"value": value} if figure["qualifier"] == "over" \
+                else value
+        return str(figure["text"])
+
+    def figures(self, title: str) -> Markup:
+        items = [visuals.Figure(
+            self.figure_value(f), str(f["label"]),
+            count=int(f["value"]) if f["style"] == "count" and f["value"] <= 60 else None,
+            share=f["value"] / 100 if f["style"] == "percent" else None)
+            for f in self.data.get("figures", [])]
+        return self._both(lambda width, ident: visuals.figure_panel(items, ident, title, width),
+                          "figures-picture", items)
+
+    def timeline(self, title: str) -> Markup:
+        years = [visuals.Year(int(m["year"]), str(m["motto"]), tuple(str(e) for e in m["events"]))
+                 for m in self.data.get("milestones", [])]
+        return self._both(lambda width, ident: visuals.timeline(years, ident, title, width),
+                          "timeline-picture", years)
+
+    def structure(self, goal: str, title: str) -> Markup:
+        def boxes(name: str, note: str | None) -> list[visuals.Box]:
+            return [visuals.Box(int(item["number"]), str(item["name"]),
+                                str(item[note]) if note else "")
+                    for item in sorted(self.data.get(name, []), key=lambda i: i["number"])]
+
+        highlands = boxes("highlands", "quality")
+        strengthenings = boxes("strengthenings", None)
+        if not highlands or not strengthenings:
+            return Markup()
+        labels = [self._short_title(key) for key in ("highlands", "strengthenings")]
+        return self._both(lambda width, ident: visuals.structure(
+            goal, labels[0], highlands, labels[1], strengthenings, ident, title, width),
+            "structure-picture", highlands)
+
+    def place_map(self, page: Page, item: Any, title: str) -> Markup:
+        """The schematic map, on pages that use a term the places belong to."""
+        places = self.data.get("places", [])
+        groups = list(dict.fromkeys(term for place in places for term in place["terms"]))
+        used = set(page.terms) | set(item["terms"] if item and "terms" in item else [])
+        if not places or not used & set(groups):
+            return Markup()
+        glossary = {term["id"]: term for term in self.data.get("glossary", [])}
+        styles = ["solid", "dashed"]
+        drawn = [visuals.Group(g, str(glossary[g][self.lang] if self.lang in ("zh", "en")
+                                      else glossary[g]["en"]), styles[i % 2])
+                 for i, g in enumerate(groups) if g in glossary]
+        points = [visuals.Place(p["id"], str(p["name"]), float(p["lat"]), float(p["lon"]),
+                                str(p["marks"]) if p["marks"] else "", tuple(p["terms"]))
+                  for p in places]
+        return Markup('<figure class="picture picture-map">') + visuals.schematic_map(
+            points, drawn, "map-picture", title, self.gettext(MAP_NOTE), self.gettext(SCALE),
+            self.gettext(NORTH)) + Markup(
+            f'<figcaption>{Markup.escape(self.gettext(MAP_NOTE))}</figcaption></figure>')
+
+    def _short_title(self, key: str) -> str:
+        page = self.site.page(self.lang, key)
+        return page.short_title if page else key
+
+    @staticmethod
+    def _both(draw: Callable[[int, str], Markup], ident: str, items: list[Any]) -> Markup:
+        """The picture for a wide column and for a phone; CSS shows one of them."""
+        if not items:
+            return Markup()
+        return (Markup('<div class="picture-wide">') + draw(visuals.WIDE, f"{ident}-wide")
+                + Markup('</div><div class="picture-narrow">')
+                + draw(visuals.NARROW, f"{ident}-narrow") + Markup("</div>"))
+
+
+
+def presentation_globals(site: Site, language: Language, formatter: Formatter
+                         ) -> dict[str, Any]:
+    return {"show": Presentation(site, language, formatter)}
