@@ -120,7 +120,7 @@ class Canvas:
     def svg(self, ident: str, width: float, height: float, title: str, desc: str,
             cls: str) -> Markup:
         return Markup(
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="vis {cls}" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" class="vis {cls}" '
             f'viewBox="0 0 {_num(width)} {_num(math.ceil(height))}" width="{_num(width)}" '
             f'height="{_num(math.ceil(height))}" role="img" '
             f'aria-labelledby="{ident}-title {ident}-desc">'

@@ -1,0 +1,24 @@
+"""What the browser tests share: where Chromium is, how to start it, the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).resolve().parent / "site" / "content"
+ARTIFACTS = ROOT / "test-artifacts"
+PHONE, DESKTOP = 375, 1280
+
+
+def page_paths(site_dir: Path) -> list[str]:
+    """The URL path of every HTML page of the built site, search bundle excluded."""
+    paths = []
+    for path in sorted(site_dir.rglob("*.html")):
+        relative = path.relative_to(site_dir).as_posix()
+        if not relative.startswith("pagefind/"):
+            paths.append("/" + relative.removesuffix("index.html"))
+    return paths

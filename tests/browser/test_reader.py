@@ -1,0 +1,110 @@
+"""The built site in a real browser: accessibility, errors, language switch,
+search, phone and desktop layouts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from browsing import ARTIFACTS, DESKTOP, PHONE, page_paths
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
+    yield context
+    context.close()
+
+
+def open_watched(context: Any, url: str) -> tuple[Any, list[str], int]:
+    """A new tab at url, with the console errors and failed requests it met."""
+    problems: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda m: problems.append(f"console error: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 else None)
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page, problems, response.status if response else 0
+
+
+def test_every_page_passes_axe_with_no_errors_or_failed_requests(
+        site_dir: Path, base_url: str, context: Any) -> None:
+    axe = Axe()
+    failures = []
+    paths = page_paths(site_dir)
+    assert any("/parallel/" in p for p in paths) and any("/search/" in p for p in paths)
+    for path in paths:
+        page, problems, status = open_watched(context, base_url + path)
+        assert status == 200, path
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                         "resultTypes": ["violations"]})
+        if results.violations_count:
+            failures.append(f"{path}: {results.generate_report()}")
+        failures.extend(f"{path}: {problem}" for problem in problems)
+        page.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_language_switch_by_keyboard_keeps_page_and_section(base_url: str,
+                                                            context: Any) -> None:
+    page, problems, _ = open_watched(context, base_url + "/zh/context/#conference")
+    switch = page.locator("a[data-lang-switch]")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if switch.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("the language switcher is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/context/#conference")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("#conference").is_visible()
+    assert not problems
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), [
+    ("zh", "光谷", "/zh/"),
+    ("zh", "实验室", "/zh/strengthenings/platforms/"),
+    ("en", "laboratory", "/en/strengthenings/platforms/"),
+    ("en", "golden triangle", "/en/strengthenings/whole-region/"),
+])
+def test_search_finds_pages_in_the_page_language(base_url: str, context: Any, lang: str,
+                                                 query: str, expected: str) -> None:
+    page, problems, _ = open_watched(context, f"{base_url}/{lang}/search/")
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    results = page.locator("[data-search-results] a")
+    results.first.wait_for(timeout=15000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert expected in hrefs, hrefs
+    assert all(href.startswith(f"/{lang}/") for href in hrefs), hrefs
+    assert not problems
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_home_page_screenshots_and_no_sideways_scroll(browser: Any, site_dir: Path,
+                                                      base_url: str, lang: str,
+                                                      width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}/{lang}/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"home-{lang}-{width}.png"), full_page=True)
+    if width == PHONE:
+        wide = []
+        for path in page_paths(site_dir):
+            page.goto(base_url + path)
+            if page.evaluate("document.documentElement.scrollWidth") > PHONE:
+                wide.append(path)
+        assert not wide, f"pages that scroll sideways at {PHONE} px: {wide}"
+    context.close()

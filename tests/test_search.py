@@ -1,0 +1,73 @@
+"""The Pagefind post step: one index per language, reproducible output,
+failures reported without touching the published site."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build, snapshot
+
+from duet import search
+from duet.diagnostics import ContentError
+
+BROWSER_SITE = ROOT / "tests" / "browser" / "site" / "content"
+
+
+def test_normalise_entry_sorts_languages_and_keys(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    one.write_text('{"version":"1","languages":{"zh-cn":{"page_count":2},"en":{"page_count":2}}}')
+    two.write_text('{"languages":{"en":{"page_count":2},"zh-cn":{"page_count":2}},"version":"1"}')
+    search.normalise_entry(one)
+    search.normalise_entry(two)
+    assert one.read_bytes() == two.read_bytes()
+    assert list(json.loads(one.read_text())["languages"]) == ["en", "zh-cn"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search") / "_site"
+    build(BROWSER_SITE, out, base_url="https://example.org/")
+    return out
+
+
+def test_each_language_has_its_own_index(built: Path) -> None:
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text())
+    pages = {lang: (built / lang).rglob("index.html") for lang in ("zh", "en")}
+    indexed = {lang: len([p for p in paths if "/parallel/" not in p.as_posix()
+                          and "/search/" not in p.as_posix()])
+               for lang, paths in pages.items()}
+    assert entry["languages"]["zh-cn"]["page_count"] == indexed["zh"]
+    assert entry["languages"]["en"]["page_count"] == indexed["en"]
+
+
+def test_only_content_articles_are_indexed(built: Path) -> None:
+    for path in built.rglob("*.html"):
+        relative = path.relative_to(built).as_posix()
+        if relative.startswith("pagefind/"):
+            continue
+        marked = "data-pagefind-body" in path.read_text(encoding="utf-8")
+        generated = "/parallel/" in f"/{relative}" or "/search/" in relative
+        special = relative in ("index.html", "zh/404.html", "en/404.html")
+        assert marked == (not generated and not special), relative
+
+
+def test_two_builds_make_the_same_index(tmp_path: Path) -> None:
+    build(BROWSER_SITE, tmp_path / "one", base_url="https://example.org/")
+    build(BROWSER_SITE, tmp_path / "two", base_url="https://example.org/")
+    one, two = snapshot(tmp_path / "one" / "pagefind"), snapshot(tmp_path / "two" / "pagefind")
+    assert one and one == two
+
+
+def test_a_failing_indexer_keeps_the_previous_site(monkeypatch: pytest.MonkeyPatch,
+                                                   mini_content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(mini_content, out)
+    before = snapshot(out)
+    monkeypatch.setattr(search, "pagefind_executable", lambda: Path("/bin/false"))
+    with pytest.raises(ContentError) as raised:
+        build(mini_content, out)
+    assert "Pagefind failed" in str(raised.value.diagnostics[0].message)
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob(".out.staging-*"))

@@ -1,0 +1,125 @@
+"""The build-time pictures: accessible SVG, text as text, real geometry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from conftest import ROOT, build
+from htmlparse import parse_html
+
+from duet import visuals
+
+SVG = "{http://www.w3.org/2000/svg}"
+BROWSER_SITE = ROOT / "tests" / "browser" / "site" / "content"
+
+
+def parse_svg(markup: str) -> ElementTree.Element:
+    return ElementTree.fromstring(str(markup))
+
+
+def texts(svg: ElementTree.Element) -> str:
+    return " ".join("".join(t.itertext()) for t in svg.iter(f"{SVG}text"))
+
+
+def assert_accessible(svg: ElementTree.Element) -> None:
+    assert svg.get("role") == "img"
+    title_id, desc_id = svg.get("aria-labelledby", "").split()
+    ids = {e.get("id"): e for e in svg.iter()}
+    assert ids[title_id].tag == f"{SVG}title" and ids[title_id].text
+    assert ids[desc_id].tag == f"{SVG}desc" and ids[desc_id].text
+    assert not any(e.get("style") for e in svg.iter()), "style attributes break the CSP"
+    assert not list(svg.iter(f"{SVG}image")) and not list(svg.iter(f"{SVG}foreignObject"))
+
+
+@pytest.mark.parametrize(("text", "width", "size"), [
+    ("打造全国有影响力的科技创新高地", 100, 16),
+    ("A gathering place for top global talent", 120, 15),
+    ("建设汉襄宜“金三角”，推动鄂湘赣“中三角”创新联盟", 90, 14),
+])
+def test_wrap_keeps_every_character_and_fits_the_width(text: str, width: float,
+                                                       size: float) -> None:
+    lines = visuals.wrap(text, width, size)
+    assert len(lines) > 1
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(visuals.text_width(line, size) <= width for line in lines if len(line) > 1)
+
+
+def test_wrap_never_starts_a_line_with_closing_punctuation() -> None:
+    for width in range(30, 200, 7):
+        for line in visuals.wrap("推动鄂湘赣“中三角”创新联盟，建设汉襄宜“金三角”。", width, 14)[1:]:
+            assert line[0] not in "，。”、", (width, line)
+
+
+def test_timeline_has_each_year_motto_and_fact_as_text() -> None:
+    years = [visuals.Year(2021, "谋篇布局", ("9家湖北实验室揭牌",)),
+             visuals.Year(2024, "聚势突破", ("19 projects <won> awards",))]
+    for width in (visuals.WIDE, visuals.NARROW):
+        svg = parse_svg(visuals.timeline(years, f"t{width}", "历程", width))
+        assert_accessible(svg)
+        words = texts(svg)
+        assert "2021" in words and "谋篇布局" in words and "<won>" in words
+        assert "聚势突破" in "".join(svg.itertext())
+
+
+def test_structure_shows_goal_four_and_six() -> None:
+    highlands = [visuals.Box(i, f"高地{i}", "各展其能") for i in range(1, 5)]
+    strengthenings = [visuals.Box(i, f"强化{i}") for i in range(1, 7)]
+    svg = parse_svg(visuals.structure("科技创新高地", "四个高地", highlands, "六个强化",
+                                      strengthenings, "s", "一览"))
+    assert_accessible(svg)
+    words = texts(svg)
+    assert all(f"高地{i}" in words for i in range(1, 5))
+    assert all(f"强化{i}" in words for i in range(1, 7))
+    boxes = [r for r in svg.iter(f"{SVG}rect") if "vis-box" in r.get("class", "")]
+    assert len(boxes) == 10
+
+
+def test_map_places_cities_by_their_real_coordinates() -> None:
+    places = [visuals.Place("wuhan", "武汉", 30.593, 114.305, "", ("golden",)),
+              visuals.Place("xiangyang", "襄阳", 32.009, 112.122, "", ("golden",)),
+              visuals.Place("yichang", "宜昌", 30.692, 111.286, "", ("golden",))]
+    positions, scale, _ = visuals.project(places, 400, 40)
+    assert positions["yichang"][0] < positions["xiangyang"][0] < positions["wuhan"][0]
+    assert positions["xiangyang"][1] < positions["wuhan"][1]  # north is up
+    # Wuhan–Xiangyang is about 270 km as the crow flies
+    dx = positions["wuhan"][0] - positions["xiangyang"][0]
+    dy = positions["wuhan"][1] - positions["xiangyang"][1]
+    km = (dx * dx + dy * dy) ** 0.5 / scale * 111.2
+    assert 240 < km < 300
+    svg = parse_svg(visuals.schematic_map(places, [visuals.Group("golden", "金三角", "solid")],
+                                          "m", "地图", "示意图。", "100 公里", "北"))
+    assert_accessible(svg)
+    assert "示意图" in svg.find(f"{SVG}desc").text  # type: ignore[union-attr]
+    assert {"武汉", "襄阳", "宜昌", "金三角"} <= set(texts(svg).split())
+
+
+def test_figure_panel_draws_counts_and_shares() -> None:
+    figures = [visuals.Figure("9", "个湖北实验室", count=9),
+               visuals.Figure("70%以上", "市场份额", share=0.7)]
+    svg = parse_svg(visuals.figure_panel(figures, "f", "关键数字"))
+    assert_accessible(svg)
+    dots = [c for c in svg.iter(f"{SVG}circle") if c.get("class") == "vis-dot"]
+    assert len(dots) == 9
+    assert any(p.get("class") == "vis-ring-fill" for p in svg.iter(f"{SVG}path"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("visuals") / "_site"
+    build(BROWSER_SITE, out, base_url="https://example.org/")
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pictures_appear_where_their_data_belongs(built: Path, lang: str) -> None:
+    def svg_ids(path: str) -> set[str]:
+        doc = parse_html((built / lang / path / "index.html").read_bytes())
+        return {e.attrs.get("id", "") for e in doc.find_all("svg")}
+
+    assert {"figures-picture-wide", "figures-picture-narrow", "structure-picture-wide",
+            "structure-picture-narrow"} <= svg_ids("")
+    assert {"timeline-picture-wide", "timeline-picture-narrow"} <= svg_ids("milestones")
+    assert "map-picture" in svg_ids("strengthenings/whole-region")
+    assert "map-picture" not in svg_ids("strengthenings/platforms")
