@@ -23,6 +23,7 @@ MAP_NOTE = N_("Schematic map: each dot stands at the place's real latitude and l
 SCALE = N_("100 km")
 NORTH = N_("N")
 OVER = N_("over %(value)s")
+MEASURES = N_("What the plan lists")
 
 
 class Presentation:
@@ -57,7 +58,21 @@ class Presentation:
     def rows(self, view: View) -> list[Row]:
         assert view.original is not None
         order = [self.lang, *(c for c in self.site.config.codes if c != self.lang)]
-        return parallel_rows(view.original, order)
+        rows = parallel_rows(view.original, order)
+        measures = {code: self._measures(view.original, code) for code in order}
+        if all(measures.values()):
+            rows.append(Row("measures", measures, heading=self.gettext(MEASURES)))
+        return rows
+
+    def _measures(self, page: Page, code: str) -> Markup:
+        """The measures a highland or strengthening lists, as a list in one language."""
+        collection, _, item_id = (page.data_ref or "").partition("/")
+        items = self.site.data[code].get(collection, []) if item_id else []
+        item = next((i for i in items if i["id"] == item_id), None)
+        if item is None or "measures" not in item:
+            return Markup()
+        return Markup('<ul class="measures">{}</ul>').format(
+            Markup("").join(Markup("<li>{}</li>").format(m) for m in item["measures"]))
 
     def term_tips(self, body: str) -> Markup:
         return add_term_tips(str(body), self.definitions)
@@ -164,7 +179,7 @@ class Presentation:
         if not items:
             return Markup()
         return (Markup('<div class="picture-wide">') + draw(visuals.WIDE, f"{ident}-wide")
-                + Markup('</div><div class="picture-narrow">')
+                + Markup('</div><div class="picture-narrow" data-pagefind-ignore>')
                 + draw(visuals.NARROW, f"{ident}-narrow") + Markup("</div>"))
 
 

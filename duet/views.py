@@ -23,6 +23,7 @@ class Row:
 
     id: str | None
     cells: dict[str, Markup]
+    heading: str = ""
 
 
 @dataclass

@@ -1,15 +1,72 @@
 """The built site in a real browser: accessibility, errors, language switch,
-search, phone and desktop layouts."""
+search, phone and desktop layouts.
+
+The tests skip, with the reason, when /usr/bin/chromium is missing; CI
+(.ci/run) installs it with fonts-noto-cjk. Set DUET_BROWSER_CONTENT to a
+content folder (e.g. `content`) to run them over another site than the
+fixture in tests/browser/site.
+"""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import ARTIFACTS, DESKTOP, PHONE, page_paths
+from browsing import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, FIXTURE, PHONE, ROOT, page_paths
+
+from duet.build import BuildOptions, build_site
+
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} "
+                "(install Debian's 'chromium' and 'fonts-noto-cjk', as .ci/run does)",
+                allow_module_level=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm", ".js": "text/javascript", ".svg": "image/svg+xml"}
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep the test output clean."""
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    content = Path(os.environ.get("DUET_BROWSER_CONTENT", FIXTURE)).resolve()
+    out = tmp_path_factory.mktemp("browser") / "_site"
+    build_site(BuildOptions.for_project(ROOT, content_dir=content, out_dir=out, strict=True,
+                                        base_url="https://example.org/"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -108,3 +165,16 @@ def test_home_page_screenshots_and_no_sideways_scroll(browser: Any, site_dir: Pa
                 wide.append(path)
         assert not wide, f"pages that scroll sideways at {PHONE} px: {wide}"
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/zh/", "/en/", "/zh/milestones/",
+                                  "/en/strengthenings/whole-region/"])
+def test_dark_mode_passes_axe(browser: Any, base_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900},
+                                  color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + path)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                       "resultTypes": ["violations"]})
+    context.close()
+    assert not results.violations_count, results.generate_report()
