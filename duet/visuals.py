@@ -214,8 +214,10 @@ def _grid(canvas: Canvas, boxes: Sequence[Box], y: float, width: float, columns:
         laid = [(wrap(b.name, box_width - 28, 15 * BOLD), wrap(b.note, box_width - 28, 13))
                 for b in row]
         height = max(_box_height(len(n), len(e)) for n, e in laid)
+        # An incomplete last row is centred under the ones above it.
+        offset = (columns - len(row)) * (box_width + gap) / 2
         for col, (box, (name, note)) in enumerate(zip(row, laid, strict=True)):
-            x = col * (box_width + gap)
+            x = offset + col * (box_width + gap)
             canvas.rect(x, y, box_width, height, f"vis-box {cls}", 8)
             canvas.circle(x + 24, y + 24, 12, "vis-badge")
             canvas.text(x + 24, y + 28.5, [str(box.number)], "vis-badge-text", 13,
@@ -379,7 +381,9 @@ def figure_panel(figures: Sequence[Figure], ident: str, title: str, width: int =
         row = figures[row_start:row_start + columns]
         laid = []
         for figure in row:
-            value_size = 34 if text_width(figure.value, 34) < cell_width - 32 else 24
+            room = cell_width - 32 - (48 if figure.share is not None else 0)
+            value_size = next((size for size in (34, 28, 22)
+                               if text_width(figure.value, size * BOLD) <= room), 18)
             label = wrap(figure.label, cell_width - 32, 14)
             graphic = 44 if (figure.share is not None or figure.count) else 0
             if figure.count and figure.count > 12:
