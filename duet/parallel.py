@@ -1,17 +1,18 @@
-"""Compile Markdown bodies on every core.
+"""Run per-page work on every core: Markdown compiles and page renders.
 
-`compile_all` has the shape `model.build_site_model` expects for its
-`compile_all` parameter. Large sites are split into chunks and compiled by a
-pool of forked worker processes; small ones are compiled in this process,
-where starting workers would cost more than it saves. Workers are forked
-after the job list exists, so they read the jobs from memory they inherit and
-only the compiled results travel back. Chunks come back in order, and
-`compile_markdown` is a pure function, so the output is byte-identical to a
-serial build.
+`map_in_order(function, items)` returns `[function(item) for item in items]`.
+On large sites the items are split into chunks and handed to a pool of
+forked worker processes; small ones run in this process, where starting
+workers would cost more than it saves. Workers are forked after the items
+and the function exist, so they read both from memory they inherit and only
+the results travel back. Chunks come back in order, and the functions given
+are pure (`compile_markdown`, rendering a template over the finished site
+model), so the output is byte-identical to a serial build.
 
-Everything alive before the fork (the loaded content) is frozen out of the
-garbage collector's sight while the pool runs, so workers do not scan it on
-every collection, nor copy its memory by writing the collector's marks into it.
+Everything alive before the fork (the loaded content, the site model) is
+frozen out of the garbage collector's sight while the pool runs, so workers
+do not scan it on every collection, nor copy its memory by writing the
+collector's marks into it.
 """
 
 from __future__ import annotations
@@ -19,18 +20,23 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
 
 from .markdown import CompiledMarkdown
 from .model import CompileJob, compile_serially
 
-MIN_PARALLEL_JOBS = 200
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+MIN_PARALLEL_ITEMS = 200
 """Below this many pages a pool does not pay for its start-up (~1 ms a page)."""
 
 CHUNKS_PER_WORKER = 8
 """Several chunks per worker keep both busy to the end when pages differ in size."""
 
-_jobs: list[CompileJob] = []
+_task: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
 def worker_count() -> int:
@@ -41,28 +47,39 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def compile_all(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
-    """Compile every job, in parallel when there are enough of them and fork exists."""
-    workers = min(worker_count(), len(jobs) // (MIN_PARALLEL_JOBS // 2) or 1)
-    if (len(jobs) < MIN_PARALLEL_JOBS or workers < 2
+def map_in_order(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """`function` over `items`, in parallel when there are enough of them and fork exists."""
+    workers = min(worker_count(), len(items) // (MIN_PARALLEL_ITEMS // 2) or 1)
+    if (len(items) < MIN_PARALLEL_ITEMS or workers < 2
             or "fork" not in multiprocessing.get_all_start_methods()):
-        return compile_serially(jobs)
-    global _jobs
-    _jobs = jobs
+        return [function(item) for item in items]
+    global _task
+    _task = (function, items)
     gc.freeze()
     try:
-        size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
-        bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        size = -(-len(items) // (workers * CHUNKS_PER_WORKER))
+        bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results: list[CompiledMarkdown] = []
-            for chunk in pool.map(_compile_chunk, bounds):
+            results: list[Result] = []
+            for chunk in pool.map(_run_chunk, bounds):
                 results.extend(chunk)
         return results
     finally:
         gc.unfreeze()
-        _jobs = []
+        _task = None
 
 
-def _compile_chunk(bounds: tuple[int, int]) -> list[CompiledMarkdown]:
+def compile_all(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
+    """The `compile_all` that `model.build_site_model` takes, on every core."""
+    return map_in_order(_compile_one, jobs)
+
+
+def _compile_one(job: CompileJob) -> CompiledMarkdown:
+    return compile_serially([job])[0]
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
+    assert _task is not None
+    function, items = _task
     start, stop = bounds
-    return compile_serially(_jobs[start:stop])
+    return [function(item) for item in items[start:stop]]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,13 @@ from .views import View, build_views
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
 SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt")
+
+MapInOrder = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+"""`[function(item) for item in items]`, or the same computed on several cores."""
+
+
+def map_serially(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [function(item) for item in items]
 
 
 def make_environment(templates_dir: Path, translations: Any | None = None) -> jinja2.Environment:
@@ -145,10 +154,19 @@ class LanguageRenderer:
 
 
 def render_site(site: Site, renderers: dict[str, LanguageRenderer],
-                diagnostics: Diagnostics) -> dict[str, bytes]:
-    """Every output file of the site, by path relative to the output folder."""
+                diagnostics: Diagnostics,
+                map_in_order: MapInOrder = map_serially) -> dict[str, bytes]:
+    """Every output file of the site, by path relative to the output folder.
+
+    Pages and views are rendered through `map_in_order` (possibly on other
+    cores); one that fails there is rendered again here to report why."""
     files: dict[str, bytes] = {}
-    for page in site.all_pages():
+    pages = site.all_pages()
+    for page, payload in zip(pages, map_in_order(partial(_render_or_none, renderers), pages),
+                             strict=True):
+        if payload is not None:
+            files[page.output_path] = payload
+            continue
         renderer = renderers[page.lang]
         try:
             files[page.output_path] = renderer.render_page(page)
@@ -159,11 +177,15 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         except jinja2.TemplateError as exc:
             _report_template_error(exc, page, diagnostics)
     views = build_views(site)
-    for view in views:
+    for view, payload in zip(views, map_in_order(partial(_render_or_none, renderers), views),
+                             strict=True):
         if view.output_path in files:
             diagnostics.error(files_owner(site, view), 0, 0,
                               f"this page takes the address {view.url}, which the site "
                               "needs for its search page or parallel reading")
+            continue
+        if payload is not None:
+            files[view.output_path] = payload
             continue
         try:
             files[view.output_path] = renderers[view.lang].render_view(view)
@@ -178,6 +200,17 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         [*site.all_pages(), *views], default))
     files["robots.txt"] = default.render_named("robots.txt")
     return files
+
+
+def _render_or_none(renderers: dict[str, LanguageRenderer], page: Page | View) -> bytes | None:
+    """The page's bytes, or None when its template fails (reported by the caller)."""
+    renderer = renderers[page.lang]
+    try:
+        if isinstance(page, View):
+            return renderer.render_view(page)
+        return renderer.render_page(page)
+    except jinja2.TemplateError:
+        return None
 
 
 def _sitemap_entries(pages: list[Page | View],

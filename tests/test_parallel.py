@@ -1,4 +1,4 @@
-"""The process pool compiles exactly what a single process compiles."""
+"""The process pool compiles and renders exactly what a single process does."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from conftest import build, snapshot
 
 from duet import build as build_module
 from duet import parallel
+from duet.diagnostics import ContentError
 from duet.markdown import GlossaryIndex, LinkContext
 from duet.model import compile_serially
+from duet.render import map_serially
 
-PAGES = 150  # x 2 languages: above parallel.MIN_PARALLEL_JOBS
+PAGES = 150  # x 2 languages: above parallel.MIN_PARALLEL_ITEMS
 
 
 def _body(lang: str, number: int) -> str:
@@ -75,7 +77,26 @@ def test_parallel_build_is_byte_identical_to_serial(
 ) -> None:
     build(large_content, tmp_path / "parallel")
     monkeypatch.setattr(build_module, "compile_all", compile_serially)
+    monkeypatch.setattr(build_module, "map_in_order", map_serially)
     build(large_content, tmp_path / "serial")
     parallel_files = snapshot(tmp_path / "parallel")
     assert len(parallel_files) > 2 * PAGES
     assert parallel_files == snapshot(tmp_path / "serial")
+
+
+def test_a_template_failing_in_a_worker_is_reported_as_in_one_process(
+    large_content: Path, tmp_path: Path, two_workers: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = large_content / "topics" / "item-9.en.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "weight: 9", "weight: 9\ntemplate: missing.html"), encoding="utf-8")
+    reports = []
+    for mode in ("parallel", "serial"):
+        if mode == "serial":
+            monkeypatch.setattr(build_module, "compile_all", compile_serially)
+            monkeypatch.setattr(build_module, "map_in_order", map_serially)
+        with pytest.raises(ContentError) as failure:
+            build(large_content, tmp_path / mode)
+        reports.append([str(d) for d in failure.value.diagnostics])
+    assert any("missing.html" in line for line in reports[0])
+    assert reports[0] == reports[1]
