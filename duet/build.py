@@ -17,7 +17,7 @@ from .i18n import (
 from .linkcheck import check_links
 from .load import load_content
 from .model import Site, build_site_model
-from .parallel import compile_all
+from .parallel import compile_all, map_in_order
 from .render import LanguageRenderer, make_environment, render_site, template_anchors
 from .search import SearchIndexError, index_site
 from .write import discard, discard_leftovers, publish, stage_output
@@ -92,7 +92,7 @@ def build_site(options: BuildOptions) -> BuildResult:
                                Formatter(language.locale, translations))
         for code, (language, translations) in renderers_input.items()
     }
-    files = render_site(site, renderers, diagnostics)
+    files = render_site(site, renderers, diagnostics, map_in_order)
     fail_on_errors(diagnostics, options.strict)
 
     discard_leftovers(options.out_dir)
