@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,13 @@ class Content:
 
 
 def load_content(content_dir: Path, diagnostics: Diagnostics,
-                 base_url: str | None = None) -> Content | None:
-    """Load and validate everything under `content_dir`; None if site.yaml is unusable."""
+                 base_url: str | None = None,
+                 page_loader: Callable[..., SourcePage | None] | None = None) -> Content | None:
+    """Load and validate everything under `content_dir`; None if site.yaml is unusable.
+
+    `page_loader` stands in for `load_page` (an incremental build answers it from
+    its cache)."""
+    page_loader = page_loader or load_page
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
@@ -88,7 +94,7 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
         if relative.parts[0] == DATA_DIR:
             load_collection(path, content, diagnostics)
         elif path.suffix == ".md":
-            page = load_page(path, relative, config, diagnostics)
+            page = page_loader(path, relative, config, diagnostics)
             if page is not None:
                 content.pages.append(page)
         elif relative.as_posix() != SITE_FILE:

@@ -155,13 +155,19 @@ class LanguageRenderer:
 
 def render_site(site: Site, renderers: dict[str, LanguageRenderer],
                 diagnostics: Diagnostics,
-                map_in_order: MapInOrder = map_serially) -> dict[str, bytes]:
+                map_in_order: MapInOrder = map_serially,
+                wanted: Callable[[str], bool] | None = None) -> dict[str, bytes]:
     """Every output file of the site, by path relative to the output folder.
 
     Pages and views are rendered through `map_in_order` (possibly on other
-    cores); one that fails there is rendered again here to report why."""
+    cores); one that fails there is rendered again here to report why.
+    `wanted(output path)`, when given, picks the files to render: an
+    incremental build keeps the others from the last build."""
+    def want(path: str) -> bool:
+        return wanted is None or wanted(path)
+
     files: dict[str, bytes] = {}
-    pages = site.all_pages()
+    pages = [page for page in site.all_pages() if want(page.output_path)]
     for page, payload in zip(pages, map_in_order(partial(_render_or_none, renderers), pages),
                              strict=True):
         if payload is not None:
@@ -176,14 +182,17 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
                               f"template '{exc.name}' does not exist in templates/")
         except jinja2.TemplateError as exc:
             _report_template_error(exc, page, diagnostics)
-    views = build_views(site)
-    for view, payload in zip(views, map_in_order(partial(_render_or_none, renderers), views),
-                             strict=True):
-        if view.output_path in files:
+    taken = {page.output_path for page in site.all_pages()}
+    views = []
+    for view in build_views(site):
+        if view.output_path in taken:
             diagnostics.error(files_owner(site, view), 0, 0,
                               f"this page takes the address {view.url}, which the site "
                               "needs for its search page or parallel reading")
-            continue
+        elif want(view.output_path):
+            views.append(view)
+    for view, payload in zip(views, map_in_order(partial(_render_or_none, renderers), views),
+                             strict=True):
         if payload is not None:
             files[view.output_path] = payload
             continue
@@ -193,12 +202,17 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
             diagnostics.error(view.template, getattr(exc, "lineno", 0) or 0, 0,
                               f"while rendering {view.url}: {exc.message or exc}")
     default = renderers[site.config.default_language]
-    files["index.html"] = default.render_named("root.html", page=None)
+    if want("index.html"):
+        files["index.html"] = default.render_named("root.html", page=None)
     for code, renderer in renderers.items():
-        files[f"{code}/404.html"] = renderer.render_named("404.html", page=None)
-    files["sitemap.xml"] = default.render_named("sitemap.xml", pages=_sitemap_entries(
-        [*site.all_pages(), *views], default))
-    files["robots.txt"] = default.render_named("robots.txt")
+        if want(f"{code}/404.html"):
+            files[f"{code}/404.html"] = renderer.render_named("404.html", page=None)
+    if want("sitemap.xml"):
+        every_view = [view for view in build_views(site) if view.output_path not in taken]
+        files["sitemap.xml"] = default.render_named("sitemap.xml", pages=_sitemap_entries(
+            [*site.all_pages(), *every_view], default))
+    if want("robots.txt"):
+        files["robots.txt"] = default.render_named("robots.txt")
     return files
 
 
