@@ -7,20 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import ContentError, Diagnostic, Diagnostics
-from .i18n import (
-    Formatter,
-    catalog_path,
-    check_catalog_coverage,
-    extract_ui_strings,
-    load_translations,
-)
-from .linkcheck import check_links
+from .i18n import Formatter, catalog_path, check_catalog_coverage
+from .incremental import BuildState
 from .load import load_content
-from .model import Site, build_site_model
+from .model import Site, build_site_model, compile_serially
 from .parallel import compile_all, map_in_order
-from .render import LanguageRenderer, make_environment, render_site, template_anchors
-from .search import SearchIndexError, index_site
-from .write import discard, discard_leftovers, publish, stage_output
+from .render import LanguageRenderer, map_serially, render_site
+from .search import SearchIndexError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -34,6 +27,8 @@ class BuildOptions:
     locales_dir: Path
     strict: bool = False
     base_url: str | None = None
+    cache_dir: Path | None = None
+    """Where builds keep what the next build can reuse; None: build everything."""
 
     @classmethod
     def for_project(cls, root: Path, **overrides: object) -> BuildOptions:
@@ -54,67 +49,84 @@ class BuildResult:
     seconds: float
     files: int = 0
     site: Site | None = field(default=None, repr=False)
+    written: int = 0
+    """Files written or removed in the output folder; 0 when nothing changed."""
 
     def summary(self) -> str:
         counts = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
-        return (f"built {sum(self.pages.values())} pages ({counts}), {self.files} files, "
-                f"{len(self.warnings)} warning(s) in {self.seconds:.2f} s")
+        return (f"built {sum(self.pages.values())} pages ({counts}), {self.files} files "
+                f"({self.written} changed), {len(self.warnings)} warning(s) "
+                f"in {self.seconds:.2f} s")
 
 
-def build_site(options: BuildOptions) -> BuildResult:
-    """Build the site into options.out_dir; raise ContentError and keep the old site on problems."""
+def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildResult:
+    """Build the site into options.out_dir; raise ContentError and keep the old site on problems.
+
+    Only what changed since the last build into the same folder is done again
+    (`state`, or the cache in options.cache_dir; see incremental.py): the
+    result is byte for byte the site a build from nothing writes."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
     check_output_location(options, diagnostics)
     fail_on_errors(diagnostics, options.strict)
+    state = state or BuildState.open(options)
+    inputs = state.scan_inputs()
+    if state.up_to_date(inputs, options.strict):
+        pages, warnings, files = state.last_result()
+        return BuildResult(pages, warnings, time.perf_counter() - started, files=files,
+                           written=0)
 
-    content = load_content(options.content_dir, diagnostics, options.base_url)
-    anchors = template_anchors(options.templates_dir, diagnostics)
+    content = load_content(options.content_dir, diagnostics, options.base_url,
+                           state.page_loader(inputs))
+    anchors = state.template_anchors(inputs, diagnostics)
     if content is None:
         fail_on_errors(diagnostics, strict=options.strict, force=True)
         raise AssertionError("unreachable")
     config = content.config
-    ui_strings = extract_ui_strings(options.templates_dir, PACKAGE_DIR)
+    ui_strings = state.ui_strings(inputs)
     renderers_input = {}
     for language in config.languages:
-        translations, translated = load_translations(
-            options.locales_dir, language.code, language.locale, diagnostics)
+        translations, translated = state.translations(inputs, language, diagnostics)
         check_catalog_coverage(ui_strings, language.code, translated,
                                catalog_path(options.locales_dir, language.code), diagnostics)
         renderers_input[language.code] = (language, translations)
 
-    site = build_site_model(content, anchors, diagnostics, compile_all)
+    site = build_site_model(content, anchors, diagnostics,
+                            state.cached(compile_all if state.parallel else compile_serially))
     fail_on_errors(diagnostics, options.strict)
 
     renderers = {
-        code: LanguageRenderer(site, language,
-                               make_environment(options.templates_dir, translations),
+        code: LanguageRenderer(site, language, state.environment(inputs, code, translations),
                                Formatter(language.locale, translations))
         for code, (language, translations) in renderers_input.items()
     }
-    files = render_site(site, renderers, diagnostics, map_in_order)
+    plan = state.plan(site, inputs)
+    files = render_site(site, renderers, diagnostics,
+                        map_in_order if state.parallel else map_serially, plan.needs_render)
     fail_on_errors(diagnostics, options.strict)
 
-    discard_leftovers(options.out_dir)
-    staging = stage_output(options.out_dir, files, options.static_dir)
-    problems = check_links(staging, config.base_path)
+    update = state.stage(plan, files)
+    update.write_staging()
+    problems = update.check_links(config.base_path)
     if problems:
-        discard(staging)
+        update.discard()
         for problem in problems:
             path, _, message = problem.partition(": ")
             diagnostics.error(options.out_dir / path, 0, 0, message)
         fail_on_errors(diagnostics, options.strict)
     try:
-        index_site(staging)
+        update.index_search()
     except SearchIndexError as exc:
-        discard(staging)
+        update.discard()
         diagnostics.error(options.out_dir, 0, 0, str(exc))
         fail_on_errors(diagnostics, options.strict)
-    publish(staging, options.out_dir)
+    update.publish()
 
     pages = {code: len(site.pages_in(code)) for code in config.codes}
+    state.remember(update, inputs, pages, diagnostics.warnings)
     return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
-                       files=len(files), site=site)
+                       files=len(update.records), site=site,
+                       written=len(update.written) + len(update.removed))
 
 
 def check_output_location(options: BuildOptions, diagnostics: Diagnostics) -> None:

@@ -8,18 +8,28 @@ from pathlib import Path
 
 from .build import BuildOptions, build_site
 from .diagnostics import ContentError
+from .incremental import drop_cache
 from .write import WriteError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+CACHE_DIR = ".duet-cache"
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
-        description="Build the two-language explainer site from content/ into _site/.",
-        epilog="Exit status: 0 built, 1 problems in the content (each printed as "
-               "path:line:col: message; the previous site is kept), 2 wrong usage.",
+        description="Build the two-language explainer site from content/ into _site/ "
+                    "(`build.py`), or build it, serve it on this computer and rebuild it "
+                    "on every save (`build.py serve`).",
+        epilog="Builds reuse what the last one left in .duet-cache/ and redo only what an "
+               "edit affects. Exit status: 0 built, 1 problems in the content (each printed "
+               "as path:line:col: message; the previous site is kept), 2 wrong usage.",
     )
+    parser.add_argument("command", nargs="?", choices=("build", "serve"), default="build",
+                        help="build: build the site once (the default); serve: build it into "
+                             ".duet-cache/serve/, serve it at http://127.0.0.1:PORT/ and "
+                             "rebuild and reload the browser whenever content/, templates/, "
+                             "static/ or locales/ change (Ctrl-C stops)")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")
@@ -34,6 +44,14 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (missing translations, heading mismatches) as errors")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--clean", action="store_true",
+                        help="ignore what earlier builds left in .duet-cache/ and build "
+                             "everything")
+    serve = parser.add_argument_group("serve options")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port to serve on (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this computer only)")
     return parser
 
 
@@ -47,12 +65,22 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         parser.print_usage(sys.stderr)
         print("build.py: error: --base-url must be an absolute http(s) URL", file=sys.stderr)
         return EXIT_USAGE
+    if not 0 < args.port < 65536:
+        parser.print_usage(sys.stderr)
+        print("build.py: error: --port must be between 1 and 65535", file=sys.stderr)
+        return EXIT_USAGE
     root = project_root or Path.cwd()
     options = BuildOptions.for_project(
         root, content_dir=args.content, out_dir=args.out, templates_dir=args.templates,
         static_dir=args.static, locales_dir=args.locales, strict=args.strict,
-        base_url=args.base_url,
+        base_url=args.base_url, cache_dir=root / CACHE_DIR,
     )
+    if args.clean:
+        drop_cache(options)
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(options, args.host, args.port, quiet=args.quiet)
     try:
         result = build_site(options)
     except ContentError as exc:

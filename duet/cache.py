@@ -1,0 +1,194 @@
+"""What one build leaves for the next: input fingerprints, output records and
+the expensive intermediate results, kept in memory (the dev server) and in a
+git-ignored folder (`.duet-cache/`, the command line).
+
+Inputs are recognised by their stat (size, mtime, inode) and hashed only when
+that changes; a file modified within a second of the last scan is hashed again
+whatever its stat says, because a quick second write can keep the same mtime.
+The state is two pickles: a small manifest read by every build (enough to see
+that nothing changed) and a larger memo of loaded pages and compiled Markdown
+read only when something did.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .load import IGNORED_NAMES
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RACY_NANOSECONDS = 1_000_000_000
+MANIFEST, MEMO, TARGET = "manifest.pickle", "memo.pickle", "target.txt"
+
+
+def digest(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def code_version() -> str:
+    """A fingerprint of the engine itself: a changed engine invalidates every cache."""
+    parts = [digest(path.read_bytes()) for path in sorted(PACKAGE_DIR.glob("*.py"))]
+    return digest("".join(parts))
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a file looked like: stat fields that change on a write, and its content hash."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    hash: str
+
+
+Snapshot = dict[str, Stamp]
+"""Every input file, by path, as os.walk spells it from the folder given."""
+
+
+def scan(folders: list[Path], previous: Snapshot, previous_time: int,
+         skip_ignored: tuple[bool, ...]) -> tuple[Snapshot, int]:
+    """Stamp every file below `folders`, hashing only files that look changed."""
+    started = time.time_ns()
+    snapshot: Snapshot = {}
+    for folder, skip in zip(folders, skip_ignored, strict=True):
+        for directory, dirnames, filenames in os.walk(folder, followlinks=True):
+            if skip:
+                dirnames[:] = [name for name in dirnames if not IGNORED_NAMES.match(name)]
+            for name in filenames:
+                if skip and IGNORED_NAMES.match(name):
+                    continue
+                path = os.path.join(directory, name)
+                stamp = _stamp(path, previous.get(path), previous_time)
+                if stamp is not None:
+                    snapshot[path] = stamp
+    return snapshot, started
+
+
+def _stamp(path: str, known: Stamp | None, known_time: int) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if (known is not None and known.size == info.st_size and known.mtime_ns == info.st_mtime_ns
+            and known.inode == info.st_ino and info.st_mtime_ns < known_time - RACY_NANOSECONDS):
+        return known
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        return None
+    return Stamp(info.st_size, info.st_mtime_ns, info.st_ino, digest(content))
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """One published file: what it was made from, its hash, and its stat when written."""
+
+    deps: tuple[str, ...]
+    hash: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+    def still_on_disk(self, path: str) -> bool:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        return (info.st_size, info.st_mtime_ns, info.st_ino) == (
+            self.size, self.mtime_ns, self.inode)
+
+
+@dataclass
+class Manifest:
+    """The small part: enough to see that nothing changed and to say what was built."""
+
+    inputs: Snapshot = field(default_factory=dict)
+    scanned_at: int = 0
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    search_digest: str = ""
+    link_universe: str = ""
+
+
+@dataclass
+class Memo:
+    """The large part: results that are slow to compute, keyed by what they came from."""
+
+    pages: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    compiled: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    links: dict[str, Any] = field(default_factory=dict)
+
+
+class CacheFolder:
+    """One build target's cache: `.duet-cache/build-<hash of the output folder>/`.
+
+    The state is only used when the engine and every option are the same as
+    when it was written; otherwise the build starts from nothing.
+    """
+
+    def __init__(self, root: Path, out_dir: Path, key: str) -> None:
+        self.root = root
+        self.folder = root / f"build-{digest(str(out_dir.resolve()))[:16]}"
+        self.out_dir = out_dir
+        self.key = key
+
+    def read_manifest(self) -> Manifest | None:
+        return self._read(MANIFEST)  # type: ignore[return-value]
+
+    def read_memo(self) -> Memo | None:
+        return self._read(MEMO)  # type: ignore[return-value]
+
+    def write(self, manifest: Manifest, memo: Memo | None) -> None:
+        """Replace the stored state; each file is renamed into place whole."""
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / TARGET).write_text(str(self.out_dir.resolve()), encoding="utf-8")
+            if memo is not None:
+                self._write(MEMO, memo)
+            self._write(MANIFEST, manifest)
+        self._forget_vanished_targets()
+
+    def forget(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(self.folder)
+
+    def _read(self, name: str) -> object | None:
+        try:
+            with open(self.folder / name, "rb") as handle:
+                key, value = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+                AttributeError, ImportError):
+            return None
+        return value if key == self.key else None
+
+    def _write(self, name: str, value: object) -> None:
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump((self.key, value), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / name)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+    def _forget_vanished_targets(self) -> None:
+        """Drop the caches of output folders that no longer exist (temporary builds)."""
+        for target in self.root.glob(f"build-*/{TARGET}"):
+            with contextlib.suppress(OSError):
+                if not Path(target.read_text(encoding="utf-8")).exists():
+                    shutil.rmtree(target.parent)

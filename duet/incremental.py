@@ -1,0 +1,779 @@
+"""Incremental builds: redo only what an edit affects, and stay byte-identical
+to a build from nothing.
+
+The whole site model is still built on every change (loading and checking is
+cheap, and links must be checked across the whole site); what is reused is the
+expensive part: parsed pages and compiled Markdown (keyed by their source text
+and everything the compiler reads), rendered files and the search index.
+
+Every output file gets a fingerprint of the values it is made from, computed
+from the new site model before anything is rendered:
+
+- `site`: site.yaml and the base URL; `catalog:<lang>`: that language's catalog;
+- the template closure: the page's template and every template it extends,
+  includes or imports (all templates when one names another dynamically);
+- `structure`: every page's front matter, address, headings, parent and
+  children (titles and menus appear on every page, so a change there renders
+  everything);
+- the page's own compiled body (for a parallel reading, the bodies of every
+  language), the data collections of its language, and the glossary entries it
+  shows: those its body links (their definitions become tooltips) and those
+  the other data collections refer to. Templates that show the glossary as a
+  whole, or a data item, depend on the whole glossary and where it is used.
+
+An output is rendered again when its fingerprint differs from the one recorded
+when it was written, or when the file on disk is not the one written then.
+The fingerprints are computed from values, not from which files changed, so a
+renamed page, a changed glossary form or a fallback page whose other-language
+source changed are all caught by the same rule.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib.metadata
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from jinja2 import meta
+from markupsafe import Markup
+
+from . import linkcheck
+from .cache import CacheFolder, Manifest, Memo, OutputRecord, Snapshot, code_version, digest, scan
+from .diagnostics import Diagnostic, Diagnostics
+from .i18n import extract_ui_strings, load_translations
+from .load import SITE_FILE, Config, Language, SourcePage, load_page
+from .markdown import CompiledMarkdown
+from .model import GLOSSARY, Compile, CompileJob, Page, Site
+from .render import make_environment, template_anchors
+from .search import (
+    BUNDLE_DIR,
+    ENTRY_FILE,
+    SearchIndexError,
+    index_site,
+    normalise_entry,
+    pagefind_executable,
+)
+from .termtips import TERM_LINK
+from .views import View, build_views
+from .write import WriteError, discard, discard_leftovers, publish
+
+if TYPE_CHECKING:
+    from .build import BuildOptions
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pagefind")
+SEARCH_PREFIX = BUNDLE_DIR + "/"
+Deps = tuple[str, ...]
+
+WIDE_GLOSSARY = re.compile(
+    r"term_usage|data_of|site\.data|show\.(?:data|definitions)\b"
+    r"|collections(?!\.(?!(?:items|values|keys|get|glossary)\b)\w)")
+"""Template text that may show any glossary entry: the glossary collection,
+where terms are used, another page's data, or the data collections taken as a
+whole (`collections.figures` names one collection and is not such a read)."""
+
+OTHER_BODIES = re.compile(r"\b(?!data\b)\w+\.(?:body|terms)\b")
+"""Template text that may read a page's body or terms other than its own `body`."""
+
+
+@dataclass(frozen=True)
+class TemplateFacts:
+    closure: str
+    wide_glossary: bool
+    other_bodies: bool
+
+
+@dataclass
+class Plan:
+    """Every output file of the new site with its fingerprint, and which to render."""
+
+    deps: dict[str, Deps]
+    render: set[str]
+    static: dict[str, Path]
+
+    def needs_render(self, path: str) -> bool:
+        return path in self.render
+
+
+class BuildState:
+    """What builds of one output folder share: the cache and the last build's records.
+
+    `in_place` writes changed files straight into the output folder, one atomic
+    rename each, and leaves the search index to `refresh_search`: the dev server's
+    way, fast for one edit. Otherwise the new site is staged beside the old one
+    (unchanged files hard-linked, changed ones written) and swapped in at once.
+    """
+
+    def __init__(self, options: BuildOptions, folder: CacheFolder | None = None, *,
+                 in_place: bool = False, parallel: bool = True) -> None:
+        self.options = options
+        self.folder = folder
+        self.in_place = in_place
+        self.parallel = parallel
+        self.autosave = True
+        """Store the cache after every build (the dev server stores it when it stops)."""
+        self.manifest = (folder.read_manifest() if folder else None) or Manifest()
+        self._memo: Memo | None = None if folder else Memo()
+        self._used_pages: set[tuple[Any, ...]] = set()
+        self._used_compiled: set[tuple[Any, ...]] = set()
+        self._templates: dict[str, Any] = {}
+        self._catalogs: dict[str, tuple[str, Any, set[str], list[Diagnostic]]] = {}
+        self._by_identity: dict[int, tuple[object, str]] = {}
+
+    @classmethod
+    def open(cls, options: BuildOptions) -> BuildState:
+        """The state left by the last build into options.out_dir (none without a cache dir)."""
+        if options.cache_dir is None:
+            return cls(options)
+        return cls(options, CacheFolder(options.cache_dir, options.out_dir, cache_key(options)))
+
+    @property
+    def memo(self) -> Memo:
+        if self._memo is None:
+            self._memo = (self.folder.read_memo() if self.folder else None) or Memo()
+        return self._memo
+
+    # -- inputs ------------------------------------------------------------
+
+    def scan_inputs(self) -> Snapshot:
+        options = self.options
+        snapshot, self._scanned_at = scan(
+            [options.content_dir, options.templates_dir, options.static_dir,
+             options.locales_dir],
+            self.manifest.inputs, self.manifest.scanned_at, (True, False, False, False))
+        return snapshot
+
+    def up_to_date(self, inputs: Snapshot, strict: bool) -> bool:
+        """Nothing changed since the last build, and its files are still in place."""
+        manifest = self.manifest
+        if not manifest.outputs or inputs != manifest.inputs:
+            return False
+        if strict and manifest.warnings:
+            return False
+        return all(self.on_disk(path, record) for path, record in manifest.outputs.items())
+
+    def on_disk(self, path: str, record: OutputRecord) -> bool:
+        """The file the record describes is still in the output folder, unchanged.
+
+        The dev server's folder is its own: what it wrote is taken to be there."""
+        return self.in_place or record.still_on_disk(os.path.join(self.options.out_dir, path))
+
+    def last_result(self) -> tuple[dict[str, int], list[Diagnostic], int]:
+        manifest = self.manifest
+        return dict(manifest.pages), list(manifest.warnings), len(manifest.outputs)
+
+    # -- stage 1: loading, with parsed pages reused ---------------------------
+
+    def page_loader(self, inputs: Snapshot) -> Callable[..., SourcePage | None]:
+        """`load.load_page`, answered from the cache for files whose bytes are known."""
+        memo = self.memo
+
+        def load(path: Path, relative: Path, config: Config,
+                 diagnostics: Diagnostics) -> SourcePage | None:
+            stamp = inputs.get(str(path))
+            if stamp is None:
+                return load_page(path, relative, config, diagnostics)
+            key = (str(path), relative.as_posix(), stamp.hash, config.codes)
+            cached = memo.pages.get(key)
+            if cached is None:
+                captured = Diagnostics()
+                cached = (load_page(path, relative, config, captured), captured.items)
+                memo.pages[key] = cached
+            self._used_pages.add(key)
+            diagnostics.items.extend(cached[1])
+            return cached[0]
+
+        return load
+
+    def template_anchors(self, inputs: Snapshot,
+                         diagnostics: Diagnostics) -> dict[str, set[str]]:
+        key = ("anchors", self._templates_digest(inputs))
+        if key not in self._templates:
+            captured = Diagnostics()
+            self._templates[key] = (template_anchors(self.options.templates_dir, captured),
+                                    captured.items)
+        anchors, items = self._templates[key]
+        diagnostics.items.extend(items)
+        return anchors
+
+    def ui_strings(self, inputs: Snapshot) -> list[Any]:
+        key = ("strings", self._templates_digest(inputs))
+        if key not in self._templates:
+            self._templates[key] = extract_ui_strings(self.options.templates_dir, PACKAGE_DIR)
+        return self._templates[key]  # type: ignore[no-any-return]
+
+    def translations(self, inputs: Snapshot, language: Language,
+                     diagnostics: Diagnostics) -> tuple[Any, set[str]]:
+        from .i18n import catalog_path
+
+        stamp = inputs.get(str(catalog_path(self.options.locales_dir, language.code)))
+        version = stamp.hash if stamp else "missing"
+        cached = self._catalogs.get(language.code)
+        if cached is None or cached[0] != version:
+            captured = Diagnostics()
+            translations, translated = load_translations(
+                self.options.locales_dir, language.code, language.locale, captured)
+            cached = (version, translations, translated, captured.items)
+            self._catalogs[language.code] = cached
+        diagnostics.items.extend(cached[3])
+        return cached[1], cached[2]
+
+    def environment(self, inputs: Snapshot, code: str, translations: Any) -> jinja2.Environment:
+        """The Jinja environment of one language, kept while its templates and catalog
+        stay the same (compiling the templates again costs more than rendering a page)."""
+        key = ("environment", self._templates_digest(inputs), code,
+               self._catalogs[code][0] if code in self._catalogs else "missing")
+        if key not in self._templates:
+            for old in [k for k in self._templates if k[0] == "environment" and k[2] == code]:
+                del self._templates[old]
+            self._templates[key] = make_environment(self.options.templates_dir, translations)
+        return self._templates[key]  # type: ignore[no-any-return]
+
+    def fingerprint_of(self, value: object, compute: Callable[[], str]) -> str:
+        """`compute()`, remembered for this very object while the dev server keeps it
+        (unchanged pages keep their parsed objects from one build to the next)."""
+        known = self._by_identity.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        result = compute()
+        self._by_identity[id(value)] = (value, result)
+        return result
+
+    def forget_fingerprints(self, keep: Iterable[object]) -> None:
+        kept = {id(value) for value in keep}
+        self._by_identity = {key: known for key, known in self._by_identity.items()
+                             if key in kept}
+
+    # -- stage 2: compiled Markdown reused ------------------------------------
+
+    def cached(self, compile_all: Compile) -> Compile:
+        """`compile_all` that compiles only bodies it has not compiled before."""
+        compiled = self.memo.compiled
+
+        def compile_with_cache(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
+            glossaries: dict[int, str] = {}
+            keys = []
+            for source, links, glossary, autolink, offset in jobs:
+                if id(glossary) not in glossaries:
+                    glossaries[id(glossary)] = digest(repr(glossary.forms))
+                keys.append((self.fingerprint_of(source, lambda s=source: digest(s)),
+                             links.base_path, links.lang,
+                             glossaries[id(glossary)], autolink, offset))
+            missing = {key: job for key, job in zip(keys, jobs, strict=True)
+                       if key not in compiled}
+            if missing:
+                results = compile_all(list(missing.values()))
+                compiled.update(zip(missing, results, strict=True))
+            self._used_compiled.update(keys)
+            return [compiled[key] for key in keys]
+
+        return compile_with_cache
+
+    # -- stage 3: what to render ----------------------------------------------
+
+    def plan(self, site: Site, inputs: Snapshot) -> Plan:
+        """Fingerprint every output of the new site; mark the ones to render."""
+        options = self.options
+        facts = self._template_facts(inputs)
+        site_stamp = inputs.get(str(options.content_dir / SITE_FILE))
+        catalogs = {code: (self._catalogs[code][0] if code in self._catalogs else "missing")
+                    for code in site.config.codes}
+        tokens = Tokens(site, site_stamp.hash if site_stamp else "", catalogs, facts,
+                        self.fingerprint_of)
+        deps = tokens.all_outputs()
+        static: dict[str, Path] = {}
+        static_root = str(options.static_dir)
+        for path, stamp in inputs.items():
+            if path.startswith(static_root + os.sep):
+                relative = "static/" + Path(path).relative_to(static_root).as_posix()
+                deps.setdefault(relative, ("static", stamp.hash))
+                static[relative] = Path(path)
+        render = set()
+        for path, fingerprint in deps.items():
+            record = self.manifest.outputs.get(path)
+            if record is None or record.deps != fingerprint or not self.on_disk(path, record):
+                render.add(path)
+        return Plan(deps, render, static)
+
+    def _templates_digest(self, inputs: Snapshot) -> str:
+        root = str(self.options.templates_dir) + os.sep
+        return digest("".join(f"{path}\0{stamp.hash}\0" for path, stamp in sorted(
+            inputs.items()) if path.startswith(root)))
+
+    def _template_facts(self, inputs: Snapshot) -> dict[str, TemplateFacts]:
+        key = ("facts", self._templates_digest(inputs))
+        if key not in self._templates:
+            self._templates[key] = template_facts(self.options.templates_dir)
+        return self._templates[key]  # type: ignore[no-any-return]
+
+    # -- stage 4: writing ----------------------------------------------------
+
+    def stage(self, plan: Plan, rendered: dict[str, bytes]) -> Update:
+        """The new site's files: what changed, what stays, what goes."""
+        old = self.manifest.outputs
+        written: dict[str, bytes] = {}
+        records: dict[str, OutputRecord] = {}
+        for path in plan.render:
+            payload = (rendered.get(path) if path not in plan.static
+                       else plan.static[path].read_bytes())
+            if payload is None:
+                continue
+            record = old.get(path)
+            payload_hash = digest(payload)
+            if record is not None and record.hash == payload_hash and self.on_disk(path, record):
+                records[path] = dataclasses.replace(record, deps=plan.deps[path])
+            else:
+                written[path] = payload
+                records[path] = OutputRecord(plan.deps[path], payload_hash, 0, 0, 0)
+        for path, fingerprint in plan.deps.items():
+            if path not in records:
+                record = old[path]
+                records[path] = (record if record.deps == fingerprint
+                                 else dataclasses.replace(record, deps=fingerprint))
+        removed = sorted(path for path in old
+                         if path not in records and not path.startswith(SEARCH_PREFIX))
+        search = {path: record for path, record in old.items() if path.startswith(SEARCH_PREFIX)}
+        return Update(self, records, written, removed, search)
+
+    def remember(self, update: Update, inputs: Snapshot, pages: dict[str, int],
+                 warnings: list[Diagnostic]) -> None:
+        """Record the published site and store the cache for the next build."""
+        self.manifest = Manifest(inputs, self._scanned_at, update.records, pages, warnings,
+                                 self.manifest.search_digest, update.link_universe)
+        memo = self._memo
+        if memo is not None:
+            memo.pages = {key: memo.pages[key] for key in self._used_pages if key in memo.pages}
+            memo.compiled = {key: memo.compiled[key] for key in self._used_compiled
+                             if key in memo.compiled}
+            live = {record.hash for path, record in update.records.items()
+                    if path.endswith(".html")}
+            memo.links = {key: value for key, value in memo.links.items() if key in live}
+        if memo is not None:
+            self.forget_fingerprints(value for page, _ in memo.pages.values() if page
+                                     for value in (page.body, page.front))
+        self._used_pages, self._used_compiled = set(), set()
+        if self.autosave:
+            self.save()
+
+    def save(self) -> None:
+        if self.folder is not None:
+            self.folder.write(self.manifest, self._memo)
+
+    def refresh_search(self) -> bool:
+        """Rebuild the search index of an in-place output folder; True if it changed."""
+        out = self.options.out_dir
+        html = {path: record.hash for path, record in self.manifest.outputs.items()
+                if path.endswith(".html")}
+        wanted = digest(repr(sorted(html.items())))
+        if self.manifest.search_digest == wanted:
+            return False
+        fresh = Path(tempfile.mkdtemp(prefix=".search-", dir=out.parent))
+        try:
+            run_pagefind(out, fresh)
+            target = out / BUNDLE_DIR
+            old = fresh.with_name(fresh.name + "-old")
+            if target.exists():
+                os.rename(target, old)
+            os.rename(fresh, target)
+            discard(old)
+        except (OSError, SearchIndexError):
+            discard(fresh)
+            raise
+        self.manifest.search_digest = wanted
+        return True
+
+
+def run_pagefind(site_dir: Path, output: Path) -> None:
+    """Pagefind over `site_dir`, its bundle written to `output` (outside the site)."""
+    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-path",
+               str(output), "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                                check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"cannot run Pagefind: {exc}") from exc
+    if result.returncode != 0:
+        raise SearchIndexError("Pagefind failed: " + (result.stderr or result.stdout).strip())
+    normalise_entry(output / ENTRY_FILE)
+
+
+class Update:
+    """The difference between the published site and the new one, and how to apply it."""
+
+    def __init__(self, state: BuildState, records: dict[str, OutputRecord],
+                 written: dict[str, bytes], removed: list[str],
+                 search: dict[str, OutputRecord]) -> None:
+        self.state = state
+        self.records = records
+        self.written = written
+        self.removed = removed
+        self.search = search
+        self.out = state.options.out_dir
+        self.staging: Path | None = None
+        self.link_universe = state.manifest.link_universe
+        html = {path: record.hash for path, record in records.items() if path.endswith(".html")}
+        self.search_digest = digest(repr(sorted(html.items())))
+
+    @property
+    def changes_site(self) -> bool:
+        manifest = self.state.manifest
+        if self.written or self.removed:
+            return True
+        if self.state.in_place:
+            return False
+        return (manifest.search_digest != self.search_digest or not self.search
+                or not all(self.state.on_disk(path, record)
+                           for path, record in self.search.items()))
+
+    def write_staging(self) -> None:
+        """Swap mode: a new folder beside the output, old files linked, new ones written."""
+        if self.state.in_place or not self.changes_site:
+            return
+        discard_leftovers(self.out)
+        parent = self.out.resolve().parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.staging-",
+                                                 dir=parent))
+            made: set[Path] = {self.staging}
+            for path in self.records:
+                target = self.staging / path
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                if path in self.written:
+                    target.write_bytes(self.written[path])
+                else:
+                    os.link(self.out / path, target)
+        except OSError as exc:
+            self.discard()
+            raise WriteError(f"cannot write the site into {parent}: "
+                             f"{exc.strerror or exc}") from exc
+
+    def check_links(self, base_path: str) -> list[str]:
+        """linkcheck.check_links over the new site, without reading or checking again what
+        cannot have changed: each distinct page is read once, and when no page's ids and
+        no file's presence changed, only the new pages' links are checked."""
+        if not self.written and not self.removed:
+            return []
+        facts = {path: self._link_facts(path, record.hash)
+                 for path, record in self.records.items() if path.endswith(".html")}
+        self.link_universe = digest(repr((
+            sorted((path, found[2]) for path, found in facts.items()),
+            sorted(path for path in self.records if not path.endswith(".html")))))
+        to_check = (facts if self.link_universe != self.state.manifest.link_universe
+                    else [path for path in self.written if path in facts])
+        ids = {path: found[0] for path, found in facts.items()}
+        site = _NewSite(self.records)
+        problems = []
+        for source in to_check:
+            for target in facts[source][1]:
+                problem = linkcheck._problem(source, target, site,  # type: ignore[arg-type]
+                                             base_path, ids)
+                if problem:
+                    problems.append(f"{source}: {problem}")
+        return sorted(problems)
+
+    def _link_facts(self, path: str, payload_hash: str) -> tuple[set[str], list[str], str]:
+        """(ids, link targets, fingerprint of the ids) of one page, read once per content."""
+        memo = self.state.memo.links
+        found = memo.get(payload_hash)
+        if found is None:
+            payload = self.written.get(path)
+            text = (payload.decode("utf-8") if payload is not None
+                    else (self.out / path).read_text(encoding="utf-8"))
+            attributes = linkcheck._attributes(text)
+            ids = {value for name, value in attributes if name == "id"}
+            found = (ids, [linkcheck.html.unescape(value) for name, value in attributes
+                           if name != "id"], digest(repr(sorted(ids))))
+            memo[payload_hash] = found
+        return found  # type: ignore[no-any-return]
+
+    def index_search(self) -> None:
+        """Swap mode: a fresh Pagefind index when any page changed, else the old one linked."""
+        if self.staging is None:
+            return
+        manifest = self.state.manifest
+        current = (manifest.search_digest == self.search_digest and self.search
+                   and all(self.state.on_disk(path, record)
+                           for path, record in self.search.items()))
+        if current:
+            for path in self.search:
+                target = self.staging / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.out / path, target)
+            self.records.update(self.search)
+            return
+        index_site(self.staging)
+        bundle = self.staging / BUNDLE_DIR
+        for file in sorted(bundle.rglob("*")):
+            if file.is_file():
+                self.records[file.relative_to(self.staging).as_posix()] = OutputRecord(
+                    ("search",), "", 0, 0, 0)
+
+    def publish(self) -> None:
+        if self.staging is not None:
+            self._stamp_records(self.staging)
+            publish(self.staging, self.out)
+            self.staging = None
+            self.state.manifest.search_digest = self.search_digest
+            return
+        if self.state.in_place:
+            self._write_in_place()
+        self.records.update(self.search)
+
+    def discard(self) -> None:
+        if self.staging is not None:
+            discard(self.staging)
+            self.staging = None
+
+    def _write_in_place(self) -> None:
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+            for path, payload in self.written.items():
+                target = self.out / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(prefix=".", dir=target.parent)
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(payload)
+                os.chmod(temporary, 0o644)
+                os.replace(temporary, target)
+            for path in self.removed:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.out / path).unlink()
+        except OSError as exc:
+            raise WriteError(f"cannot write into {self.out}: {exc.strerror or exc}") from exc
+        self._stamp_records(self.out)
+
+    def _stamp_records(self, root: Path) -> None:
+        """Note each newly written file's stat, by which the next build knows it."""
+        for path, record in self.records.items():
+            if record.inode == 0:
+                info = os.stat(root / path)
+                self.records[path] = dataclasses.replace(
+                    record, size=info.st_size, mtime_ns=info.st_mtime_ns, inode=info.st_ino)
+
+
+class _NewSite:
+    """The new site's files and folders, answering `(root / path).exists()` the way
+    linkcheck asks it of a staged folder, before anything is written."""
+
+    def __init__(self, files: Iterable[str], path: str = "",
+                 entries: set[str] | None = None) -> None:
+        if entries is None:
+            entries = set()
+            for file in files:
+                entries.add(file)
+                parts = file.split("/")
+                entries.update("/".join(parts[:end]) for end in range(1, len(parts)))
+        self.entries, self.path = entries, path
+
+    def __truediv__(self, path: str) -> _NewSite:
+        return _NewSite((), path, self.entries)
+
+    def exists(self) -> bool:
+        return self.path.rstrip("/") in self.entries
+
+
+class Tokens:
+    """Fingerprints of everything an output can show, computed from the site model."""
+
+    def __init__(self, site: Site, site_file: str, catalogs: dict[str, str],
+                 facts: dict[str, TemplateFacts],
+                 remembered: Callable[[object, Callable[[], str]], str]) -> None:
+        self.site_model = site
+        self.facts = facts
+        config = site.config
+        self.site = digest(site_file + "\0" + config.base_url)
+        self.structure = digest("\n".join(
+            _page_outline(page, remembered(page.source.front,
+                                           lambda p=page: repr(canonical(p.source.front))))
+            for page in site.all_pages()))
+        self.bodies = {(page.lang, page.key): digest(str(page.body) + repr(page.terms))
+                       for page in site.all_pages()}
+        self.all_bodies = digest(repr(sorted(self.bodies.items())))
+        self.data: dict[str, str] = {}
+        self.terms: dict[str, dict[str, str]] = {}
+        self.glossary: dict[str, str] = {}
+        self.common: dict[str, str] = {}
+        for code in config.codes:
+            collections = site.data[code]
+            others = {name: items for name, items in collections.items() if name != GLOSSARY}
+            self.data[code] = digest(repr(canonical(others)))
+            self.terms[code] = {item["id"]: digest(repr(canonical(item)))
+                                for item in collections.get(GLOSSARY, [])}
+            self.glossary[code] = digest(repr(sorted(self.terms[code].items()))
+                                         + repr([item["id"] for item in
+                                                 collections.get(GLOSSARY, [])])
+                                         + repr(sorted(site.term_usage.items())))
+            shown = _terms_in(others)
+            self.common[code] = digest("\0".join([
+                self.site, self.structure, catalogs.get(code, ""), self.data[code],
+                *(f"{term}={self.terms[code].get(term, '')}" for term in sorted(shown))]))
+
+    def all_outputs(self) -> dict[str, Deps]:
+        site = self.site_model
+        config = site.config
+        deps: dict[str, Deps] = {}
+        for page in site.all_pages():
+            facts = self._facts(page.template)
+            wide = facts.wide_glossary or bool(page.data_ref)
+            deps[page.output_path] = self._output(page.lang, facts, [(page.lang, page.key)],
+                                                  page.terms, [page.lang], wide)
+        for view in build_views(site):
+            if view.output_path not in deps:
+                deps[view.output_path] = self._view(view)
+        default = config.default_language
+        deps["index.html"] = self._output(default, self._facts("root.html"), [], [], [],
+                                          self._facts("root.html").wide_glossary)
+        for code in config.codes:
+            facts = self._facts("404.html")
+            deps[f"{code}/404.html"] = self._output(code, facts, [], [], [],
+                                                    facts.wide_glossary)
+        for name in ("sitemap.xml", "robots.txt"):
+            facts = self._facts(name)
+            deps[name] = self._output(default, facts, [], [], [], facts.wide_glossary)
+        return deps
+
+    def _view(self, view: View) -> Deps:
+        facts = self._facts(view.template)
+        original = view.original
+        if original is None:
+            return self._output(view.lang, facts, [], [], [], facts.wide_glossary)
+        codes = self.site_model.config.codes
+        pages = [original.translations[code] for code in codes]
+        terms = sorted({term for page in pages for term in page.terms})
+        return self._output(view.lang, facts, [(code, original.key) for code in codes], terms,
+                            list(codes), facts.wide_glossary or bool(original.data_ref))
+
+    def _facts(self, template: str) -> TemplateFacts:
+        return self.facts.get(template) or TemplateFacts(f"missing:{template}", True, True)
+
+    def _output(self, lang: str, facts: TemplateFacts, bodies: list[tuple[str, str]],
+                terms: Iterable[str], data_langs: list[str], wide_glossary: bool) -> Deps:
+        """The output's fingerprint: a tuple of the fingerprints of what it reads (the
+        parts are shared strings, so a tuple costs less than hashing them again)."""
+        parts = [self.common[lang], facts.closure,
+                 *(self.bodies.get(body, "") for body in bodies),
+                 *(f"{term}={self.terms[lang].get(term, '')}" for term in terms),
+                 *(self.data[code] for code in data_langs)]
+        if wide_glossary:
+            parts.append(self.glossary[lang])
+        if facts.other_bodies:
+            parts.append(self.all_bodies)
+        return tuple(parts)
+
+
+def _page_outline(page: Page, front: str) -> str:
+    """Everything about a page that other pages can show: all but its body."""
+    return repr((
+        page.lang, page.key, page.content_lang, page.is_fallback, page.url, page.output_path,
+        front,
+        [(heading.id, heading.level, heading.text) for heading in page.headings],
+        page.parent.key if page.parent else None, [child.key for child in page.children],
+    ))
+
+
+def canonical(value: Any) -> Any:
+    """A value's content as plain tuples, without source positions, for fingerprints."""
+    if isinstance(value, Markup | str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Mapping):
+        return tuple((key, canonical(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(canonical(item) for item in value)
+    if dataclasses.is_dataclass(value):
+        return (type(value).__name__, tuple(
+            (f.name, canonical(getattr(value, f.name)))
+            for f in dataclasses.fields(value) if f.name != "where"))
+    return repr(value)
+
+
+def _terms_in(value: Any) -> set[str]:
+    """Glossary ids a data value refers to: `terms` lists and term links in its texts."""
+    found: set[str] = set()
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key == "terms" and isinstance(item, list):
+                found |= {str(term) for term in item}
+            else:
+                found |= _terms_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found |= _terms_in(item)
+    elif hasattr(value, "html") and isinstance(value.html, str):
+        found |= {match.group("term") for match in TERM_LINK.finditer(value.html)}
+    return found
+
+
+def template_facts(templates_dir: Path) -> dict[str, TemplateFacts]:
+    """For each template: its closure's fingerprint and what it can read of the site."""
+    env = make_environment(templates_dir)
+    sources: dict[str, str] = {}
+    references: dict[str, set[str] | None] = {}
+    for name in sorted(env.list_templates()):
+        try:
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        except (jinja2.TemplateNotFound, UnicodeDecodeError, OSError):
+            continue
+        sources[name] = source
+        try:
+            found = set(meta.find_referenced_templates(env.parse(source, name)))
+        except jinja2.TemplateSyntaxError:
+            found = {None}  # type: ignore[arg-type]
+        references[name] = None if None in found else found  # type: ignore[arg-type]
+    facts = {}
+    for name in sources:
+        closure = _closure(name, references, set(sources))
+        text = "".join(sources.get(member, "") for member in sorted(closure))
+        facts[name] = TemplateFacts(
+            digest("".join(f"{member}\0{sources.get(member, 'missing')}\0"
+                           for member in sorted(closure))),
+            bool(WIDE_GLOSSARY.search(text)), bool(OTHER_BODIES.search(text)))
+    return facts
+
+
+def _closure(name: str, references: dict[str, set[str] | None], every: set[str]) -> set[str]:
+    seen: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        children = references.get(current, set())
+        if children is None:
+            return seen | every
+        pending.extend(children)
+    return seen
+
+
+def cache_key(options: BuildOptions) -> str:
+    """Everything besides the inputs that decides the output: engine, libraries, options."""
+    versions = []
+    for library in LIBRARIES:
+        try:
+            versions.append(importlib.metadata.version(library))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append("-")
+    folders = [options.content_dir, options.templates_dir, options.static_dir,
+               options.locales_dir, options.out_dir]
+    return digest(repr((code_version(), sys.version, versions, os.getcwd(),
+                        [str(folder.resolve()) for folder in folders], options.base_url)))
+
+
+def drop_cache(options: BuildOptions) -> None:
+    """Forget what the last build into options.out_dir left (`--clean`)."""
+    if options.cache_dir is not None:
+        CacheFolder(options.cache_dir, options.out_dir, "").forget()
+

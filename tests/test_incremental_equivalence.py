@@ -1,0 +1,244 @@
+"""Random sequences of edits: after each one, an incremental build writes exactly
+the site a build from nothing writes (or fails with the same problems and keeps
+the previous site).
+
+Two incremental builders follow every sequence: the command line's (state
+stored in a cache folder and read back by each build, the site staged and
+swapped in) and the dev server's (state kept in memory, files replaced in
+place, search index left out).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINI, ROOT, snapshot
+
+from duet.build import BuildOptions, build_site
+from duet.diagnostics import ContentError
+from duet.incremental import BuildState
+
+SEEDS = (1, 2, 3)
+EDITS_PER_SEQUENCE = 14
+WORDS = ("plan", "valley", "optics", "lab", "region", "science", "光谷", "创新", "湖北", "实验室")
+
+
+class Project:
+    """A writable copy of the mini site with its own templates, static files and catalogs."""
+
+    def __init__(self, root: Path, rng: random.Random) -> None:
+        self.root = root
+        self.rng = rng
+        self.content = root / "content"
+        self.templates = root / "templates"
+        self.static = root / "static"
+        self.locales = root / "locales"
+        shutil.copytree(MINI, self.content)
+        shutil.copytree(ROOT / "templates", self.templates)
+        shutil.copytree(ROOT / "static", self.static)
+        shutil.copytree(ROOT / "locales", self.locales, ignore=shutil.ignore_patterns("*.mo"))
+        self.added_pages: list[str] = []
+        self.added_terms: list[str] = []
+        self.counter = 0
+
+    def options(self, out: str, cache: bool) -> BuildOptions:
+        return BuildOptions(self.content, self.root / out, self.templates, self.static,
+                            self.locales, cache_dir=self.root / "cache" if cache else None)
+
+    def words(self, count: int) -> str:
+        return " ".join(self.rng.choice(WORDS) for _ in range(count))
+
+    def next_id(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    # -- the edits ----------------------------------------------------------
+
+    def edit_body(self) -> str:
+        path = self.rng.choice(sorted(self.content.rglob("*.md")))
+        extra = self.rng.choice([
+            f"\n{self.words(6)}\n",
+            f"\nSee term:optics-valley and {self.words(3)}.\n",
+            f"\n## Part {self.next_id()} {{#part-{self.counter}}}\n\n{self.words(4)}\n",
+            "\nBack to [home](@/index) and [about](@/about#source).\n",
+        ])
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(extra)
+        return f"body of {path.name}"
+
+    def edit_title(self) -> str:
+        path = self.rng.choice(sorted(self.content.rglob("*.md")))
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^title: (.*)$", lambda m: f"title: {m[1]} {self.next_id()}",
+                               text, count=1, flags=re.M), encoding="utf-8")
+        return f"title of {path.name}"
+
+    def add_page(self) -> str:
+        key = f"extra-{self.next_id()}"
+        languages = self.rng.choice([("zh", "en"), ("zh", "en"), ("en",), ("zh",)])
+        for lang in languages:
+            (self.content / f"{key}.{lang}.md").write_text(
+                f"---\ntitle: Extra {self.counter} {lang}\nweight: {self.counter}\n---\n"
+                f"## Start {{#start}}\n\n{self.words(5)} term:optics-valley\n",
+                encoding="utf-8")
+        self.added_pages.append(key)
+        return f"added {key} in {languages}"
+
+    def rename_page(self) -> str:
+        if not self.added_pages:
+            return self.add_page()
+        old = self.rng.choice(self.added_pages)
+        new = f"moved-{self.next_id()}"
+        for path in sorted(self.content.glob(f"{old}.*.md")):
+            path.rename(path.with_name(path.name.replace(old, new, 1)))
+        self.added_pages[self.added_pages.index(old)] = new
+        return f"renamed {old} to {new}"
+
+    def delete_page(self) -> str:
+        if not self.added_pages:
+            return self.add_page()
+        key = self.rng.choice(self.added_pages)
+        files = sorted(self.content.glob(f"{key}.*.md"))
+        doomed = files if len(files) == 1 or self.rng.random() < 0.6 else files[:1]
+        for path in doomed:
+            path.unlink()
+        if doomed == files:
+            self.added_pages.remove(key)
+        return f"deleted {[p.name for p in doomed]}"
+
+    def edit_glossary(self) -> str:
+        path = self.content / "data" / "glossary.yaml"
+        text = path.read_text(encoding="utf-8")
+        choice = self.rng.randrange(3)
+        if choice == 0:
+            text = text.replace("An area of Wuhan", f"An area of Wuhan ({self.next_id()})", 1)
+            what = "explanation"
+        elif choice == 1 or not self.added_terms:
+            term = f"term-{self.next_id()}"
+            text += (f"- id: {term}\n  zh: 术语{self.counter}\n  en: Term {self.counter}\n"
+                     f"  explanation: {{zh: 解释。, en: Explained {self.counter}.}}\n")
+            self.added_terms.append(term)
+            what = f"added {term}"
+        else:
+            text = text.replace("en: Optics Valley", "en: Optics  Valley", 1) if (
+                "en: Optics Valley" in text) else text.replace(
+                "en: Optics  Valley", "en: Optics Valley", 1)
+            what = "changed a term's form"
+        path.write_text(text, encoding="utf-8")
+        return f"glossary: {what}"
+
+    def edit_figures(self) -> str:
+        path = self.content / "data" / "figures.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"value: (\d+)", lambda m: f"value: {int(m[1]) + 1}", text,
+                               count=1), encoding="utf-8")
+        return "figures value"
+
+    def edit_template(self) -> str:
+        name = self.rng.choice(["base.html", "page.html", "glossary.html", "404.html"])
+        path = self.templates / name
+        text = path.read_text(encoding="utf-8")
+        marker = f"<!-- edit {self.next_id()} -->"
+        if name == "base.html":
+            text = text.replace("</body>", marker + "</body>", 1)
+        else:
+            text = re.sub(r"(\{% block content %\})", lambda m: m[1] + marker, text, count=1)
+        path.write_text(text, encoding="utf-8")
+        return f"template {name}"
+
+    def edit_catalog(self) -> str:
+        lang = self.rng.choice(["zh", "en"])
+        path = self.locales / lang / "LC_MESSAGES" / "messages.po"
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r'(msgid "Skip to content"\nmsgstr ")[^"]*(")',
+                      lambda m: f"{m[1]}Skip {self.next_id()}{m[2]}", text, count=1)
+        path.write_text(text, encoding="utf-8")
+        return f"catalog {lang}"
+
+    def edit_static(self) -> str:
+        extra = self.static / "extra.txt"
+        if extra.exists() and self.rng.random() < 0.5:
+            extra.unlink()
+            return "static: removed extra.txt"
+        target = self.rng.choice([extra, self.static / "site.css"])
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write(f"/* {self.next_id()} */\n")
+        return f"static: {target.name}"
+
+    def touch(self) -> str:
+        path = self.rng.choice(sorted(self.content.rglob("*.md")))
+        path.write_bytes(path.read_bytes())
+        return f"rewrote {path.name} unchanged"
+
+    def break_content(self) -> str:
+        path = self.rng.choice(sorted(self.content.glob("*.en.md")))
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("\nA [broken link](@/no-such-page).\n")
+        self.broken = path
+        return f"broke {path.name}"
+
+    def repair_content(self) -> str:
+        broken: Path | None = getattr(self, "broken", None)
+        if broken is None:
+            return self.edit_body()
+        text = broken.read_text(encoding="utf-8").replace("\nA [broken link](@/no-such-page).\n",
+                                                          "\n")
+        broken.write_text(text, encoding="utf-8")
+        self.broken = None
+        return f"repaired {broken.name}"
+
+
+EDITS: list[tuple[Callable[[Project], str], int]] = [
+    (Project.edit_body, 6), (Project.edit_title, 2), (Project.add_page, 3),
+    (Project.rename_page, 2), (Project.delete_page, 2), (Project.edit_glossary, 3),
+    (Project.edit_figures, 1), (Project.edit_template, 2), (Project.edit_catalog, 2),
+    (Project.edit_static, 1), (Project.touch, 1), (Project.break_content, 1),
+    (Project.repair_content, 2),
+]
+
+
+def outcome(build: Callable[[], object]) -> list[str] | None:
+    """None when the build succeeds, else its problems as printed."""
+    try:
+        build()
+    except ContentError as exc:
+        return [str(d) for d in exc.diagnostics]
+    return None
+
+
+def without_search(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: data for path, data in files.items() if not path.startswith("pagefind/")}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_incremental_builds_equal_clean_builds(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    project = Project(tmp_path, rng)
+    server = BuildState(project.options("served", cache=False), in_place=True, parallel=False)
+    history = []
+    for step in range(EDITS_PER_SEQUENCE + 1):
+        if step:
+            edit = rng.choices([e for e, _ in EDITS], weights=[w for _, w in EDITS])[0]
+            history.append(edit(project))
+        clean_out = tmp_path / "clean"
+        shutil.rmtree(clean_out, ignore_errors=True)
+        expected = outcome(lambda: build_site(project.options("clean", cache=False)))
+        before = snapshot(tmp_path / "site") if (tmp_path / "site").exists() else None
+        served_before = snapshot(tmp_path / "served") if (tmp_path / "served").exists() else None
+        got = outcome(lambda: build_site(project.options("site", cache=True)))
+        served = outcome(lambda: build_site(server.options, server))
+        where = f"seed {seed}, after {history}"
+        assert got == expected, where
+        assert served == expected, where
+        if expected is None:
+            wanted = snapshot(clean_out)
+            assert snapshot(tmp_path / "site") == wanted, where
+            assert without_search(snapshot(tmp_path / "served")) == without_search(wanted), where
+        else:
+            assert before is None or snapshot(tmp_path / "site") == before, where
+            assert served_before is None or snapshot(tmp_path / "served") == served_before, where
