@@ -1,0 +1,100 @@
+"""Rebuild on save: watch the source folders, rebuild once per burst of changes,
+and tell the browsers (reload, or the problems of a failed build)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import watchfiles
+
+from .build import BuildOptions, BuildResult, build_site
+from .diagnostics import ContentError
+from .write import WriteError
+
+if TYPE_CHECKING:
+    from .incremental import BuildState
+    from .serve import Broadcaster
+
+STEP_MS = 15
+"""Changes closer together than this are one burst (an editor saving several files)."""
+DEBOUNCE_MS = 1600
+"""A burst longer than this is cut into several rebuilds."""
+SEARCH_DELAY_SECONDS = 1.0
+"""The search index is rebuilt after the saves have paused this long."""
+
+
+class Rebuilder:
+    """One build at a time into the served folder; the last good site stays on failure."""
+
+    def __init__(self, options: BuildOptions, state: BuildState, events: Broadcaster,
+                 log: Callable[[str], None]) -> None:
+        self.options = options
+        self.state = state
+        self.events = events
+        self.log = log
+        self.quiet = False
+        self.default_language = ""
+        self.builds = 0
+        self._lock = threading.Lock()
+        self._search_wanted = threading.Event()
+
+    def rebuild(self, first: bool = False) -> BuildResult | None:
+        """Build now; return the result, or None (problems reported) if it failed."""
+        with self._lock:
+            started = time.perf_counter()
+            self.builds += 1
+            try:
+                result = build_site(self.options, self.state)
+            except ContentError as exc:
+                self._fail([str(diagnostic) for diagnostic in exc.diagnostics])
+                return None
+            except WriteError as exc:
+                self._fail([f"{self.options.out_dir}: {exc}"])
+                return None
+            if result.site is not None:
+                self.default_language = result.site.config.default_language
+            milliseconds = (time.perf_counter() - started) * 1000
+            for warning in result.warnings if first else []:
+                self.log(str(warning))
+            if not self.quiet or first:
+                self.log(f"{'built' if first else 'rebuilt'} in {milliseconds:.0f} ms: "
+                         f"{result.written} file(s) changed")
+            if result.written or self.events.problems:
+                self.events.reload()
+                self._search_wanted.set()
+            return result
+
+    def _fail(self, problems: list[str]) -> None:
+        for problem in problems:
+            self.log(problem)
+        self.log("build failed: still serving the last good site; fix and save again")
+        self.events.report(problems)
+
+    def wake_search(self) -> None:
+        self._search_wanted.set()
+
+    def refresh_search_forever(self, stop: threading.Event) -> None:
+        """Rebuild the search index in the background, after each quiet moment."""
+        while not stop.is_set():
+            self._search_wanted.wait()
+            self._search_wanted.clear()
+            if stop.wait(SEARCH_DELAY_SECONDS) or self._search_wanted.is_set():
+                continue
+            try:
+                self.state.refresh_search()
+            except (OSError, RuntimeError, ValueError) as exc:
+                self.log(f"search index not updated: {exc}")
+
+
+def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event) -> None:
+    """Rebuild after every burst of changes in the source folders, until `stop`."""
+    folders = [folder for folder in (options.content_dir, options.templates_dir,
+                                     options.static_dir, options.locales_dir)
+               if folder.is_dir()]
+    for _changes in watchfiles.watch(*folders, stop_event=stop, step=STEP_MS,
+                                     debounce=DEBOUNCE_MS, rust_timeout=500,
+                                     raise_interrupt=False):
+        rebuilder.rebuild()
