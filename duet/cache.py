@@ -101,6 +101,8 @@ class OutputRecord:
     size: int
     mtime_ns: int
     inode: int
+    searchable: bool = False
+    """An HTML page marked for the search index (`data-pagefind-body`)."""
 
     def still_on_disk(self, path: str) -> bool:
         try:

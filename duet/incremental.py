@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 PACKAGE_DIR = Path(__file__).resolve().parent
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pagefind")
 SEARCH_PREFIX = BUNDLE_DIR + "/"
+SEARCHABLE = b"data-pagefind-body"
 Deps = tuple[str, ...]
 
 WIDE_GLOSSARY = re.compile(
@@ -334,7 +335,8 @@ class BuildState:
                 records[path] = dataclasses.replace(record, deps=plan.deps[path])
             else:
                 written[path] = payload
-                records[path] = OutputRecord(plan.deps[path], payload_hash, 0, 0, 0)
+                records[path] = OutputRecord(plan.deps[path], payload_hash, 0, 0, 0,
+                                             path.endswith(".html") and SEARCHABLE in payload)
         for path, fingerprint in plan.deps.items():
             if path not in records:
                 record = old[path]
@@ -372,9 +374,7 @@ class BuildState:
     def refresh_search(self) -> bool:
         """Rebuild the search index of an in-place output folder; True if it changed."""
         out = self.options.out_dir
-        html = {path: record.hash for path, record in self.manifest.outputs.items()
-                if path.endswith(".html")}
-        wanted = digest(repr(sorted(html.items())))
+        wanted = search_input(self.manifest.outputs)
         if self.manifest.search_digest == wanted:
             return False
         fresh = Path(tempfile.mkdtemp(prefix=".search-", dir=out.parent))
@@ -391,6 +391,17 @@ class BuildState:
             raise
         self.manifest.search_digest = wanted
         return True
+
+
+def search_input(records: Mapping[str, OutputRecord]) -> str:
+    """A fingerprint of what the search index is made from.
+
+    Pagefind indexes only the pages marked `data-pagefind-body` when any page
+    is marked, every HTML page otherwise; an edit elsewhere leaves the index as
+    it was, and it is not built again."""
+    html = {path: record for path, record in records.items() if path.endswith(".html")}
+    marked = {path: record for path, record in html.items() if record.searchable}
+    return digest(repr(sorted((path, record.hash) for path, record in (marked or html).items())))
 
 
 def run_pagefind(site_dir: Path, output: Path) -> None:
@@ -421,8 +432,7 @@ class Update:
         self.out = state.options.out_dir
         self.staging: Path | None = None
         self.link_universe = state.manifest.link_universe
-        html = {path: record.hash for path, record in records.items() if path.endswith(".html")}
-        self.search_digest = digest(repr(sorted(html.items())))
+        self.search_digest = search_input(records)
 
     @property
     def changes_site(self) -> bool:

@@ -12,6 +12,7 @@ import watchfiles
 
 from .build import BuildOptions, BuildResult, build_site
 from .diagnostics import ContentError
+from .search import SearchIndexError
 from .write import WriteError
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class Rebuilder:
         self.builds = 0
         self._lock = threading.Lock()
         self._search_wanted = threading.Event()
+        self.searching = threading.Event()
+        """Set while the search index is being rebuilt."""
 
     def rebuild(self, first: bool = False) -> BuildResult | None:
         """Build now; return the result, or None (problems reported) if it failed."""
@@ -83,10 +86,13 @@ class Rebuilder:
             self._search_wanted.clear()
             if stop.wait(SEARCH_DELAY_SECONDS) or self._search_wanted.is_set():
                 continue
+            self.searching.set()
             try:
                 self.state.refresh_search()
-            except (OSError, RuntimeError, ValueError) as exc:
+            except (OSError, SearchIndexError) as exc:
                 self.log(f"search index not updated: {exc}")
+            finally:
+                self.searching.clear()
 
 
 def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event) -> None:

@@ -63,7 +63,7 @@ class Project:
         path = self.rng.choice(sorted(self.content.rglob("*.md")))
         extra = self.rng.choice([
             f"\n{self.words(6)}\n",
-            f"\nSee term:optics-valley and {self.words(3)}.\n",
+            f"\nSee [the valley](term:optics-valley) and {self.words(3)}.\n",
             f"\n## Part {self.next_id()} {{#part-{self.counter}}}\n\n{self.words(4)}\n",
             "\nBack to [home](@/index) and [about](@/about#source).\n",
         ])
@@ -84,7 +84,7 @@ class Project:
         for lang in languages:
             (self.content / f"{key}.{lang}.md").write_text(
                 f"---\ntitle: Extra {self.counter} {lang}\nweight: {self.counter}\n---\n"
-                f"## Start {{#start}}\n\n{self.words(5)} term:optics-valley\n",
+                f"## Start {{#start}}\n\n{self.words(5)} [OV](term:optics-valley)\n",
                 encoding="utf-8")
         self.added_pages.append(key)
         return f"added {key} in {languages}"

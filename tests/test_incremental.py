@@ -1,0 +1,212 @@
+"""Incremental builds: what one edit re-renders, that nothing changed means
+nothing written, and that a failed or interrupted build keeps the old site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import MINI, ROOT, run_cli, snapshot
+
+from duet import incremental
+from duet.build import BuildOptions, build_site
+from duet.diagnostics import ContentError
+from duet.write import WriteError
+
+
+class Project:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.templates = root / "templates"
+        self.locales = root / "locales"
+        shutil.copytree(MINI, self.content)
+        shutil.copytree(ROOT / "templates", self.templates)
+        shutil.copytree(ROOT / "locales", self.locales, ignore=shutil.ignore_patterns("*.mo"))
+        self.options = BuildOptions(self.content, root / "site", self.templates,
+                                    ROOT / "static", self.locales, strict=True,
+                                    cache_dir=root / "cache")
+        self.out = self.options.out_dir
+
+    def build(self) -> set[str]:
+        """Build; return the output files that are new files on disk (inode changed)."""
+        before = self.inodes()
+        build_site(self.options)
+        after = self.inodes()
+        return {path for path, inode in after.items() if before.get(path) != inode}
+
+    def inodes(self) -> dict[str, int]:
+        if not self.out.exists():
+            return {}
+        return {path.relative_to(self.out).as_posix(): path.stat().st_ino
+                for path in self.out.rglob("*")
+                if path.is_file() and path.relative_to(self.out).parts[0] != "pagefind"}
+
+    def append(self, relative: str, text: str, folder: Path | None = None) -> None:
+        with ((folder or self.content) / relative).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    project = Project(tmp_path)
+    project.build()
+    return project
+
+
+def test_nothing_changed_writes_nothing(project: Project) -> None:
+    before = {path: (info.st_ino, info.st_mtime_ns) for path, info in (
+        (p, p.stat()) for p in project.out.rglob("*"))}
+    folder_inode = project.out.stat().st_ino
+    result = build_site(project.options)
+    assert result.written == 0 and result.site is None
+    assert project.out.stat().st_ino == folder_inode
+    assert {path: (info.st_ino, info.st_mtime_ns) for path, info in (
+        (p, p.stat()) for p in project.out.rglob("*"))} == before
+    assert not list(project.root.glob(".site.*"))
+
+
+def test_a_rewritten_but_unchanged_file_writes_nothing(project: Project) -> None:
+    page = project.content / "about.en.md"
+    page.write_bytes(page.read_bytes())
+    folder_inode = project.out.stat().st_ino
+    assert project.build() == set()
+    assert project.out.stat().st_ino == folder_inode
+
+
+def test_a_sentence_rerenders_its_page_and_parallel_readings(project: Project) -> None:
+    project.append("about.en.md", "\nOne more sentence.\n")
+    assert project.build() == {"en/about/index.html", "en/parallel/about/index.html",
+                               "zh/parallel/about/index.html"}
+
+
+def test_a_fallback_page_follows_the_other_languages_source(project: Project) -> None:
+    (project.content / "extra.zh.md").write_text("---\ntitle: 额外\n---\n正文。\n",
+                                                 encoding="utf-8")
+    options = project.options
+    project.options = BuildOptions(options.content_dir, options.out_dir,
+                                   options.templates_dir, options.static_dir,
+                                   options.locales_dir, cache_dir=options.cache_dir)
+    project.build()
+    project.append("extra.zh.md", "又一句。\n")
+    assert project.build() == {"zh/extra/index.html", "en/extra/index.html"}
+    assert "又一句" in (project.out / "en/extra/index.html").read_text(encoding="utf-8")
+
+
+def test_a_glossary_definition_rerenders_the_pages_that_link_the_term(
+        project: Project) -> None:
+    linking = {path for path in project.inodes() if path.endswith(".html")
+               and "#optics-valley" in (project.out / path).read_text(encoding="utf-8")
+               and "glossary" not in path}
+    project.append("about.en.md", "\nSee [the valley](term:optics-valley).\n")
+    project.build()
+    linking.add("en/about/index.html")
+    glossary = project.content / "data" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "An area of Wuhan.", "An area of Wuhan city."), encoding="utf-8")
+    changed = project.build()
+    assert {"en/glossary/index.html", "en/about/index.html"} <= changed
+    assert not any(path.startswith("zh/") and "glossary" not in path and "parallel" not in path
+                   and path not in linking for path in changed)
+    pages_without_the_term = {"en/index.html", "en/topics/index.html", "en/404.html",
+                              "sitemap.xml", "index.html"} - linking
+    assert not changed & pages_without_the_term
+
+
+def test_the_base_template_rerenders_every_page(project: Project) -> None:
+    html_pages = {path for path in project.inodes() if path.endswith(".html")
+                  and not path.startswith("static/")}
+    base = project.templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- x --></body>"),
+                    encoding="utf-8")
+    changed = project.build()
+    assert html_pages - {"index.html"} <= changed
+
+
+def test_the_chinese_catalog_rerenders_only_chinese_pages(project: Project) -> None:
+    catalog = project.locales / "zh" / "LC_MESSAGES" / "messages.po"
+    text = catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace('msgstr "跳到正文"', 'msgstr "跳到正文内容"'),
+                       encoding="utf-8")
+    changed = project.build()
+    assert "zh/about/index.html" in changed
+    assert not [path for path in changed if path.startswith("en/")]
+
+
+def test_a_page_template_rerenders_only_its_pages(project: Project) -> None:
+    template = project.templates / "glossary.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}<!-- x -->", 1), encoding="utf-8")
+    changed = project.build()
+    assert changed == {"zh/glossary/index.html", "en/glossary/index.html"}
+
+
+def test_a_broken_edit_keeps_the_site_and_the_next_good_one_recovers(
+        project: Project) -> None:
+    before = snapshot(project.out)
+    project.append("about.en.md", "\n[gone](@/no-such-page)\n")
+    with pytest.raises(ContentError):
+        build_site(project.options)
+    assert snapshot(project.out) == before
+    page = project.content / "about.en.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("[gone](@/no-such-page)", "ok"),
+                    encoding="utf-8")
+    assert "en/about/index.html" in project.build()
+
+
+def test_a_build_that_dies_while_staging_leaves_the_site_complete(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = snapshot(project.out)
+    project.append("about.en.md", "\nAnother sentence.\n")
+    calls = 0
+    real_link = os.link
+
+    def failing_link(source: object, target: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls > 3:
+            raise OSError(28, "No space left on device")
+        real_link(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental.os, "link", failing_link)
+    with pytest.raises(WriteError):
+        build_site(project.options)
+    monkeypatch.undo()
+    assert snapshot(project.out) == before
+    assert not list(project.root.glob(".site.staging-*"))
+    assert "en/about/index.html" in project.build()
+
+
+def test_a_damaged_cache_means_a_full_build(project: Project) -> None:
+    for file in (project.root / "cache").rglob("*.pickle"):
+        file.write_bytes(b"not a pickle")
+    before = snapshot(project.out)
+    build_site(project.options)
+    assert snapshot(project.out) == before
+
+
+def test_files_changed_behind_the_builds_back_are_written_again(project: Project) -> None:
+    page = project.out / "en" / "about" / "index.html"
+    good = page.read_bytes()
+    page.unlink()
+    page.write_bytes(b"tampered")
+    (project.out / "zh" / "index.html").unlink()
+    build_site(project.options)
+    assert page.read_bytes() == good
+    assert (project.out / "zh" / "index.html").exists()
+
+
+def test_the_command_line_reuses_its_cache(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(MINI, content)
+    out = tmp_path / "site"
+    first = run_cli("--content", str(content), "--out", str(out), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    inodes = {p: p.stat().st_ino for p in out.rglob("*")}
+    again = run_cli("--content", str(content), "--out", str(out), cwd=tmp_path)
+    assert again.returncode == 0 and "(0 changed)" in again.stdout
+    assert {p: p.stat().st_ino for p in out.rglob("*")} == inodes
+    clean = run_cli("--content", str(content), "--out", str(out), "--clean", cwd=tmp_path)
+    assert clean.returncode == 0 and "(0 changed)" not in clean.stdout
