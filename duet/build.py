@@ -77,7 +77,7 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
                            written=0)
 
     content = load_content(options.content_dir, diagnostics, options.base_url,
-                           state.page_loader(inputs))
+                           state.page_loader(inputs), state.collection_loader(inputs))
     anchors = state.template_anchors(inputs, diagnostics)
     if content is None:
         fail_on_errors(diagnostics, strict=options.strict, force=True)

@@ -51,7 +51,7 @@ from . import linkcheck
 from .cache import CacheFolder, Manifest, Memo, OutputRecord, Snapshot, code_version, digest, scan
 from .diagnostics import Diagnostic, Diagnostics
 from .i18n import extract_ui_strings, load_translations
-from .load import SITE_FILE, Config, Language, SourcePage, load_page
+from .load import SITE_FILE, Config, Content, Language, SourcePage, load_collection, load_page
 from .markdown import CompiledMarkdown
 from .model import GLOSSARY, Compile, CompileJob, Page, Site
 from .render import make_environment, template_anchors
@@ -193,6 +193,30 @@ class BuildState:
             self._used_pages.add(key)
             diagnostics.items.extend(cached[1])
             return cached[0]
+
+        return load
+
+    def collection_loader(self, inputs: Snapshot) -> Callable[[Path, Content, Diagnostics], None]:
+        """`load.load_collection`, answered from the cache for data files whose bytes are
+        known (a collection defined twice is left to the real one to report)."""
+        memo = self.memo
+
+        def load(path: Path, content: Content, diagnostics: Diagnostics) -> None:
+            stamp = inputs.get(str(path))
+            if stamp is None or path.stem in content.data:
+                load_collection(path, content, diagnostics)
+                return
+            key = ("data", str(path), stamp.hash, content.config.codes)
+            cached = memo.pages.get(key)
+            if cached is None:
+                scratch, captured = Content(content.config), Diagnostics()
+                load_collection(path, scratch, captured)
+                cached = (scratch.data, scratch.missing_text, captured.items)
+                memo.pages[key] = cached
+            self._used_pages.add(key)
+            content.data.update(cached[0])
+            content.missing_text.extend(cached[1])
+            diagnostics.items.extend(cached[2])
 
         return load
 
@@ -361,7 +385,8 @@ class BuildState:
                     if path.endswith(".html")}
             memo.links = {key: value for key, value in memo.links.items() if key in live}
         if memo is not None:
-            self.forget_fingerprints(value for page, _ in memo.pages.values() if page
+            self.forget_fingerprints(value for page, *_ in memo.pages.values()
+                                     if isinstance(page, SourcePage)
                                      for value in (page.body, page.front))
         self._used_pages, self._used_compiled = set(), set()
         if self.autosave:
@@ -619,8 +644,9 @@ class Tokens:
         for code in config.codes:
             collections = site.data[code]
             others = {name: items for name, items in collections.items() if name != GLOSSARY}
-            self.data[code] = digest(repr(canonical(others)))
-            self.terms[code] = {item["id"]: digest(repr(canonical(item)))
+            # localised data reprs show values only (Record's repr leaves out positions)
+            self.data[code] = digest(repr(others))
+            self.terms[code] = {item["id"]: digest(repr(item))
                                 for item in collections.get(GLOSSARY, [])}
             self.glossary[code] = digest(repr(sorted(self.terms[code].items()))
                                          + repr([item["id"] for item in

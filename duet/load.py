@@ -79,12 +79,14 @@ class Content:
 
 def load_content(content_dir: Path, diagnostics: Diagnostics,
                  base_url: str | None = None,
-                 page_loader: Callable[..., SourcePage | None] | None = None) -> Content | None:
+                 page_loader: Callable[..., SourcePage | None] | None = None,
+                 collection_loader: Callable[..., None] | None = None) -> Content | None:
     """Load and validate everything under `content_dir`; None if site.yaml is unusable.
 
-    `page_loader` stands in for `load_page` (an incremental build answers it from
-    its cache)."""
+    `page_loader` and `collection_loader` stand in for `load_page` and
+    `load_collection` (an incremental build answers them from its cache)."""
     page_loader = page_loader or load_page
+    collection_loader = collection_loader or load_collection
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
@@ -92,7 +94,7 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
     for path in discover_files(content_dir, diagnostics):
         relative = path.relative_to(content_dir)
         if relative.parts[0] == DATA_DIR:
-            load_collection(path, content, diagnostics)
+            collection_loader(path, content, diagnostics)
         elif path.suffix == ".md":
             page = page_loader(path, relative, config, diagnostics)
             if page is not None:

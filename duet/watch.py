@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from .incremental import BuildState
     from .serve import Broadcaster
 
-STEP_MS = 15
+STEP_MS = 10
 """Changes closer together than this are one burst (an editor saving several files)."""
 DEBOUNCE_MS = 1600
 """A burst longer than this is cut into several rebuilds."""
@@ -56,6 +57,10 @@ class Rebuilder:
                 return None
             except WriteError as exc:
                 self._fail([f"{self.options.out_dir}: {exc}"])
+                return None
+            except Exception as exc:  # a bug must not stop the server: say so and go on
+                self.log(traceback.format_exc().rstrip())
+                self._fail([f"internal error while building: {exc!r}"])
                 return None
             if result.site is not None:
                 self.default_language = result.site.config.default_language
