@@ -122,6 +122,7 @@ class BuildState:
         self.in_place = in_place
         self.parallel = parallel
         self.autosave = True
+        self._wrote_here = False
         """Store the cache after every build (the dev server stores it when it stops)."""
         self.manifest = (folder.read_manifest() if folder else None) or Manifest()
         self._memo: Memo | None = None if folder else Memo()
@@ -166,8 +167,10 @@ class BuildState:
     def on_disk(self, path: str, record: OutputRecord) -> bool:
         """The file the record describes is still in the output folder, unchanged.
 
-        The dev server's folder is its own: what it wrote is taken to be there."""
-        return self.in_place or record.still_on_disk(os.path.join(self.options.out_dir, path))
+        The dev server's folder is its own: once it has built into it, what it wrote
+        is taken to be there (its first build checks, as the folder may have gone)."""
+        return ((self.in_place and self._wrote_here)
+                or record.still_on_disk(os.path.join(self.options.out_dir, path)))
 
     def last_result(self) -> tuple[dict[str, int], list[Diagnostic], int]:
         manifest = self.manifest
@@ -376,6 +379,7 @@ class BuildState:
         """Record the published site and store the cache for the next build."""
         self.manifest = Manifest(inputs, self._scanned_at, update.records, pages, warnings,
                                  self.manifest.search_digest, update.link_universe)
+        self._wrote_here = True
         memo = self._memo
         if memo is not None:
             memo.pages = {key: memo.pages[key] for key in self._used_pages if key in memo.pages}

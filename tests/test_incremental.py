@@ -12,6 +12,7 @@ from conftest import MINI, ROOT, run_cli, snapshot
 
 from duet import incremental
 from duet.build import BuildOptions, build_site
+from duet.cache import CacheFolder
 from duet.diagnostics import ContentError
 from duet.write import WriteError
 
@@ -210,3 +211,19 @@ def test_the_command_line_reuses_its_cache(tmp_path: Path) -> None:
     assert {p: p.stat().st_ino for p in out.rglob("*")} == inodes
     clean = run_cli("--content", str(content), "--out", str(out), "--clean", cwd=tmp_path)
     assert clean.returncode == 0 and "(0 changed)" not in clean.stdout
+
+
+def test_the_dev_servers_folder_is_checked_again_when_it_starts(tmp_path: Path) -> None:
+    project = Project(tmp_path)
+
+    def server_state() -> incremental.BuildState:
+        folder = CacheFolder(project.options.cache_dir, project.out,  # type: ignore[arg-type]
+                             incremental.cache_key(project.options))
+        return incremental.BuildState(project.options, folder, in_place=True, parallel=False)
+
+    first = server_state()
+    build_site(project.options, first)
+    first.save()
+    shutil.rmtree(project.out)
+    build_site(project.options, server_state())
+    assert (project.out / "en" / "about" / "index.html").exists()
