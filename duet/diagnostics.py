@@ -20,11 +20,10 @@ class Diagnostic:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}:{self.col or 1}"
+        """Always `path:line:col: message`, the form editors and IDEs jump to; a problem
+        with the whole file (or an unknown place in it) points at its start."""
         label = "" if self.severity == "error" else "warning: "
-        return f"{where}: {label}{self.message}"
+        return f"{self.path}:{self.line or 1}:{self.col or 1}: {label}{self.message}"
 
 
 @dataclass
@@ -35,10 +34,13 @@ class Diagnostics:
 
     @staticmethod
     def display(path: Path | str) -> str:
-        """Paths relative to the working directory where possible: what an editor typed."""
+        """Paths relative to the working directory where possible: what an editor typed.
+
+        The last part is not resolved, so a symbolic link is named, not its target."""
         path = Path(path)
+        named = path.parent.resolve() / path.name
         try:
-            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+            return named.relative_to(Path.cwd().resolve()).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -47,7 +47,7 @@ def test_strict_turns_missing_translations_into_errors(mini_content: Path,
     relaxed = run_cli("--content", str(mini_content), "--out", out)
     assert relaxed.returncode == 0 and "missing translation" in relaxed.stderr
     strict = run_cli("--content", str(mini_content), "--out", out, "--strict")
-    assert strict.returncode == 1 and "about.zh.md: missing translation" in strict.stderr
+    assert strict.returncode == 1 and "about.zh.md:1:1: missing translation" in strict.stderr
 
 
 def test_output_inside_content_is_refused(mini_content: Path) -> None:
