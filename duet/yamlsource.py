@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .diagnostics import Diagnostics
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 50
 FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
@@ -66,7 +67,9 @@ def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
 def parse_yaml(
     text: str, path: Path, diagnostics: Diagnostics, line_offset: int = 0
 ) -> Node | None:
-    """Compose one YAML document into nodes; report syntax errors and duplicate keys."""
+    """Compose one YAML document into nodes; report syntax errors, duplicate keys,
+    aliases and nesting too deep for content (each would make later checks slow or
+    endless)."""
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -78,20 +81,60 @@ def parse_yaml(
     except yaml.YAMLError as exc:
         diagnostics.error(path, 1 + line_offset, 1, f"invalid YAML: {exc}")
         return None
-    if node is not None:
-        _check_duplicate_keys(node, path, diagnostics, line_offset)
+    except RecursionError:
+        diagnostics.error(path, 1 + line_offset, 1, f"YAML nested more than {MAX_DEPTH} "
+                                                    "levels deep; content needs a few")
+        return None
+    if node is not None and not _check_tree(node, path, diagnostics, line_offset):
+        return None
     return node
+
+
+class _AliasRefusingLoader(yaml.SafeLoader):
+    """The Python safe loader, refusing aliases (`*name`) where they are used.
+
+    An alias makes one node appear in many places (a few lines can stand for
+    millions of values) or inside itself; content has no use for either."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"the alias '*{event.anchor}' repeats a value defined elsewhere; "
+                            "content files write every value out in full", event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 def _compose(text: str) -> Node | None:
     """libyaml's parser when PyYAML has it (about ten times faster, the same nodes);
-    a document it refuses is parsed again in Python, so errors read the same."""
+    a document it refuses, or one that uses aliases, is parsed again in Python, so
+    errors read the same."""
     if FAST_LOADER is not None:
         try:
-            return yaml.compose(text, Loader=FAST_LOADER)
+            node = yaml.compose(text, Loader=FAST_LOADER)
         except yaml.YAMLError:
             pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+        else:
+            if node is None or not _shares_nodes(node):
+                return node
+    return yaml.compose(text, Loader=_AliasRefusingLoader)  # type: ignore[no-any-return]
+
+
+def _shares_nodes(node: Node) -> bool:
+    """Whether a node is reached twice: what aliases leave in a composed tree."""
+    seen: set[int] = set()
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            return True
+        seen.add(id(current))
+        if isinstance(current, MappingNode):
+            for key_node, value_node in current.value:
+                stack.extend((key_node, value_node))
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+    return False
 
 
 def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
@@ -102,12 +145,16 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
     return f"invalid YAML: {problem}{context}"
 
 
-def _check_duplicate_keys(
-    node: Node, path: Path, diagnostics: Diagnostics, line_offset: int
-) -> None:
-    stack: list[Node] = [node]
+def _check_tree(node: Node, path: Path, diagnostics: Diagnostics, line_offset: int) -> bool:
+    """Report duplicate keys; refuse nesting deeper than MAX_DEPTH. False: unusable."""
+    stack: list[tuple[Node, int]] = [(node, 1)]
     while stack:
-        current = stack.pop()
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            w = where_of(path, current, line_offset)
+            diagnostics.error(path, w.line, w.col, f"YAML nested more than {MAX_DEPTH} "
+                                                   "levels deep; content needs a few")
+            return False
         if isinstance(current, MappingNode):
             seen: dict[str, Node] = {}
             for key_node, value_node in current.value:
@@ -122,9 +169,10 @@ def _check_duplicate_keys(
                         )
                     else:
                         seen[key_node.value] = key_node
-                stack.append(value_node)
+                stack.append((value_node, depth + 1))
         elif isinstance(current, SequenceNode):
-            stack.extend(current.value)
+            stack.extend((child, depth + 1) for child in current.value)
+    return True
 
 
 _constructor = SafeConstructor()
