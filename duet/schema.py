@@ -265,11 +265,7 @@ class Localized(Check):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key not in ctx.languages:
-                ctx.error(
-                    key_node,
-                    f"unknown language '{key}'" + _suggest(str(key), ctx.languages)
-                    + f" (languages: {', '.join(ctx.languages)})",
-                )
+                ctx.error(key_node, _unknown_language(key_node, ctx.languages))
                 continue
             value = Str().check(value_node, ctx)
             if value is not INVALID:
@@ -295,7 +291,7 @@ class LangMap(Check):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key not in ctx.languages:
-                ctx.error(key_node, f"unknown language '{key}'" + _suggest(str(key), ctx.languages))
+                ctx.error(key_node, _unknown_language(key_node, ctx.languages))
                 continue
             value = self.item.check(value_node, ctx)
             if value is not INVALID:
@@ -346,7 +342,11 @@ class RecordOf(Check):
         values: dict[str, Any] = {}
         ok = True
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else str(key_node.value)
+            if not isinstance(key_node, ScalarNode):
+                ctx.error(key_node, f"a key must be a plain word, found {describe(key_node)}")
+                ok = False
+                continue
+            key = key_node.value
             spec = self.fields.get(key)
             if spec is None:
                 ctx.error(key_node, f"unknown key '{key}'" + _suggest(key, tuple(self.fields)))
@@ -368,6 +368,13 @@ class RecordOf(Check):
         if not ok:
             return INVALID
         return Record(values, ctx.where(node))
+
+
+def _unknown_language(key_node: Node, languages: tuple[str, ...]) -> str:
+    if not isinstance(key_node, ScalarNode):
+        return f"expected a language code as the key, found {describe(key_node)}"
+    return (f"unknown language '{key_node.value}'" + _suggest(key_node.value, languages)
+            + f" (languages: {', '.join(languages)})")
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str:
