@@ -182,7 +182,7 @@ def build_site_model(
         )
     _link_pages(pages, config)
     data_links: list[tuple[Where, LinkRef]] = []
-    data = {lang: _localise_collections(content, lang, glossary, data_links)
+    data = {lang: _localise_collections(content, lang, glossary, data_links, diagnostics)
             for lang in config.codes}
     page_anchors = _page_anchors(pages, content, template_anchors)
     site = Site(config, pages, data, {}, page_anchors)
@@ -254,7 +254,8 @@ def _link_pages(pages: dict[tuple[str, str], Page], config: Config) -> None:
 
 
 def _localise_collections(content: Content, lang: str, glossary: GlossaryIndex,
-                          data_links: list[tuple[Where, LinkRef]]) -> dict[str, Any]:
+                          data_links: list[tuple[Where, LinkRef]],
+                          diagnostics: Diagnostics) -> dict[str, Any]:
     config = content.config
     link_ctx = LinkContext(config.base_path, lang)
     record_links = lang == config.default_language
@@ -265,6 +266,9 @@ def _localise_collections(content: Content, lang: str, glossary: GlossaryIndex,
                 (code for code in config.codes if code in value.values), lang)
             source = value.values.get(chosen, "")
             result = compile_inline(source, link_ctx, glossary, line=value.where.line)
+            if chosen == lang:  # each language's text reported once, where it is compiled
+                for line, _, message in result.problems:
+                    diagnostics.error(value.where.path, line, value.where.col, message)
             if record_links or chosen != lang:
                 data_links.extend((value.where, link) for link in result.links)
             plain = html.unescape(TAG.sub("", result.html))
