@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
 .PHONY: site test serve lint locales-extract locales-update clean
@@ -22,7 +23,13 @@ $(TEST_STAMP): requirements-test.txt requirements.txt $(STAMP)
 site: $(STAMP)
 	@$(BIN)/python build.py
 
-test: $(TEST_STAMP)
+# The Nu HTML Checker (vnu.jar, pinned in package.json) for tests/test_html_validity.py.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML validity tests will be skipped"; fi
+
+test: $(TEST_STAMP) $(NODE_STAMP)
 	@$(BIN)/python -m ruff check .
 	@$(BIN)/python -m pytest -q
 
