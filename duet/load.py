@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostics
 from .schema import INVALID, Context, Record, Text
@@ -114,8 +115,8 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         return None
     node = parse_yaml(text, path, diagnostics)
     if node is None:
-        if text.strip() == "":
-            diagnostics.error(path, 1, 1, "file is empty")
+        if not _reported(diagnostics, path):
+            diagnostics.error(path, 1, 1, "file is empty (or holds only comments)")
         return None
     languages = _language_codes(node)
     ctx = Context(path, diagnostics, languages)
@@ -145,17 +146,23 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
     )
 
 
-def _language_codes(node: Any) -> tuple[str, ...]:
-    """The language codes declared in site.yaml, read before the full check."""
-    for key, value in getattr(node, "value", []) or []:
-        if getattr(key, "value", None) == "languages" and isinstance(value.value, list):
-            codes = []
-            for item in value.value:
-                for k, v in getattr(item, "value", []) or []:
-                    if getattr(k, "value", None) == "code" and isinstance(v.value, str):
-                        codes.append(v.value)
-            return tuple(codes)
+def _language_codes(node: Node) -> tuple[str, ...]:
+    """The language codes declared in site.yaml, read before the full check (which
+    reports whatever is malformed here)."""
+    if not isinstance(node, MappingNode):
+        return ()
+    for key, value in node.value:
+        if getattr(key, "value", None) == "languages" and isinstance(value, SequenceNode):
+            return tuple(v.value for item in value.value if isinstance(item, MappingNode)
+                         for k, v in item.value
+                         if getattr(k, "value", None) == "code" and isinstance(v, ScalarNode))
     return ()
+
+
+def _reported(diagnostics: Diagnostics, path: Path) -> bool:
+    """Whether a problem with this file was reported already."""
+    shown = Diagnostics.display(path)
+    return any(d.path == shown for d in diagnostics.items)
 
 
 def _check_unique(values: tuple[str, ...], what: str, record: Record, path: Path,
@@ -234,7 +241,7 @@ def load_page(path: Path, relative: Path, config: Config,
         return None
     node = parse_yaml(front_text, path, diagnostics, line_offset=1)
     if node is None:
-        if front_text.strip() == "":
+        if not _reported(diagnostics, path):
             diagnostics.error(path, 2, 1, "front matter is empty: it needs at least 'title:'")
         return None
     ctx = Context(path, diagnostics, config.codes, line_offset=1)
@@ -275,8 +282,7 @@ def load_collection(path: Path, content: Content, diagnostics: Diagnostics) -> N
         return
     node = parse_yaml(text, path, diagnostics)
     if node is None:
-        if text.strip() == "" or all(line.lstrip().startswith("#") or not line.strip()
-                                     for line in text.split("\n")):
+        if not _reported(diagnostics, path):
             diagnostics.error(path, 1, 1, "file is empty: a data file holds a list of items")
         return
     ctx = Context(path, diagnostics, content.config.codes)
