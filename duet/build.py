@@ -130,8 +130,17 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
 
 
 def check_output_location(options: BuildOptions, diagnostics: Diagnostics) -> None:
-    """The output folder must not be, contain or sit inside a source folder."""
+    """The content, templates and static folders must exist; the output folder must not be a
+    file, nor be, contain or sit inside a source folder."""
+    for name, folder in (("content", options.content_dir),
+                         ("templates", options.templates_dir), ("static", options.static_dir)):
+        if not folder.is_dir():
+            diagnostics.error(folder, 0, 0, f"the {name} folder does not exist (or is not "
+                                            "a folder)")
     out = options.out_dir.resolve()
+    if out.exists() and not out.is_dir():
+        diagnostics.error(options.out_dir, 0, 0, "the output folder is a file; choose another "
+                                                 "--out (the file is left alone)")
     for name, folder in (("content", options.content_dir), ("templates", options.templates_dir),
                          ("static", options.static_dir), ("locales", options.locales_dir)):
         source = folder.resolve()
