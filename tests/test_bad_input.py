@@ -269,3 +269,24 @@ def test_full_disk_in_process(mini_content: Path, tmp_path: Path,
     assert "No space left on device" in stderr and "previous site is unchanged" in stderr
     assert snapshot(out) == before
     assert not list(tmp_path.glob(".site.staging-*"))
+
+
+@pytest.mark.parametrize("wrong, message", [
+    ("content", "the content folder does not exist"),
+    ("templates", "the templates folder does not exist"),
+    ("static", "the static folder does not exist"),
+    ("out", "the output folder is a file"),
+])
+def test_wrong_folders_are_reported(wrong: str, message: str, tmp_path: Path) -> None:
+    folders = {"content": MINI, "templates": ROOT / "templates", "static": ROOT / "static",
+               "out": tmp_path / "site"}
+    folders[wrong] = tmp_path / "a-file"
+    folders[wrong].write_text("not a folder\n")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--content", str(folders["content"]),
+         "--out", str(folders["out"]), "--templates", str(folders["templates"]),
+         "--static", str(folders["static"]), "--locales", str(ROOT / "locales")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"a-file:1:1: {message}" in result.stderr
+    assert (tmp_path / "a-file").read_text() == "not a folder\n"
