@@ -219,6 +219,8 @@ def _pair_pages(sources: list[SourcePage], config: Config,
             if lang not in same:
                 present = next(iter(same.values()))
                 expected = present.path.name.replace(f".{present.lang}.md", f".{lang}.md")
+                if (present.path.parent / expected).exists():
+                    continue  # it is there but could not be loaded: reported already
                 diagnostics.warning(present.path, 0, 0,
                                     f"missing translation: no '{lang}' version of this page "
                                     f"(expected {expected}); the {lang} site shows the "
