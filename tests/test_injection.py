@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINI, build, snapshot
+from conftest import MINI, ROOT, build, snapshot
 from htmlparse import parse_html
 
 from duet.diagnostics import ContentError
+from duet.render import make_environment
 
 PAYLOADS = (
     "<script>alert(1)</script>",
@@ -246,3 +247,17 @@ def test_script_urls_are_rejected(where: str, text: str, tmp_path: Path) -> None
     assert any(where in m and ("not allowed" in m or "not understood" in m)
                for m in messages), messages
     assert snapshot(out) == before
+
+
+def test_templates_escape_everything_and_never_opt_out() -> None:
+    """Autoescape on for every template whatever its extension; no `|safe`, no
+    `{% autoescape false %}`: markup reaches a page only from the sanitising code."""
+    env = make_environment(ROOT / "templates")
+    assert env.autoescape is True
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    names = env.list_templates()
+    assert names
+    for name in names:
+        source = (ROOT / "templates" / name).read_text(encoding="utf-8").replace(" ", "")
+        assert "|safe" not in source, f"{name} marks a value safe"
+        assert "autoescapefalse" not in source.lower(), f"{name} turns escaping off"
