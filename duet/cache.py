@@ -13,6 +13,7 @@ read only when something did.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -37,8 +38,12 @@ def digest(data: bytes | str) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+@functools.cache
 def code_version() -> str:
-    """A fingerprint of the engine itself: a changed engine invalidates every cache."""
+    """A fingerprint of the engine itself: a changed engine invalidates every cache.
+
+    Taken once per process, as near its start as possible: the code that runs is
+    the code that was imported, whatever the files say later."""
     parts = [digest(path.read_bytes()) for path in sorted(PACKAGE_DIR.glob("*.py"))]
     return digest("".join(parts))
 

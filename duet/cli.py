@@ -27,9 +27,10 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("command", nargs="?", choices=("build", "serve"), default="build",
                         help="build: build the site once (the default); serve: build it into "
-                             ".duet-cache/serve/, serve it at http://127.0.0.1:PORT/ and "
-                             "rebuild and reload the browser whenever content/, templates/, "
-                             "static/ or locales/ change (Ctrl-C stops)")
+                             ".duet-cache/serve-PORT/ (never _site/; --out and --base-url do "
+                             "not apply), serve it at http://127.0.0.1:PORT/ and rebuild and "
+                             "reload the browser whenever content/, templates/, static/ or "
+                             "locales/ change (Ctrl-C stops)")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")

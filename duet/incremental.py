@@ -71,9 +71,12 @@ if TYPE_CHECKING:
     from .build import BuildOptions
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+code_version()  # fingerprint the engine as imported
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pagefind")
 SEARCH_PREFIX = BUNDLE_DIR + "/"
 SEARCHABLE = b"data-pagefind-body"
+BACKGROUND_REMOVAL_FILES = 1000
+"""Old sites with more files than this are removed in the background."""
 Deps = tuple[str, ...]
 
 WIDE_GLOSSARY = re.compile(
@@ -422,6 +425,30 @@ class BuildState:
         return True
 
 
+def discard_in_background(path: Path) -> None:
+    """Remove the old site's folder in a detached process.
+
+    The new site is already in place; unlinking tens of thousands of entries
+    takes seconds on some disks, and nothing waits for it (the next build
+    removes whatever a killed removal left)."""
+    try:
+        child = os.fork()
+    except (AttributeError, OSError):
+        discard(path)
+        return
+    if child == 0:
+        try:
+            if os.fork() == 0:
+                try:
+                    os.setsid()
+                    discard(path)
+                finally:
+                    os._exit(0)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+
+
 def search_input(records: Mapping[str, OutputRecord]) -> str:
     """A fingerprint of what the search index is made from.
 
@@ -563,7 +590,8 @@ class Update:
     def publish(self) -> None:
         if self.staging is not None:
             self._stamp_records(self.staging)
-            publish(self.staging, self.out)
+            big = len(self.records) > BACKGROUND_REMOVAL_FILES
+            publish(self.staging, self.out, discard_in_background if big else None)
             self.staging = None
             self.state.manifest.search_digest = self.search_digest
             return

@@ -11,6 +11,7 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -42,18 +43,21 @@ def stage_output(out_dir: Path, files: dict[str, bytes], static_dir: Path | None
     return staging
 
 
-def publish(staging: Path, out_dir: Path) -> None:
-    """Put the staged folder at `out_dir` atomically and remove the old site."""
+def publish(staging: Path, out_dir: Path,
+            remove_old: Callable[[Path], None] | None = None) -> None:
+    """Put the staged folder at `out_dir` atomically and remove the old site
+    (with `remove_old`, if given)."""
+    remove_old = remove_old or discard
     out_dir = out_dir.resolve()
     try:
         if out_dir.exists():
             if _exchange(staging, out_dir):
-                discard(staging)  # now holds the old site
+                remove_old(staging)  # now holds the old site
                 return
             old = staging.with_name(staging.name.replace("staging", "old"))
             os.rename(out_dir, old)
             os.rename(staging, out_dir)
-            discard(old)
+            remove_old(old)
         else:
             os.rename(staging, out_dir)
     except OSError as exc:
