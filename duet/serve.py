@@ -37,6 +37,7 @@ EVENTS_URL = "/__duet/events"
 SCRIPT_FILE = Path(__file__).resolve().parent / "livereload.js"
 SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'.encode()
 HEARTBEAT_SECONDS = 15.0
+WATCHER_START_SECONDS = 10.0
 NOT_BUILT = (b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
              b"<title>Not found</title></head><body><p>Nothing here (yet): the site "
              b"may not have built.</p></body></html>")
@@ -265,7 +266,9 @@ class DevServer:
         self._spawn(self.httpd.serve_forever, "http")
         self._spawn(self.rebuilder.refresh_search_forever, "search", self._stop)
         if self.watch_changes:
-            self._spawn(watch, "watch", self.options, self.rebuilder, self._stop)
+            ready = threading.Event()
+            self._spawn(watch, "watch", self.options, self.rebuilder, self._stop, ready)
+            ready.wait(WATCHER_START_SECONDS)
 
     def stop(self) -> None:
         self._stop.set()

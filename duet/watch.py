@@ -24,6 +24,8 @@ STEP_MS = 10
 """Changes closer together than this are one burst (an editor saving several files)."""
 DEBOUNCE_MS = 1600
 """A burst longer than this is cut into several rebuilds."""
+WATCHER_TIMEOUT_MS = 200
+"""How often the watcher wakes when nothing happens (to notice it should stop)."""
 SEARCH_DELAY_SECONDS = 1.0
 """The search index is rebuilt after the saves have paused this long."""
 
@@ -100,12 +102,19 @@ class Rebuilder:
                 self.searching.clear()
 
 
-def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event) -> None:
-    """Rebuild after every burst of changes in the source folders, until `stop`."""
+def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event,
+          ready: threading.Event | None = None) -> None:
+    """Rebuild after every burst of changes in the source folders, until `stop`.
+
+    Once the watcher runs (its first quiet timeout), `ready` is set after one
+    catch-up build for whatever changed while it was starting."""
     folders = [folder for folder in (options.content_dir, options.templates_dir,
                                      options.static_dir, options.locales_dir)
                if folder.is_dir()]
-    for _changes in watchfiles.watch(*folders, stop_event=stop, step=STEP_MS,
-                                     debounce=DEBOUNCE_MS, rust_timeout=500,
-                                     raise_interrupt=False):
-        rebuilder.rebuild()
+    for changes in watchfiles.watch(*folders, stop_event=stop, step=STEP_MS,
+                                    debounce=DEBOUNCE_MS, rust_timeout=WATCHER_TIMEOUT_MS,
+                                    yield_on_timeout=True, raise_interrupt=False):
+        if changes or (ready is not None and not ready.is_set()):
+            rebuilder.rebuild()
+        if ready is not None:
+            ready.set()
