@@ -17,7 +17,7 @@ from htmlparse import parse_html
 from duet.build import BuildOptions
 from duet.serve import SCRIPT_TAG, DevServer, inject_script, resolve_request
 
-WAIT_SECONDS = 20.0
+WAIT_SECONDS = 60.0  # a generous ceiling: a loaded CI machine is slow, not wrong
 
 
 # -- which file a request names --------------------------------------------
