@@ -24,6 +24,8 @@ WIDE = 720
 BOLD = 1.12
 """Bold and serif text runs wider than the estimate: wrap it as if it were this much larger."""
 NARROW = 360
+SERIF = 1.1
+"""Serif Latin runs wider still than the sans estimate (the figures' values)."""
 CLOSING = set("，。、；：！？）》」』”’,.;:!?)%")
 OPENING = set("（《「『“‘(")
 
@@ -39,22 +41,26 @@ def char_width(char: str) -> float:
     if char in "mwMW":
         return 0.85
     if char.isupper() or char.isdigit():
-        return 0.66
-    return 0.56
+        return 0.68
+    return 0.6  # wide enough for DejaVu Sans, the widest common system font
 
 
-def text_width(text: str, size: float) -> float:
-    return sum(char_width(c) for c in text) * size
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Estimated width in pixels. Bold Latin runs wider (BOLD); a bold Chinese
+    character still fills exactly its one em."""
+    return sum(char_width(c) * (BOLD if bold and not _is_wide(c) else 1.0)
+               for c in text) * size
 
 
 def _tokens(text: str) -> list[str]:
     """Break opportunities: each CJK character alone, Latin words with their space."""
     tokens: list[str] = []
     for char in text:
-        wide = unicodedata.east_asian_width(char) in ("W", "F")
+        wide = _is_wide(char)
         if tokens and (char in CLOSING or tokens[-1][-1:] in OPENING):
             tokens[-1] += char
-        elif wide or not tokens or tokens[-1].endswith(" ") or _is_wide(tokens[-1][-1]):
+        elif (wide or not tokens or tokens[-1].endswith((" ", "-"))
+              or _is_wide(tokens[-1][-1])):
             tokens.append(char)
         else:
             tokens[-1] += char
@@ -65,12 +71,11 @@ def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
 
-def wrap(text: str, width: float, size: float) -> list[str]:
-    """Greedy line breaking of mixed Chinese and Latin text to `width` pixels."""
+def _greedy(tokens: Sequence[str], width: float, size: float, bold: bool) -> list[str]:
     lines: list[str] = []
     line = ""
-    for token in _tokens(" ".join(text.split())):
-        if line and text_width((line + token).rstrip(), size) > width:
+    for token in tokens:
+        if line and text_width((line + token).rstrip(), size, bold) > width:
             lines.append(line.rstrip())
             line = token.lstrip()
         else:
@@ -78,6 +83,27 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     if line.strip():
         lines.append(line.rstrip())
     return lines
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False,
+         balance: bool = False) -> list[str]:
+    """Line breaking of mixed Chinese and Latin text to `width` pixels: greedy,
+    or with `balance` (and whenever the last line would hold a single character
+    or word) the narrowest measure that needs no more lines."""
+    tokens = _tokens(" ".join(text.split()))
+    lines = _greedy(tokens, width, size, bold)
+    # A last line of one character or word reads as an accident: balance then too.
+    orphan = len(lines) >= 2 and len(_tokens(lines[-1])) == 1
+    if not (balance or orphan) or len(lines) < 2:
+        return lines
+    low, high = width / len(lines), width
+    for _ in range(12):
+        middle = (low + high) / 2
+        if len(_greedy(tokens, middle, size, bold)) > len(lines):
+            low = middle
+        else:
+            high = middle
+    return _greedy(tokens, high, size, bold)
 
 
 def _num(value: float) -> str:
@@ -118,10 +144,12 @@ class Canvas:
         return y + size * leading * (len(lines) - 1) + size * 0.5
 
     def svg(self, ident: str, width: float, height: float, title: str, desc: str,
-            cls: str) -> Markup:
+            cls: str, origin: tuple[float, float] = (0, 0)) -> Markup:
+        width = math.ceil(width)
         return Markup(
             f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}" class="vis {cls}" '
-            f'viewBox="0 0 {_num(width)} {_num(math.ceil(height))}" width="{_num(width)}" '
+            f'viewBox="{_num(origin[0])} {_num(origin[1])} {_num(width)} '
+            f'{_num(math.ceil(height))}" width="{_num(width)}" '
             f'height="{_num(math.ceil(height))}" role="img" '
             f'aria-labelledby="{ident}-title {ident}-desc">'
             f'<title id="{ident}-title">{escape(title)}</title>'
@@ -159,8 +187,8 @@ def timeline(years: Sequence[Year], ident: str, title: str, width: int = WIDE) -
         y = top if columns > 1 else y_cursor
         start = y
         y = canvas.text(x, y + 30, [str(year.year)], "vis-year", 30) + 14
-        y = canvas.text(x, y + 8, wrap(year.motto, body_width + 14, 18 * BOLD), "vis-motto",
-                        18) + 12
+        y = canvas.text(x, y + 8, wrap(year.motto, body_width + 14, 18, bold=True,
+                                       balance=True), "vis-motto", 18) + 12
         for event in year.events:
             lines = wrap(event, body_width, 14)
             canvas.circle(x + 3, y + 2, 2.6, "vis-bullet")
@@ -211,7 +239,8 @@ def _grid(canvas: Canvas, boxes: Sequence[Box], y: float, width: float, columns:
     tops: list[tuple[float, float]] = []
     for row_start in range(0, len(boxes), columns):
         row = boxes[row_start:row_start + columns]
-        laid = [(wrap(b.name, box_width - 28, 15 * BOLD), wrap(b.note, box_width - 28, 13))
+        laid = [(wrap(b.name, box_width - 28, 15, bold=True, balance=True),
+                 wrap(b.note, box_width - 28, 13))
                 for b in row]
         height = max(_box_height(len(n), len(e)) for n, e in laid)
         # An incomplete last row is centred under the ones above it.
@@ -257,10 +286,14 @@ def structure(goal: str, highlands_label: str, highlands: Sequence[Box],
               title: str, width: int = WIDE) -> Markup:
     canvas = Canvas()
     wide = width >= WIDE
-    goal_lines = wrap(goal, width - 48, 20 * BOLD)
+    # The goal on one line if a slightly smaller size allows, else in balanced lines.
+    goal_size = next((size for size in (20, 19, 18, 17)
+                      if text_width(goal, size, bold=True) <= width - 48), 20)
+    goal_lines = wrap(goal, width - 48, goal_size, bold=True, balance=True)
     goal_height = 30 + len(goal_lines) * 29
     canvas.rect(0, 0, width, goal_height, "vis-goal", 10)
-    canvas.text(width / 2, 36, goal_lines, "vis-goal-text", 20, anchor="middle")
+    canvas.text(width / 2, 36, goal_lines, "vis-goal-text", goal_size, leading=29 / goal_size,
+                anchor="middle")
     y = goal_height + 40
     canvas.text(0, y, [highlands_label], "vis-tier", 15)
     y += 34
@@ -318,49 +351,143 @@ def project(places: Sequence[Place], width: float, margin: float
 
 
 def schematic_map(places: Sequence[Place], groups: Sequence[Group], ident: str, title: str,
-                  desc_note: str, scale_label: str, north: str, width: int = 420) -> Markup:
-    positions, scale, height = project(places, width, 84)
-    canvas = Canvas()
-    for group in groups:
-        members = [positions[p.id] for p in places if group.id in p.groups]
-        if len(members) < 3:
-            continue
-        d = "M" + "L".join(f"{_num(x)} {_num(y)}" for x, y in members) + "Z"
-        canvas.path(d, f"vis-area vis-area-{group.style}")
-        cx = sum(x for x, _ in members) / len(members)
-        cy = sum(y for _, y in members) / len(members)
-        canvas.text(cx, cy + 6, wrap(group.name, 150, 15),
-                    f"vis-area-label vis-label-{group.style}", 15, anchor="middle")
-    centre_x = sum(x for x, _ in positions.values()) / len(positions)
-    centre_y = sum(y for _, y in positions.values()) / len(positions)
-    for place in places:
-        x, y = positions[place.id]
-        canvas.circle(x, y, 7, "vis-city")
-        # Labels point away from the middle of the map, clear of the lines.
-        anchor = "start" if x >= centre_x else "end"
-        dx = 12 if anchor == "start" else -12
-        lines = wrap(place.marks, 150, 13) if place.marks else []
-        block = 17 + len(lines) * 18
-        top = y - 10 - block if y < centre_y else y + 12
-        canvas.text(x + dx, top + 15, [place.name], "vis-city-name", 17, anchor=anchor)
-        if lines:
-            canvas.text(x + dx, top + 34, lines, "vis-city-note", 13, anchor=anchor)
-    km_per_degree = 111.2
-    bar = 100 / km_per_degree * scale
-    base_y = height - 20
-    canvas.line(16, base_y, 16 + bar, base_y, "vis-scale")
-    canvas.line(16, base_y - 5, 16, base_y + 5, "vis-scale")
-    canvas.line(16 + bar, base_y - 5, 16 + bar, base_y + 5, "vis-scale")
-    canvas.text(16, base_y - 10, [scale_label], "vis-small", 12)
-    canvas.path(f"M{_num(width - 24)} 18l8 22h-16z", "vis-north")
-    canvas.text(width - 24, 58, [north], "vis-small", 12, anchor="middle")
+                  desc_note: str, scale_label: str, north: str, width: int = NARROW) -> Markup:
+    """Cities at their real positions, each named on the side away from the
+    middle of the map; the groups as outlined areas with a legend under them.
+
+    The picture is as large as what it draws: the dots are spread over as much
+    of `width` as the labels leave, and the view box holds every label."""
+    span = width * 0.5
+    for _ in range(3):  # the labels' overhang is the same at any spread of the dots
+        drawing, box = _map_drawing(places, groups, span, scale_label, north)
+        span = max(120.0, span + width - (box[2] - box[0]))
+    x0, y0, x1, y1 = box
+    pad = 6
     desc = desc_note + " " + sentence_list(
         (f"{p.name}" + (f" ({p.marks})" if p.marks else "") + ": "
          + ", ".join(g.name for g in groups if g.id in p.groups) for p in places), "; ") + "."
-    return canvas.svg(ident, width, height, title, desc, "vis-map")
+    return drawing.svg(ident, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad, title, desc, "vis-map",
+                       origin=(x0 - pad, y0 - pad))
+
+
+Box4 = tuple[float, float, float, float]
+
+
+def _map_drawing(places: Sequence[Place], groups: Sequence[Group], span: float,
+                 scale_label: str, north: str) -> tuple[Canvas, Box4]:
+    positions, scale, _ = project(places, span, 0)
+    canvas = Canvas()
+    dots: list[Box4] = [(x - 8, y - 8, x + 8, y + 8) for x, y in positions.values()]
+    edges: list[tuple[tuple[float, float], tuple[float, float]]] = []
+    for group in groups:
+        members = [positions[p.id] for p in places if group.id in p.groups]
+        if len(members) >= 3:
+            d = "M" + "L".join(f"{_num(x)} {_num(y)}" for x, y in members) + "Z"
+            canvas.path(d, f"vis-area vis-area-{group.style}")
+            edges += zip(members, members[1:] + members[:1], strict=True)
+    centre_x = sum(x for x, _ in positions.values()) / len(positions)
+    centre_y = sum(y for _, y in positions.values()) / len(positions)
+    labels: list[Box4] = []
+    for place in places:
+        x, y = positions[place.id]
+        canvas.circle(x, y, 7, "vis-city")
+        others = [b for b, p in zip(dots, places, strict=True) if p is not place] + labels
+        labels.append(_city_label(canvas, place, x, y, x - centre_x, y - centre_y,
+                                  edges, others))
+    boxes = dots + labels
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    # Legend: a swatch of each area's outline and its name, under the map.
+    y = bottom + 22
+    for group in groups:
+        lines = wrap(group.name, max(120.0, right - left - 38), 15 * LEGEND, bold=True)
+        canvas.rect(left, y - 12, 28, 16, f"vis-area vis-area-{group.style}", 3)
+        y = canvas.text(left + 38, y + 1, lines, f"vis-area-label vis-label-{group.style}",
+                        15, leading=1.3) + 16
+        right = max(right, left + 38 + max(text_width(line, 15 * LEGEND, bold=True)
+                                           for line in lines))
+    # Scale bar (100 km at this projection) on the left, north arrow on the right.
+    bar = 100 / 111.2 * scale
+    y += 10
+    canvas.text(left, y, [scale_label], "vis-small", 12)
+    canvas.line(left, y + 10, left + bar, y + 10, "vis-scale")
+    canvas.line(left, y + 5, left, y + 15, "vis-scale")
+    canvas.line(left + bar, y + 5, left + bar, y + 15, "vis-scale")
+    right = max(right, left + bar + 40, left + text_width(scale_label, 12) + 40)
+    canvas.path(f"M{_num(right - 10)} {_num(y - 12)}l8 20h-16z", "vis-north")
+    canvas.text(right - 10, y + 22, [north], "vis-small", 12, anchor="middle")
+    return canvas, (left, top, right, y + 24)
+
+
+LEGEND = 1.08
+"""Legend and label words are measured this much larger, to stay inside the picture
+whatever the reader's font."""
+
+SIDES = ("right", "left", "above", "below", "upper right", "upper left", "lower right",
+         "lower left")
+
+
+def _city_label(canvas: Canvas, place: Place, x: float, y: float, dx: float, dy: float,
+                edges: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+                taken: Sequence[Box4]) -> Box4:
+    """Name (and note) beside the dot: on the side facing away from the map's
+    middle unless a line or another label is there. Returns the box the words take."""
+    name_size, note_size, gap = 17, 13, 11
+    notes = wrap(place.marks, 140, note_size) if place.marks else []
+    wide = max([text_width(place.name, name_size * LEGEND, bold=True),
+                *(text_width(n, note_size * LEGEND) for n in notes)])
+    block = name_size + len(notes) * note_size * 1.4
+    if abs(dy) > abs(dx):
+        first = "above" if dy < 0 else "below"
+    else:
+        first = "right" if dx >= 0 else "left"
+    candidates: list[tuple[str, float, Box4]] = []
+    for side in (first, *(s for s in SIDES if s != first)):
+        if side in ("above", "below"):
+            box_top = y - gap - block if side == "above" else y + gap
+            candidates.append(("middle", x, (x - wide / 2, box_top, x + wide / 2,
+                                             box_top + block)))
+            continue
+        box_top = {"upper": y - block, "lower": y}.get(side.split()[0], y - name_size * 0.6)
+        if "left" in side:
+            candidates.append(("end", x - gap, (x - gap - wide, box_top, x - gap,
+                                                box_top + block)))
+        else:
+            candidates.append(("start", x + gap, (x + gap, box_top, x + gap + wide,
+                                                  box_top + block)))
+    anchor, tx, box = next((c for c in candidates if not _blocked(c[2], edges, taken)),
+                           candidates[0])
+    top = box[1]
+    canvas.text(tx, top + name_size * 0.85, [place.name], "vis-city-name", name_size,
+                anchor=anchor)
+    if notes:
+        canvas.text(tx, top + name_size + note_size * 1.1, notes, "vis-city-note", note_size,
+                    leading=1.4, anchor=anchor)
+    return box
+
+
+def _blocked(box: Box4, edges: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+             taken: Sequence[Box4]) -> bool:
+    return any(_crosses(box, a, b) for a, b in edges) or any(_overlaps(box, o) for o in taken)
+
+
+def _overlaps(one: Box4, other: Box4) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+def _crosses(box: Box4, a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether the segment a–b passes through the box (checked every 2 px)."""
+    steps = max(1, int(math.dist(a, b) / 2))
+    return any(box[0] <= a[0] + (b[0] - a[0]) * i / steps <= box[2]
+               and box[1] <= a[1] + (b[1] - a[1]) * i / steps <= box[3]
+               for i in range(steps + 1))
 
 
 # -- key figures --------------------------------------------------------------
+
+RING = 16
+"""Radius of the ring drawn for a share."""
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -381,27 +508,34 @@ def figure_panel(figures: Sequence[Figure], ident: str, title: str, width: int =
         row = figures[row_start:row_start + columns]
         laid = []
         for figure in row:
-            room = cell_width - 32 - (48 if figure.share is not None else 0)
+            room = cell_width - 32
+            # Big serif numbers; a long value gets smaller, then breaks at its hyphen.
             value_size = next((size for size in (34, 28, 22)
-                               if text_width(figure.value, size * BOLD) <= room), 18)
-            label = wrap(figure.label, cell_width - 32, 14)
-            graphic = 44 if (figure.share is not None or figure.count) else 0
-            if figure.count and figure.count > 12:
-                graphic = 12 + 11 * math.ceil(min(figure.count, 60) / 12)
-            laid.append((value_size, label, graphic))
-        height = max(30 + v + 14 + len(lab) * 20 + g + 16 for v, lab, g in laid)
-        for col, (figure, (value_size, label, _)) in enumerate(
+                               if text_width(figure.value, size * SERIF, bold=True) <= room),
+                              22)
+            value = wrap(figure.value, room, value_size * SERIF, bold=True)
+            label = wrap(figure.label, room, 14, balance=True)
+            graphic = 0
+            if figure.share is not None:
+                graphic = 2 * (RING + 4) + 4
+            elif figure.count:
+                graphic = 12 + 11 * math.ceil(min(figure.count, 60) / _per_row(room))
+            laid.append((value_size, value, label, graphic))
+        height = max(30 + v * (1 + 1.15 * (len(val) - 1)) + 14 + len(lab) * 20 + g + 16
+                     for v, val, lab, g in laid)
+        offset = (columns - len(row)) * (cell_width + gap) / 2  # a short last row, centred
+        for col, (figure, (value_size, value, label, _)) in enumerate(
                 zip(row, laid, strict=True)):
-            x = col * (cell_width + gap)
+            x = offset + col * (cell_width + gap)
             canvas.rect(x, y, cell_width, height, "vis-figure", 10)
-            below = canvas.text(x + 16, y + 18 + value_size, [figure.value], "vis-figure-value",
-                                value_size)
+            below = canvas.text(x + 16, y + 18 + value_size, value, "vis-figure-value",
+                                value_size, leading=1.15)
             below = canvas.text(x + 16, below + 18, label, "vis-figure-label", 14,
                                 leading=1.4)
             if figure.share is not None:
-                _ring(canvas, x + cell_width - 34, y + 34, 18, figure.share)
+                _ring(canvas, x + 16 + RING + 4, below + 10 + RING + 4, RING, figure.share)
             elif figure.count:
-                _dots(canvas, x + 16, below + 10, figure.count, cell_width - 32)
+                _dots(canvas, x + 16, below + 10, figure.count, room)
         y += height + gap
     desc = sentence_list((f"{f.value} {f.label}" for f in figures), "; ") + "."
     return canvas.svg(ident, width, y - gap, title, desc, "vis-figures")
@@ -421,8 +555,12 @@ def _ring(canvas: Canvas, cx: float, cy: float, r: float, share: float) -> None:
                 f"{_num(end_x)} {_num(end_y)}", "vis-ring-fill")
 
 
+def _per_row(width: float) -> int:
+    return max(1, min(12, int(width // 11)))
+
+
 def _dots(canvas: Canvas, x: float, y: float, count: int, width: float) -> None:
-    per_row = max(1, min(12, int(width // 11)))
+    per_row = _per_row(width)
     for index in range(min(count, 60)):
         canvas.circle(x + 4 + (index % per_row) * 11, y + (index // per_row) * 11, 3.6,
                       "vis-dot")
