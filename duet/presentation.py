@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from babel import Locale
 from markupsafe import Markup
 
 from . import visuals
@@ -73,6 +74,12 @@ class Presentation:
             return Markup()
         return Markup('<ul class="measures">{}</ul>').format(
             Markup("").join(Markup("<li>{}</li>").format(m) for m in item["measures"]))
+
+    @property
+    def list_separator(self) -> str:
+        """What stands between the items of a plain list in this language: "、" or ", "."""
+        pattern = Locale.parse(self.formatter.locale).list_patterns["standard"]["middle"]
+        return str(pattern).replace("{0}", "").replace("{1}", "")
 
     def term_tips(self, body: str) -> Markup:
         return add_term_tips(str(body), self.definitions)
