@@ -5,6 +5,7 @@ term links and the page metadata for search engines and link previews."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,9 @@ SCALE = N_("100 km")
 NORTH = N_("N")
 OVER = N_("over %(value)s")
 MEASURES = N_("What the plan lists")
+PHRASE_BREAK = re.compile(r"(?<=[的：])(?=[^\W\d_]{3})|(?<=\w\w)(?=[与和])")
+"""Where a Chinese title may break: after 的 with at least three characters left,
+after a full-width colon, before the conjunctions 与 and 和."""
 
 
 class Presentation:
@@ -74,6 +78,18 @@ class Presentation:
             return Markup()
         return Markup('<ul class="measures">{}</ul>').format(
             Markup("").join(Markup("<li>{}</li>").format(m) for m in item["measures"]))
+
+    def heading(self, text: str) -> Markup:
+        """A Chinese title with its line breaks kept between phrases: after 的 and
+        ：, before 与 and 和 (`<wbr>` inside a keep-all span), so that a title on
+        two lines does not split a word such as 影响力. Other titles as they are."""
+        if self.lang != "zh":
+            return Markup.escape(text)
+        marked = PHRASE_BREAK.sub("\ufeff", str(text))
+        if "\ufeff" not in marked:
+            return Markup.escape(text)
+        return Markup('<span class="phrases">{}</span>').format(
+            Markup("<wbr>").join(marked.split("\ufeff")))
 
     @property
     def list_separator(self) -> str:
