@@ -123,3 +123,61 @@ def test_pictures_appear_where_their_data_belongs(built: Path, lang: str) -> Non
     assert {"timeline-picture-wide", "timeline-picture-narrow"} <= svg_ids("milestones")
     assert "map-picture" in svg_ids("strengthenings/whole-region")
     assert "map-picture" not in svg_ids("strengthenings/platforms")
+
+
+def test_wrap_leaves_no_single_character_on_the_last_line() -> None:
+    for width in range(60, 300, 5):
+        lines = visuals.wrap("谋划建设光谷科创大走廊，以东湖科学城为核心区域", width, 14)
+        if len(lines) > 1:
+            assert len(lines[-1]) > 1, (width, lines)
+
+
+def test_bold_chinese_is_measured_at_one_em() -> None:
+    assert visuals.text_width("全球高端人才集聚地", 15, bold=True) == 9 * 15
+    assert visuals.text_width("Hubei", 15, bold=True) > visuals.text_width("Hubei", 15)
+
+
+def _real_places() -> tuple[list[visuals.Place], list[visuals.Group]]:
+    places = [visuals.Place("wuhan", "Wuhan", 30.593, 114.305, "capital of Hubei",
+                            ("golden", "central")),
+              visuals.Place("xiangyang", "Xiangyang", 32.009, 112.122, "", ("golden",)),
+              visuals.Place("yichang", "Yichang", 30.692, 111.286, "", ("golden",)),
+              visuals.Place("changsha", "Changsha", 28.228, 112.939, "capital of Hunan",
+                            ("central",)),
+              visuals.Place("nanchang", "Nanchang", 28.682, 115.858, "capital of Jiangxi",
+                            ("central",))]
+    groups = [visuals.Group("golden", "Wuhan–Xiangyang–Yichang “golden triangle”", "solid"),
+              visuals.Group("central", "Hubei–Hunan–Jiangxi “central triangle”", "dashed")]
+    return places, groups
+
+
+def test_map_labels_stay_clear_of_lines_and_each_other_inside_the_picture() -> None:
+    places, groups = _real_places()
+    positions, _, _ = visuals.project(places, 200, 0)
+    edges = [(positions["wuhan"], positions["changsha"]),
+             (positions["wuhan"], positions["nanchang"]),
+             (positions["wuhan"], positions["xiangyang"]),
+             (positions["wuhan"], positions["yichang"])]
+    boxes: list[tuple[float, float, float, float]] = []
+    for place in places:
+        x, y = positions[place.id]
+        box = visuals._city_label(visuals.Canvas(), place, x, y, 0, 0, edges, boxes)
+        assert not visuals._blocked(box, edges, boxes), place.id
+        boxes.append(box)
+    svg = parse_svg(visuals.schematic_map(places, groups, "m", "Map", "Schematic.", "100 km",
+                                          "N"))
+    assert_accessible(svg)
+    left, top, width, height = (float(v) for v in svg.get("viewBox", "").split())
+    for text in svg.iter(f"{SVG}text"):
+        x, y = float(text.get("x", 0)), float(text.get("y", 0))
+        assert left <= x <= left + width and top <= y <= top + height, "".join(text.itertext())
+    assert width <= visuals.NARROW * 1.15
+
+
+def test_chinese_titles_break_between_phrases() -> None:
+    from duet.presentation import PHRASE_BREAK
+
+    title = "打造具有全国影响力的科技创新高地"
+    assert PHRASE_BREAK.sub("|", title) == "打造具有全国影响力的|科技创新高地"
+    assert PHRASE_BREAK.sub("|", "背景：一次考察与一场大会") == "背景：|一次考察|与一场大会"
+    assert PHRASE_BREAK.sub("|", "强化全域创新") == "强化全域创新"
