@@ -35,12 +35,11 @@ import dataclasses
 import importlib.metadata
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -55,14 +54,7 @@ from .load import SITE_FILE, Config, Content, Language, SourcePage, load_collect
 from .markdown import CompiledMarkdown
 from .model import GLOSSARY, Compile, CompileJob, Page, Site
 from .render import make_environment, template_anchors
-from .search import (
-    BUNDLE_DIR,
-    ENTRY_FILE,
-    SearchIndexError,
-    index_site,
-    normalise_entry,
-    pagefind_executable,
-)
+from .search import BUNDLE_DIR, SearchIndexError, index_pages
 from .termtips import TERM_LINK
 from .views import View, build_views
 from .write import WriteError, discard, discard_leftovers, publish
@@ -134,6 +126,7 @@ class BuildState:
         self._templates: dict[str, Any] = {}
         self._catalogs: dict[str, tuple[str, Any, set[str], list[Diagnostic]]] = {}
         self._by_identity: dict[int, tuple[object, str]] = {}
+        self._templates_seen: tuple[Snapshot | None, str] = (None, "")
 
     @classmethod
     def open(cls, options: BuildOptions) -> BuildState:
@@ -185,16 +178,17 @@ class BuildState:
         """`load.load_page`, answered from the cache for files whose bytes are known."""
         memo = self.memo
 
-        def load(path: Path, relative: Path, config: Config,
+        def load(path: str, relative: str, config: Config,
                  diagnostics: Diagnostics) -> SourcePage | None:
-            stamp = inputs.get(str(path))
+            stamp = inputs.get(path)
             if stamp is None:
-                return load_page(path, relative, config, diagnostics)
-            key = (str(path), relative.as_posix(), stamp.hash, config.codes)
+                return load_page(Path(path), PurePath(relative), config, diagnostics)
+            key = (path, relative, stamp.hash, config.codes)
             cached = memo.pages.get(key)
             if cached is None:
                 captured = Diagnostics()
-                cached = (load_page(path, relative, config, captured), captured.items)
+                cached = (load_page(Path(path), PurePath(relative), config, captured),
+                          captured.items)
                 memo.pages[key] = cached
             self._used_pages.add(key)
             diagnostics.items.extend(cached[1])
@@ -202,21 +196,21 @@ class BuildState:
 
         return load
 
-    def collection_loader(self, inputs: Snapshot) -> Callable[[Path, Content, Diagnostics], None]:
+    def collection_loader(self, inputs: Snapshot) -> Callable[[str, Content, Diagnostics], None]:
         """`load.load_collection`, answered from the cache for data files whose bytes are
         known (a collection defined twice is left to the real one to report)."""
         memo = self.memo
 
-        def load(path: Path, content: Content, diagnostics: Diagnostics) -> None:
-            stamp = inputs.get(str(path))
-            if stamp is None or path.stem in content.data:
-                load_collection(path, content, diagnostics)
+        def load(path: str, content: Content, diagnostics: Diagnostics) -> None:
+            stamp = inputs.get(path)
+            if stamp is None or Path(path).stem in content.data:
+                load_collection(Path(path), content, diagnostics)
                 return
-            key = ("data", str(path), stamp.hash, content.config.codes)
+            key = ("data", path, stamp.hash, content.config.codes)
             cached = memo.pages.get(key)
             if cached is None:
                 scratch, captured = Content(content.config), Diagnostics()
-                load_collection(path, scratch, captured)
+                load_collection(Path(path), scratch, captured)
                 cached = (scratch.data, scratch.missing_text, captured.items)
                 memo.pages[key] = cached
             self._used_pages.add(key)
@@ -337,9 +331,13 @@ class BuildState:
         return Plan(deps, render, static)
 
     def _templates_digest(self, inputs: Snapshot) -> str:
-        root = str(self.options.templates_dir) + os.sep
-        return digest("".join(f"{path}\0{stamp.hash}\0" for path, stamp in sorted(
-            inputs.items()) if path.startswith(root)))
+        """The templates' fingerprint in this snapshot (asked several times a build)."""
+        if self._templates_seen[0] is not inputs:
+            root = str(self.options.templates_dir) + os.sep
+            self._templates_seen = (inputs, digest("".join(
+                f"{path}\0{stamp.hash}\0" for path, stamp in sorted(inputs.items())
+                if path.startswith(root))))
+        return self._templates_seen[1]
 
     def _template_facts(self, inputs: Snapshot) -> dict[str, TemplateFacts]:
         key = ("facts", self._templates_digest(inputs))
@@ -392,9 +390,10 @@ class BuildState:
                     if path.endswith(".html")}
             memo.links = {key: value for key, value in memo.links.items() if key in live}
         if memo is not None:
-            self.forget_fingerprints(value for page, *_ in memo.pages.values()
-                                     if isinstance(page, SourcePage)
-                                     for value in (page.body, page.front))
+            self.forget_fingerprints([
+                *(value for page, *_ in memo.pages.values() if isinstance(page, SourcePage)
+                  for value in (page.body, page.front)),
+                *(compiled.html for compiled in memo.compiled.values())])
         self._used_pages, self._used_compiled = set(), set()
         if self.autosave:
             self.save()
@@ -409,14 +408,19 @@ class BuildState:
         wanted = search_input(self.manifest.outputs)
         if self.manifest.search_digest == wanted:
             return False
-        fresh = Path(tempfile.mkdtemp(prefix=".search-", dir=out.parent))
+        pages = searchable_pages(self.manifest.outputs)
+        scratch = f".{out.name}.staging-search-"
+        fresh = Path(tempfile.mkdtemp(prefix=scratch, dir=out.parent))
         try:
-            run_pagefind(out, fresh)
             target = out / BUNDLE_DIR
             old = fresh.with_name(fresh.name + "-old")
+            if pages:
+                index_pages(out, pages, fresh, scratch)
             if target.exists():
                 os.rename(target, old)
-            os.rename(fresh, target)
+            if pages:
+                os.rename(fresh, target)
+            discard(fresh)
             discard(old)
         except (OSError, SearchIndexError):
             discard(fresh)
@@ -450,28 +454,15 @@ def discard_in_background(path: Path) -> None:
 
 
 def search_input(records: Mapping[str, OutputRecord]) -> str:
-    """A fingerprint of what the search index is made from.
-
-    Pagefind indexes only the pages marked `data-pagefind-body` when any page
-    is marked, every HTML page otherwise; an edit elsewhere leaves the index as
-    it was, and it is not built again."""
-    html = {path: record for path, record in records.items() if path.endswith(".html")}
-    marked = {path: record for path, record in html.items() if record.searchable}
-    return digest(repr(sorted((path, record.hash) for path, record in (marked or html).items())))
+    """A fingerprint of what the search index is made from: the pages marked
+    `data-pagefind-body`. An edit elsewhere leaves the index as it was, and it
+    is not built again."""
+    return digest(repr(sorted((path, record.hash) for path, record in records.items()
+                              if record.searchable)))
 
 
-def run_pagefind(site_dir: Path, output: Path) -> None:
-    """Pagefind over `site_dir`, its bundle written to `output` (outside the site)."""
-    command = [str(pagefind_executable()), "--site", str(site_dir), "--output-path",
-               str(output), "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                                check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"cannot run Pagefind: {exc}") from exc
-    if result.returncode != 0:
-        raise SearchIndexError("Pagefind failed: " + (result.stderr or result.stdout).strip())
-    normalise_entry(output / ENTRY_FILE)
+def searchable_pages(records: Mapping[str, OutputRecord]) -> list[str]:
+    return sorted(path for path, record in records.items() if record.searchable)
 
 
 class Update:
@@ -580,8 +571,11 @@ class Update:
                 os.link(self.out / path, target)
             self.records.update(self.search)
             return
-        index_site(self.staging)
+        pages = searchable_pages(self.records)
+        if not pages:
+            return
         bundle = self.staging / BUNDLE_DIR
+        index_pages(self.staging, pages, bundle, f"{self.staging.name}-search-")
         for file in sorted(bundle.rglob("*")):
             if file.is_file():
                 self.records[file.relative_to(self.staging).as_posix()] = OutputRecord(
@@ -666,8 +660,9 @@ class Tokens:
             _page_outline(page, remembered(page.source.front,
                                            lambda p=page: repr(canonical(p.source.front))))
             for page in site.all_pages()))
-        self.bodies = {(page.lang, page.key): digest(str(page.body) + repr(page.terms))
-                       for page in site.all_pages()}
+        self.bodies = {(page.lang, page.key): remembered(
+            page.body, lambda p=page: digest(str(p.body) + repr(p.terms)))
+            for page in site.all_pages()}
         self.all_bodies = digest(repr(sorted(self.bodies.items())))
         self.data: dict[str, str] = {}
         self.terms: dict[str, dict[str, str]] = {}
@@ -698,7 +693,7 @@ class Tokens:
             wide = facts.wide_glossary or bool(page.data_ref)
             deps[page.output_path] = self._output(page.lang, facts, [(page.lang, page.key)],
                                                   page.terms, [page.lang], wide)
-        for view in build_views(site):
+        for view in build_views(site, self.facts):
             if view.output_path not in deps:
                 deps[view.output_path] = self._view(view)
         default = config.default_language

@@ -6,11 +6,12 @@ carries on, so one build reports every problem at once.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -44,11 +45,11 @@ class Config:
     menu: tuple[str, ...]
     source: Record
 
-    @property
+    @functools.cached_property
     def codes(self) -> tuple[str, ...]:
         return tuple(language.code for language in self.languages)
 
-    @property
+    @functools.cached_property
     def base_path(self) -> str:
         """The path part of the base URL: '/' or '/some/prefix/'."""
         after_scheme = self.base_url.split("://", 1)[1]
@@ -84,25 +85,28 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
                  collection_loader: Callable[..., None] | None = None) -> Content | None:
     """Load and validate everything under `content_dir`; None if site.yaml is unusable.
 
-    `page_loader` and `collection_loader` stand in for `load_page` and
-    `load_collection` (an incremental build answers them from its cache)."""
-    page_loader = page_loader or load_page
-    collection_loader = collection_loader or load_collection
+    `page_loader(path, relative path, config, diagnostics)` and
+    `collection_loader(path, content, diagnostics)` stand in for `load_page` and
+    `load_collection`, with paths as strings (an incremental build answers them
+    from its cache without making Path objects for thousands of unchanged files)."""
+    page_loader = page_loader or _load_page_at
+    collection_loader = collection_loader or _load_collection_at
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
     content = Content(config)
+    root = len(str(content_dir)) + len(os.sep)
     for path in discover_files(content_dir, diagnostics):
-        relative = path.relative_to(content_dir)
-        if relative.parts[0] == DATA_DIR:
+        relative = path[root:]
+        if relative.startswith(DATA_DIR + os.sep):
             collection_loader(path, content, diagnostics)
-        elif path.suffix == ".md":
+        elif relative.endswith(".md"):
             page = page_loader(path, relative, config, diagnostics)
             if page is not None:
                 content.pages.append(page)
-        elif relative.as_posix() != SITE_FILE:
-            diagnostics.warning(path, 0, 0, "ignored: only Markdown pages (.md) and data/*.yaml "
-                                            "belong in the content folder")
+        elif relative != SITE_FILE:
+            diagnostics.warning(Path(path), 0, 0, "ignored: only Markdown pages (.md) and "
+                                                  "data/*.yaml belong in the content folder")
     _report_missing(content.missing_text, diagnostics)
     return content
 
@@ -180,32 +184,39 @@ def _report_missing(missing: list[tuple[Where, str]], diagnostics: Diagnostics) 
                             f"missing translation: no '{lang}' text")
 
 
-def discover_files(content_dir: Path, diagnostics: Diagnostics) -> list[Path]:
-    """Every content file, sorted; symlinks that leave the folder are refused."""
+def discover_files(content_dir: Path, diagnostics: Diagnostics) -> list[str]:
+    """Every content file, sorted as paths sort; symlinks that leave the folder are
+    refused, and a folder reached twice through symlinks is read once."""
     root = content_dir.resolve()
-    found: list[Path] = []
-    for directory, dirnames, filenames in os.walk(content_dir, followlinks=True):
-        here = Path(directory)
-        kept = []
-        for name in sorted(dirnames):
-            if IGNORED_NAMES.match(name):
+    found: list[str] = []
+    pending = [str(content_dir)]
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        directory = pending.pop()
+        try:
+            info = os.stat(directory)
+            if (info.st_dev, info.st_ino) in seen:
                 continue
-            if _escapes(here / name, root, diagnostics):
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(directory) as entries:
+                listed = sorted((entry for entry in entries
+                                 if not IGNORED_NAMES.match(entry.name)),
+                                key=lambda entry: entry.name)
+        except OSError as exc:
+            diagnostics.error(Path(directory), 0, 0,
+                              f"cannot read this folder: {exc.strerror or exc}")
+            continue
+        for entry in listed:
+            if entry.is_symlink() and _escapes(Path(entry.path), root, diagnostics):
                 continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if IGNORED_NAMES.match(name):
-                continue
-            path = here / name
-            if not _escapes(path, root, diagnostics):
-                found.append(path)
-    return sorted(found)
+            if entry.is_dir():
+                pending.append(entry.path)
+            else:
+                found.append(entry.path)
+    return sorted(found, key=lambda path: path.split(os.sep))
 
 
 def _escapes(path: Path, root: Path, diagnostics: Diagnostics) -> bool:
-    if not path.is_symlink():
-        return False
     target = path.resolve()
     if target == root or root in target.parents:
         return False
@@ -214,7 +225,16 @@ def _escapes(path: Path, root: Path, diagnostics: Diagnostics) -> bool:
     return True
 
 
-def load_page(path: Path, relative: Path, config: Config,
+def _load_page_at(path: str, relative: str, config: Config,
+                  diagnostics: Diagnostics) -> SourcePage | None:
+    return load_page(Path(path), PurePath(relative), config, diagnostics)
+
+
+def _load_collection_at(path: str, content: Content, diagnostics: Diagnostics) -> None:
+    load_collection(Path(path), content, diagnostics)
+
+
+def load_page(path: Path, relative: PurePath, config: Config,
               diagnostics: Diagnostics) -> SourcePage | None:
     match = PAGE_NAME.match(relative.name)
     if not match or match["lang"] not in config.codes:

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markupsafe import Markup
 
 HEADING_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -58,7 +59,7 @@ class GlossaryIndex:
 
 @dataclass
 class CompiledMarkdown:
-    html: str
+    html: Markup
     links: list[LinkRef] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     problems: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, message)
@@ -129,7 +130,7 @@ class _Compiler:
         self, links: LinkContext, glossary: GlossaryIndex, autolink_terms: bool, line_offset: int
     ) -> None:
         self.ctx = links
-        self.result = CompiledMarkdown(html="")
+        self.result = CompiledMarkdown(html=Markup())
         self.term_pattern = glossary.pattern(links.lang) if autolink_terms else None
         self.term_of_form = {f: i for lg, f, i in glossary.forms if lg == links.lang}
         self.linked_terms: set[str] = set()
@@ -288,22 +289,26 @@ def compile_markdown(
     tokens = md.parse(source, env)
     compiler = _Compiler(links, glossary, autolink_terms, line_offset)
     compiler.run(tokens)
-    compiler.result.html = md.renderer.render(tokens, md.options, env)
+    compiler.result.html = Markup(md.renderer.render(tokens, md.options, env))
     return compiler.result
 
 
-def compile_inline(
-    source: str,
-    links: LinkContext,
-    glossary: GlossaryIndex = GlossaryIndex(),
-    *,
-    line: int = 1,
-) -> CompiledMarkdown:
-    """Render one line of inline Markdown (a data field); no glossary auto-links."""
+def compile_inline(source: str, links: LinkContext, *, line: int = 1) -> CompiledMarkdown:
+    """Render one line of inline Markdown (a data field); no glossary auto-links.
+
+    The result depends on the text, the link context and the line alone, and is
+    remembered: a site model is
+    rebuilt on every save in the dev server, with the same data texts each time.
+    Callers must not change the result."""
+    return _compile_inline(source, links, line)
+
+
+@lru_cache(maxsize=16384)
+def _compile_inline(source: str, links: LinkContext, line: int) -> CompiledMarkdown:
     md = _parser()
     env: dict[str, object] = {}
     tokens = md.parseInline(source, env)
-    compiler = _Compiler(links, glossary, autolink_terms=False, line_offset=line - 1)
+    compiler = _Compiler(links, GlossaryIndex(), autolink_terms=False, line_offset=line - 1)
     compiler.run(tokens)
-    compiler.result.html = md.renderer.render(tokens, md.options, env)
+    compiler.result.html = Markup(md.renderer.render(tokens, md.options, env))
     return compiler.result

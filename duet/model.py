@@ -4,6 +4,7 @@ counterpart, every internal link and anchor checked. No file I/O here."""
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -125,15 +126,24 @@ class Site:
         return self.pages.get((lang, key))
 
     def pages_in(self, lang: str) -> list[Page]:
-        return sorted((p for (lg, _), p in self.pages.items() if lg == lang),
-                      key=lambda p: p.output_path)
+        return list(self._by_language.get(lang, ()))
 
     def all_pages(self) -> list[Page]:
-        return [page for lang in self.config.codes for page in self.pages_in(lang)]
+        return [page for lang in self.config.codes for page in self._by_language.get(lang, ())]
 
-    @property
+    @functools.cached_property
     def keys(self) -> list[str]:
         return sorted({key for _, key in self.pages})
+
+    @functools.cached_property
+    def _by_language(self) -> dict[str, list[Page]]:
+        """Each language's pages in output order (the model is complete before it is read)."""
+        by_language: dict[str, list[Page]] = {}
+        for (lang, _), page in self.pages.items():
+            by_language.setdefault(lang, []).append(page)
+        for pages in by_language.values():
+            pages.sort(key=lambda page: page.output_path)
+        return by_language
 
 
 CompileJob = tuple[str, LinkContext, GlossaryIndex, bool, int]
@@ -176,13 +186,13 @@ def build_site_model(
         pages[(lang, key)] = Page(
             key=key, lang=lang, content_lang=source.lang, source=source,
             url=LinkContext(config.base_path, lang).page_url(key),
-            output_path=_output_path(lang, key), body=Markup(result.html),
+            output_path=_output_path(lang, key), body=result.html,
             headings=result.headings, terms=result.terms, links=result.links,
             is_fallback=is_fallback,
         )
     _link_pages(pages, config)
     data_links: list[tuple[Where, LinkRef]] = []
-    data = {lang: _localise_collections(content, lang, glossary, data_links, diagnostics)
+    data = {lang: _localise_collections(content, lang, data_links, diagnostics)
             for lang in config.codes}
     page_anchors = _page_anchors(pages, content, template_anchors)
     site = Site(config, pages, data, {}, page_anchors)
@@ -255,7 +265,7 @@ def _link_pages(pages: dict[tuple[str, str], Page], config: Config) -> None:
         page.children.sort(key=lambda child: (child.weight, child.key))
 
 
-def _localise_collections(content: Content, lang: str, glossary: GlossaryIndex,
+def _localise_collections(content: Content, lang: str,
                           data_links: list[tuple[Where, LinkRef]],
                           diagnostics: Diagnostics) -> dict[str, Any]:
     config = content.config
@@ -267,14 +277,14 @@ def _localise_collections(content: Content, lang: str, glossary: GlossaryIndex,
             chosen = lang if lang in value.values else next(
                 (code for code in config.codes if code in value.values), lang)
             source = value.values.get(chosen, "")
-            result = compile_inline(source, link_ctx, glossary, line=value.where.line)
+            result = compile_inline(source, link_ctx, line=value.where.line)
             if chosen == lang:  # each language's text reported once, where it is compiled
                 for line, _, message in result.problems:
                     diagnostics.error(value.where.path, line, value.where.col, message)
             if record_links or chosen != lang:
                 data_links.extend((value.where, link) for link in result.links)
             plain = html.unescape(TAG.sub("", result.html))
-            return LocalText(Markup(result.html), plain, chosen,
+            return LocalText(result.html, plain, chosen,
                              config.language(chosen).tag, chosen != lang)
         if isinstance(value, PageLink):
             if record_links:

@@ -183,8 +183,9 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         except jinja2.TemplateError as exc:
             _report_template_error(exc, page, diagnostics)
     taken = {page.output_path for page in site.all_pages()}
+    every_view = build_views(site, available_templates(renderers))
     views = []
-    for view in build_views(site):
+    for view in every_view:
         if view.output_path in taken:
             diagnostics.error(files_owner(site, view), 0, 0,
                               f"this page takes the address {view.url}, which the site "
@@ -208,12 +209,17 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         if want(f"{code}/404.html"):
             files[f"{code}/404.html"] = renderer.render_named("404.html", page=None)
     if want("sitemap.xml"):
-        every_view = [view for view in build_views(site) if view.output_path not in taken]
+        every_view = [view for view in every_view if view.output_path not in taken]
         files["sitemap.xml"] = default.render_named("sitemap.xml", pages=_sitemap_entries(
             [*site.all_pages(), *every_view], default))
     if want("robots.txt"):
         files["robots.txt"] = default.render_named("robots.txt")
     return files
+
+
+def available_templates(renderers: dict[str, LanguageRenderer]) -> set[str]:
+    """The names of the theme's templates (every language renders with the same ones)."""
+    return set(next(iter(renderers.values())).env.list_templates())
 
 
 def _render_or_none(renderers: dict[str, LanguageRenderer], page: Page | View) -> bytes | None:

@@ -1,10 +1,14 @@
 """Pages the engine adds beside the content pages: a search page per language
 and a parallel reading of every translated page, with both languages side by
-side, aligned section by section by the heading ids the languages share."""
+side, aligned section by section by the heading ids the languages share.
+
+The theme decides which exist: search pages when the templates have
+`search.html`, parallel readings when they have `parallel.html`."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +17,9 @@ from markupsafe import Markup
 from .model import HOME_KEY, Page, Site
 
 SEARCH_KEY = "search"
+SEARCH_TEMPLATE = "search.html"
 PARALLEL_PREFIX = "parallel"
+PARALLEL_TEMPLATE = "parallel.html"
 HEADING = re.compile(r'<h([1-6]) id="([a-z0-9-]+)">')
 
 
@@ -61,19 +67,21 @@ def parallel_key(page_key: str) -> str:
     return PARALLEL_PREFIX if page_key == HOME_KEY else f"{PARALLEL_PREFIX}/{page_key}"
 
 
-def build_views(site: Site) -> list[View]:
-    """The search pages and every parallel reading, linked to their translations."""
+def build_views(site: Site, templates: Container[str]) -> list[View]:
+    """The search pages and every parallel reading the templates provide for, linked to
+    their translations."""
     codes = site.config.codes
     base = site.config.base_path
     groups: list[dict[str, View]] = []
-    search = {}
-    for code in codes:
-        url, output = view_path(base, code, SEARCH_KEY)
-        home = site.page(code, HOME_KEY)
-        search[code] = View(SEARCH_KEY, code, url, output, "search.html",
-                            title=SEARCH_KEY, short_title=SEARCH_KEY, parent=home)
-    groups.append(search)
-    for key in site.keys:
+    if SEARCH_TEMPLATE in templates:
+        search = {}
+        for code in codes:
+            url, output = view_path(base, code, SEARCH_KEY)
+            home = site.page(code, HOME_KEY)
+            search[code] = View(SEARCH_KEY, code, url, output, SEARCH_TEMPLATE,
+                                title=SEARCH_KEY, short_title=SEARCH_KEY, parent=home)
+        groups.append(search)
+    for key in site.keys if PARALLEL_TEMPLATE in templates else ():
         originals = {code: site.page(code, key) for code in codes}
         if any(page is None or page.is_fallback for page in originals.values()):
             continue
@@ -81,7 +89,7 @@ def build_views(site: Site) -> list[View]:
         for code, page in originals.items():
             assert page is not None
             url, output = view_path(base, code, parallel_key(key))
-            group[code] = View(parallel_key(key), code, url, output, "parallel.html",
+            group[code] = View(parallel_key(key), code, url, output, PARALLEL_TEMPLATE,
                                title=page.title, short_title=page.short_title, original=page,
                                description=page.description, parent=page)
         groups.append(group)
