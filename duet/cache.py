@@ -20,6 +20,7 @@ import pickle
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,51 @@ def scan(folders: list[Path], previous: Snapshot, previous_time: int,
                 if stamp is not None:
                     snapshot[path] = stamp
     return snapshot, started
+
+
+def rescan(previous: Snapshot, changed: Iterable[str], folders: list[Path],
+           skip_ignored: tuple[bool, ...]) -> Snapshot | None:
+    """`previous` with only the `changed` files stamped again, or None when only a
+    full scan can tell what changed.
+
+    `changed` are paths as a file watcher reports them (absolute, resolved).
+    A folder that appeared or went, a new file in a folder not seen before, or a
+    path outside the folders all need the full scan."""
+    roots = [(str(folder.resolve()) + os.sep, str(folder) + os.sep, skip)
+             for folder, skip in zip(folders, skip_ignored, strict=True)]
+    snapshot = dict(previous)
+    for path in changed:
+        found = _as_scanned(path, roots)
+        if found is None:
+            return None
+        key, spelled, ignored = found
+        if ignored:
+            continue
+        if os.path.isdir(key):
+            return None
+        stamp = _stamp(key, None, 0)
+        if stamp is not None:
+            folder = os.path.dirname(key) + os.sep
+            if key not in previous and folder != spelled and not any(
+                    known.startswith(folder) for known in previous):
+                return None
+            snapshot[key] = stamp
+        elif key in snapshot:
+            del snapshot[key]
+        elif any(known.startswith(key + os.sep) for known in previous):
+            return None
+    return snapshot
+
+
+def _as_scanned(path: str, roots: list[tuple[str, str, bool]]) -> tuple[str, str, bool] | None:
+    """(the path as `scan` spells it, its folder as given, whether scan skips it), or None
+    for a path outside every folder."""
+    for resolved, spelled, skip in roots:
+        if path.startswith(resolved):
+            relative = path[len(resolved):]
+            ignored = skip and any(IGNORED_NAMES.match(part) for part in relative.split(os.sep))
+            return spelled + relative, spelled, ignored
+    return None
 
 
 def _stamp(path: str, known: Stamp | None, known_time: int) -> Stamp | None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import importlib.metadata
 import os
 import re
@@ -47,7 +48,17 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from . import linkcheck
-from .cache import CacheFolder, Manifest, Memo, OutputRecord, Snapshot, code_version, digest, scan
+from .cache import (
+    CacheFolder,
+    Manifest,
+    Memo,
+    OutputRecord,
+    Snapshot,
+    code_version,
+    digest,
+    rescan,
+    scan,
+)
 from .diagnostics import Diagnostic, Diagnostics
 from .i18n import extract_ui_strings, load_translations
 from .load import SITE_FILE, Config, Content, Language, SourcePage, load_collection, load_page
@@ -127,6 +138,9 @@ class BuildState:
         self._catalogs: dict[str, tuple[str, Any, set[str], list[Diagnostic]]] = {}
         self._by_identity: dict[int, tuple[object, str]] = {}
         self._templates_seen: tuple[Snapshot | None, str] = (None, "")
+        self._changes: set[str] | None = None
+        self._last_scan: Snapshot | None = None
+        """The inputs as the last scan found them, whether its build succeeded or not."""
 
     @classmethod
     def open(cls, options: BuildOptions) -> BuildState:
@@ -143,12 +157,23 @@ class BuildState:
 
     # -- inputs ------------------------------------------------------------
 
+    def note_changes(self, paths: Iterable[str]) -> None:
+        """The files a watcher saw change since the last build (absolute paths): the next
+        scan stamps just these instead of every input."""
+        self._changes = {*(self._changes or ()), *paths}
+
     def scan_inputs(self) -> Snapshot:
         options = self.options
-        snapshot, self._scanned_at = scan(
-            [options.content_dir, options.templates_dir, options.static_dir,
-             options.locales_dir],
-            self.manifest.inputs, self.manifest.scanned_at, (True, False, False, False))
+        folders = [options.content_dir, options.templates_dir, options.static_dir,
+                   options.locales_dir]
+        skips = (True, False, False, False)
+        changes, self._changes = self._changes, None
+        snapshot = (rescan(self._last_scan, changes, folders, skips)
+                    if changes is not None and self._last_scan is not None else None)
+        if snapshot is None:
+            snapshot, self._scanned_at = scan(folders, self.manifest.inputs,
+                                              self.manifest.scanned_at, skips)
+        self._last_scan = snapshot
         return snapshot
 
     def up_to_date(self, inputs: Snapshot, strict: bool) -> bool:
@@ -382,21 +407,27 @@ class BuildState:
                                  self.manifest.search_digest, update.link_universe)
         self._wrote_here = True
         memo = self._memo
-        if memo is not None:
+        if memo is not None and (self.autosave or self._outgrown(memo)):
             memo.pages = {key: memo.pages[key] for key in self._used_pages if key in memo.pages}
             memo.compiled = {key: memo.compiled[key] for key in self._used_compiled
                              if key in memo.compiled}
             live = {record.hash for path, record in update.records.items()
                     if path.endswith(".html")}
             memo.links = {key: value for key, value in memo.links.items() if key in live}
-        if memo is not None:
             self.forget_fingerprints([
                 *(value for page, *_ in memo.pages.values() if isinstance(page, SourcePage)
                   for value in (page.body, page.front)),
-                *(compiled.html for compiled in memo.compiled.values())])
+                *(value for compiled in memo.compiled.values()
+                  for value in (compiled.html, compiled.headings))])
         self._used_pages, self._used_compiled = set(), set()
         if self.autosave:
             self.save()
+
+    def _outgrown(self, memo: Memo) -> bool:
+        """Whether a fifth of the memo is left over from older builds: the dev server
+        prunes it then, not after every save (pruning walks every page)."""
+        return (len(memo.pages) > 1.2 * len(self._used_pages) + 50
+                or len(memo.compiled) > 1.2 * len(self._used_compiled) + 50)
 
     def save(self) -> None:
         if self.folder is not None:
@@ -657,13 +688,16 @@ class Tokens:
         config = site.config
         self.site = digest(site_file + "\0" + config.base_url)
         self.structure = digest("\n".join(
-            _page_outline(page, remembered(page.source.front,
-                                           lambda p=page: repr(canonical(p.source.front))))
+            _page_outline(page,
+                          remembered(page.source.front,
+                                     lambda p=page: repr(canonical(p.source.front))),
+                          remembered(page.headings, lambda p=page: repr(
+                              [(heading.id, heading.level, heading.text)
+                               for heading in p.headings])))
             for page in site.all_pages()))
         self.bodies = {(page.lang, page.key): remembered(
             page.body, lambda p=page: digest(str(p.body) + repr(p.terms)))
             for page in site.all_pages()}
-        self.all_bodies = digest(repr(sorted(self.bodies.items())))
         self.data: dict[str, str] = {}
         self.terms: dict[str, dict[str, str]] = {}
         self.glossary: dict[str, str] = {}
@@ -719,6 +753,11 @@ class Tokens:
         return self._output(view.lang, facts, [(code, original.key) for code in codes], terms,
                             list(codes), facts.wide_glossary or bool(original.data_ref))
 
+    @functools.cached_property
+    def all_bodies(self) -> str:
+        """Every page's body at once, for templates that may show any of them."""
+        return digest(repr(sorted(self.bodies.items())))
+
     def _facts(self, template: str) -> TemplateFacts:
         return self.facts.get(template) or TemplateFacts(f"missing:{template}", True, True)
 
@@ -737,13 +776,12 @@ class Tokens:
         return tuple(parts)
 
 
-def _page_outline(page: Page, front: str) -> str:
+def _page_outline(page: Page, front: str, headings: str) -> str:
     """Everything about a page that other pages can show: all but its body."""
-    return repr((
-        page.lang, page.key, page.content_lang, page.is_fallback, page.url, page.output_path,
-        front,
-        [(heading.id, heading.level, heading.text) for heading in page.headings],
-        page.parent.key if page.parent else None, [child.key for child in page.children],
+    return "\0".join((
+        page.lang, page.key, page.content_lang, str(page.is_fallback), page.url,
+        page.output_path, front, headings, page.parent.key if page.parent else "",
+        repr([child.key for child in page.children]),
     ))
 
 

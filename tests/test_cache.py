@@ -1,0 +1,111 @@
+"""Input snapshots: a full scan, and the dev server's rescan of just the files a
+watcher reported, which must agree with a full scan or admit it cannot tell."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from duet.cache import Snapshot, rescan, scan
+
+SKIPS = (True, False)
+
+
+def folders(root: Path) -> list[Path]:
+    return [root / "content", root / "templates"]
+
+
+def full_scan(root: Path) -> Snapshot:
+    return scan(folders(root), {}, 0, SKIPS)[0]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    (tmp_path / "content" / "data").mkdir(parents=True)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "content" / "index.en.md").write_text("one")
+    (tmp_path / "content" / "data" / "figures.yaml").write_text("[]")
+    (tmp_path / "templates" / "base.html").write_text("<html>")
+    return tmp_path
+
+
+def watched(path: Path) -> str:
+    """A path as a watcher reports it: absolute and resolved."""
+    return str(path.resolve())
+
+
+def test_a_changed_file_is_stamped_again(root: Path) -> None:
+    before = full_scan(root)
+    (root / "content" / "index.en.md").write_text("two, longer")
+    after = rescan(before, [watched(root / "content" / "index.en.md")], folders(root), SKIPS)
+    assert after == full_scan(root) != before
+
+
+def test_a_new_file_in_a_known_folder_and_a_deleted_file(root: Path) -> None:
+    before = full_scan(root)
+    (root / "content" / "about.en.md").write_text("new")
+    (root / "content" / "data" / "figures.yaml").unlink()
+    changed = [watched(root / "content" / "about.en.md"),
+               watched(root / "content" / "data" / "figures.yaml")]
+    assert rescan(before, changed, folders(root), SKIPS) == full_scan(root)
+
+
+def test_files_a_scan_skips_are_skipped(root: Path) -> None:
+    before = full_scan(root)
+    (root / "content" / ".index.en.md.swp").write_text("editor state")
+    changed = [watched(root / "content" / ".index.en.md.swp")]
+    assert rescan(before, changed, folders(root), SKIPS) == before == full_scan(root)
+
+
+@pytest.mark.parametrize("case", ["new folder", "deleted folder", "outside", "a folder"])
+def test_what_only_a_full_scan_can_tell(root: Path, case: str) -> None:
+    before = full_scan(root)
+    if case == "new folder":
+        (root / "content" / "highlands").mkdir()
+        (root / "content" / "highlands" / "talent.en.md").write_text("x")
+        changed = [watched(root / "content" / "highlands" / "talent.en.md")]
+    elif case == "deleted folder":
+        (root / "content" / "data" / "figures.yaml").unlink()
+        (root / "content" / "data").rmdir()
+        changed = [watched(root / "content" / "data")]
+    elif case == "outside":
+        changed = [watched(root / "elsewhere.txt")]
+    else:
+        (root / "content" / "new").mkdir()
+        changed = [watched(root / "content" / "new")]
+    assert rescan(before, changed, folders(root), SKIPS) is None
+
+
+def test_random_edits_agree_with_a_full_scan(root: Path) -> None:
+    rng = random.Random(20261129)
+    names = [root / "content" / f"page-{n}.en.md" for n in range(6)]
+    names += [root / "content" / "data" / "places.yaml", root / "templates" / "page.html"]
+    current = full_scan(root)
+    for step in range(60):
+        changed = []
+        for path in rng.sample(names, rng.randint(1, 3)):
+            if path.exists() and rng.random() < 0.3:
+                path.unlink()
+            else:
+                path.write_text(f"step {step} " * rng.randint(1, 4))
+            changed.append(watched(path))
+        rescanned = rescan(current, changed, folders(root), SKIPS)
+        current = full_scan(root)
+        assert rescanned == current, f"step {step}"
+
+
+def test_the_folders_given_keep_their_spelling(root: Path) -> None:
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        relative = [Path("content"), Path("templates")]
+        before = scan(relative, {}, 0, SKIPS)[0]
+        (root / "templates" / "base.html").write_text("<html lang>")
+        after = rescan(before, [watched(root / "templates" / "base.html")], relative, SKIPS)
+        assert after == scan(relative, {}, 0, SKIPS)[0]
+        assert "templates/base.html" in (after or {})
+    finally:
+        os.chdir(here)
