@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +68,30 @@ def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildR
     Only what changed since the last build into the same folder is done again
     (`state`, or the cache in options.cache_dir; see incremental.py): the
     result is byte for byte the site a build from nothing writes."""
+    with collector_paused():
+        return _build(options, state)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection while a build runs.
+
+    A build allocates millions of objects that live to its end (the content, the
+    site model, the cache it reads), and the collector would scan them again and
+    again as they pile up: a quarter of a cold build at 10,000 pages per
+    language, a third of a one-page rebuild in the dev server. What a build
+    leaves behind is collected later (the dev server collects after the reload;
+    the command line simply exits)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics()
     check_output_location(options, diagnostics)

@@ -3,12 +3,11 @@ and tell the browsers (reload, or the problems of a failed build)."""
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import watchfiles
@@ -62,8 +61,7 @@ class Rebuilder:
             if changed:
                 self.state.note_changes(changed)
             try:
-                with collector_paused():
-                    result = build_site(self.options, self.state)
+                result = build_site(self.options, self.state)
             except ContentError as exc:
                 self._fail([str(diagnostic) for diagnostic in exc.diagnostics])
                 return None
@@ -121,23 +119,6 @@ class Rebuilder:
                 self.log(f"search index not updated: {exc}")
             finally:
                 self.searching.clear()
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection while a build runs.
-
-    A build allocates hundreds of thousands of objects, and the collector would
-    scan the whole site model (kept between builds) several times over while it
-    does: at 1000 pages per language that is a third of a one-page rebuild.
-    The rebuilder collects a little after the browsers have been told to reload."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event,
