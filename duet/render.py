@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from jinja2 import meta
 from markupsafe import Markup
 
@@ -34,9 +35,33 @@ def map_serially(function: Callable[[Any], Any], items: Sequence[Any]) -> list[A
     return [function(item) for item in items]
 
 
+class SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory and shared by every environment made here.
+
+    Each language renders with its own environment (its catalog, its globals),
+    but they compile the same templates with the same settings: the first one
+    compiles a template, the others load its code. A template whose source
+    changed is compiled again (Jinja checks the source's checksum)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_BYTECODE = SharedBytecode()
+
+
 def make_environment(templates_dir: Path, translations: Any | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=SHARED_BYTECODE,
         autoescape=True,  # every template, whatever its extension: content is never trusted
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],

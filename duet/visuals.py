@@ -13,6 +13,7 @@ accessibility tree because it is not displayed.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -48,8 +49,7 @@ def char_width(char: str) -> float:
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Estimated width in pixels. Bold Latin runs wider (BOLD); a bold Chinese
     character still fills exactly its one em."""
-    return sum(char_width(c) * (BOLD if bold and not _is_wide(c) else 1.0)
-               for c in text) * size
+    return sum(_advance(c, bold) for c in text) * size
 
 
 def _tokens(text: str) -> list[str]:
@@ -72,17 +72,39 @@ def _is_wide(char: str) -> bool:
 
 
 def _greedy(tokens: Sequence[str], width: float, size: float, bold: bool) -> list[str]:
+    """Fill each line while `text_width` of it (trailing spaces left out) fits.
+
+    The widths are running sums over the line, added in the order `text_width`
+    adds them, so each comparison is the same number it would compute, without
+    measuring the line again for every token."""
     lines: list[str] = []
-    line = ""
+    line, line_sum, line_kept = "", 0.0, 0.0
     for token in tokens:
-        if line and text_width((line + token).rstrip(), size, bold) > width:
+        running, kept = _extend(token, line_sum, line_kept, bold)
+        if line and kept * size > width:
             lines.append(line.rstrip())
             line = token.lstrip()
+            line_sum, line_kept = _extend(line, 0.0, 0.0, bold)
         else:
             line += token
+            line_sum, line_kept = running, kept
     if line.strip():
         lines.append(line.rstrip())
     return lines
+
+
+def _extend(text: str, running: float, kept: float, bold: bool) -> tuple[float, float]:
+    """(the running width sum after `text`, the sum up to its last non-space character)."""
+    for char in text:
+        running += _advance(char, bold)
+        if not char.isspace():
+            kept = running
+    return running, kept
+
+
+@functools.lru_cache(maxsize=8192)
+def _advance(char: str, bold: bool) -> float:
+    return char_width(char) * (BOLD if bold and not _is_wide(char) else 1.0)
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False,
@@ -90,6 +112,17 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
     """Line breaking of mixed Chinese and Latin text to `width` pixels: greedy,
     or with `balance` (and whenever the last line would hold a single character
     or word) the narrowest measure that needs no more lines."""
+    return list(_wrapped(text, width, size, bold, balance))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, width: float, size: float, bold: bool, balance: bool) -> tuple[str, ...]:
+    """`wrap`, remembered: every page draws the same pictures, and balancing
+    measures each line a dozen times."""
+    return tuple(_wrap(text, width, size, bold, balance))
+
+
+def _wrap(text: str, width: float, size: float, bold: bool, balance: bool) -> list[str]:
     tokens = _tokens(" ".join(text.split()))
     lines = _greedy(tokens, width, size, bold)
     # A last line of one character or word reads as an accident: balance then too.
