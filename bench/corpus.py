@@ -4,6 +4,7 @@
  -> PROJECT/content/page-00042.zh.md, page-00042.en.md  (one translation key per page)
     PROJECT/content/index.{zh,en}.md                     (the list of all pages)
     PROJECT/content/site.yaml
+    PROJECT/static/                                      (empty: the peers copy no static files)
 
 Front matter `title` is kept, `date` becomes `updated` and `slug` becomes the file
 name. Links are written `../page-00042/` in the corpus, a relative URL duet
@@ -51,6 +52,7 @@ def convert(corpus: Path, project: Path) -> Path:
     """Write PROJECT/content from CORPUS and return the content folder."""
     content = project / "content"
     content.mkdir(parents=True, exist_ok=True)
+    (project / "static").mkdir(exist_ok=True)
     (content / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
     for lang in LANGUAGES:
         (content / f"index.{lang}.md").write_text(INDEX_PAGE, encoding="utf-8")

@@ -53,7 +53,6 @@ def project_for(pages: int, work: Path) -> Path:
                         str(pages), "--out", str(corpus)], check=True, capture_output=True)
     project = work / f"project-{pages}"
     shutil.rmtree(project, ignore_errors=True)
-    (project / "static").mkdir(parents=True)  # no static files, like the peers
     return convert(corpus, project)
 
 

@@ -52,7 +52,6 @@ def prepare(site: str, work: Path) -> tuple[BuildOptions, Path]:
     corpus = work / f"corpus-{pages}"
     subprocess.run([sys.executable, str(SHARED_BENCH / "make_corpus.py"), "--pages",
                     str(pages), "--out", str(corpus)], check=True, capture_output=True)
-    (work / "project" / "static").mkdir(parents=True)  # no static files, like the peers
     content = convert(corpus, work / "project")
     options = BuildOptions.for_project(REPO, content_dir=content, cache_dir=work / "cache",
                                        templates_dir=REPO / "bench" / "templates",
