@@ -133,6 +133,11 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
     fail_on_errors(diagnostics, options.strict)
 
     update = state.stage(plan, files)
+    try:
+        update.start_search()
+    except SearchIndexError as exc:
+        diagnostics.error(options.out_dir, 0, 0, str(exc))
+        fail_on_errors(diagnostics, options.strict)
     update.write_staging()
     problems = update.check_links(config.base_path)
     if problems:

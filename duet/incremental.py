@@ -65,7 +65,7 @@ from .load import SITE_FILE, Config, Content, Language, SourcePage, load_collect
 from .markdown import CompiledMarkdown
 from .model import GLOSSARY, Compile, CompileJob, Page, Site
 from .render import make_environment, template_anchors
-from .search import BUNDLE_DIR, SearchIndexError, index_pages
+from .search import BUNDLE_DIR, Indexing
 from .termtips import TERM_LINK
 from .views import View, build_views
 from .write import WriteError, discard, discard_leftovers, publish
@@ -398,6 +398,8 @@ class BuildState:
         removed = sorted(path for path in old
                          if path not in records and not path.startswith(SEARCH_PREFIX))
         search = {path: record for path, record in old.items() if path.startswith(SEARCH_PREFIX)}
+        if not self.in_place:
+            discard_leftovers(self.options.out_dir)
         return Update(self, records, written, removed, search)
 
     def remember(self, update: Update, inputs: Snapshot, pages: dict[str, int],
@@ -440,22 +442,21 @@ class BuildState:
         if self.manifest.search_digest == wanted:
             return False
         pages = searchable_pages(self.manifest.outputs)
-        scratch = f".{out.name}.staging-search-"
-        fresh = Path(tempfile.mkdtemp(prefix=scratch, dir=out.parent))
+        target = out / BUNDLE_DIR
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
+        bundle = (Indexing({page: out / page for page in pages}, out.parent,
+                           f".{out.name}.search-").finish() if pages else None)
         try:
-            target = out / BUNDLE_DIR
-            old = fresh.with_name(fresh.name + "-old")
-            if pages:
-                index_pages(out, pages, fresh, scratch)
             if target.exists():
-                os.rename(target, old)
-            if pages:
-                os.rename(fresh, target)
-            discard(fresh)
-            discard(old)
-        except (OSError, SearchIndexError):
-            discard(fresh)
+                os.replace(target, old)
+            if bundle is not None:
+                os.rename(bundle, target)
+        except OSError:
+            if bundle is not None:
+                discard(bundle)
             raise
+        finally:
+            discard(old)
         self.manifest.search_digest = wanted
         return True
 
@@ -509,6 +510,7 @@ class Update:
         self.search = search
         self.out = state.options.out_dir
         self.staging: Path | None = None
+        self.indexing: Indexing | None = None
         self.link_universe = state.manifest.link_universe
         self.search_digest = search_input(records)
 
@@ -527,7 +529,6 @@ class Update:
         """Swap mode: a new folder beside the output, old files linked, new ones written."""
         if self.state.in_place or not self.changes_site:
             return
-        discard_leftovers(self.out)
         parent = self.out.resolve().parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
@@ -587,30 +588,49 @@ class Update:
             memo[payload_hash] = found
         return found  # type: ignore[no-any-return]
 
+    def start_search(self) -> None:
+        """Swap mode: start Pagefind over the marked pages, unless no page of the search
+        index changed; it runs while the site is written and checked."""
+        if self.state.in_place or not self.changes_site or self._search_current():
+            return
+        pages = searchable_pages(self.records)
+        if pages:
+            sources = {page: self.written[page] if page in self.written else self.out / page
+                       for page in pages}
+            parent = self.out.resolve().parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WriteError(f"cannot create {parent}: {exc.strerror or exc}") from exc
+            self.indexing = Indexing(sources, parent, f".{self.out.name}.search-")
+
     def index_search(self) -> None:
-        """Swap mode: a fresh Pagefind index when any page changed, else the old one linked."""
+        """Swap mode: the fresh Pagefind index into the staged site, or the old one linked."""
         if self.staging is None:
             return
-        manifest = self.state.manifest
-        current = (manifest.search_digest == self.search_digest and self.search
-                   and all(self.state.on_disk(path, record)
-                           for path, record in self.search.items()))
-        if current:
+        if self._search_current():
             for path in self.search:
                 target = self.staging / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(self.out / path, target)
             self.records.update(self.search)
             return
-        pages = searchable_pages(self.records)
-        if not pages:
+        if self.indexing is None:
             return
+        indexing, self.indexing = self.indexing, None
         bundle = self.staging / BUNDLE_DIR
-        index_pages(self.staging, pages, bundle, f"{self.staging.name}-search-")
+        os.rename(indexing.finish(), bundle)
         for file in sorted(bundle.rglob("*")):
             if file.is_file():
                 self.records[file.relative_to(self.staging).as_posix()] = OutputRecord(
                     ("search",), "", 0, 0, 0)
+
+    def _search_current(self) -> bool:
+        """The published index was made from exactly the pages the new site marks."""
+        manifest = self.state.manifest
+        return bool(manifest.search_digest == self.search_digest and self.search
+                    and all(self.state.on_disk(path, record)
+                            for path, record in self.search.items()))
 
     def publish(self) -> None:
         if self.staging is not None:
@@ -625,6 +645,9 @@ class Update:
         self.records.update(self.search)
 
     def discard(self) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
+            self.indexing = None
         if self.staging is not None:
             discard(self.staging)
             self.staging = None

@@ -23,7 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 
 BUNDLE_DIR = "pagefind"
@@ -45,39 +45,67 @@ def pagefind_executable() -> Path:
     return pagefind_bin_extended.get_executable()
 
 
-def index_pages(site_dir: Path, pages: Iterable[str], output: Path, scratch_prefix: str) -> None:
-    """Index `pages` (paths relative to site_dir) into the bundle folder `output`, reproducibly.
+class Indexing:
+    """One Pagefind run in the background over a folder holding just the pages to index.
 
-    The folder of links is made beside site_dir, named `scratch_prefix…`, so
-    that a build killed meanwhile leaves it where the next build cleans up."""
-    subset = Path(tempfile.mkdtemp(prefix=scratch_prefix, dir=site_dir.resolve().parent))
-    try:
-        for page in pages:
-            target = subset / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site_dir / page, target)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(site_dir / page, target)
-        run_pagefind(subset, output)
-    finally:
-        shutil.rmtree(subset, ignore_errors=True)
+    Started as soon as the pages exist (as bytes in memory or files), it runs
+    while the build writes and checks the site; `finish` waits for it and
+    hands over the bundle folder. Both scratch folders are made in
+    `scratch_dir`, named `scratch_prefix…`, so that a build killed meanwhile
+    leaves them where the next build cleans up."""
 
+    def __init__(self, pages: Mapping[str, bytes | Path], scratch_dir: Path,
+                 scratch_prefix: str) -> None:
+        executable = pagefind_executable()
+        self.subset = self.bundle = None
+        try:
+            self.subset = Path(tempfile.mkdtemp(prefix=scratch_prefix, dir=scratch_dir))
+            self.bundle = Path(tempfile.mkdtemp(prefix=scratch_prefix, dir=scratch_dir))
+            for page, source in pages.items():
+                target = self.subset / page
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if isinstance(source, bytes):
+                    target.write_bytes(source)
+                    continue
+                try:
+                    os.link(source, target)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(source, target)
+            self.process = subprocess.Popen(
+                [str(executable), "--site", str(self.subset), "--output-path",
+                 str(self.bundle), "--silent"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except OSError as exc:
+            self._clean(bundle_too=True)
+            raise SearchIndexError(f"cannot run Pagefind: {exc.strerror or exc}") from exc
 
-def run_pagefind(site_dir: Path, output: Path) -> None:
-    """Pagefind over every page in `site_dir`, its bundle written to `output`."""
-    command = [str(pagefind_executable()), "--site", str(site_dir),
-               "--output-path", str(output), "--silent"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True,
-                                timeout=TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"cannot run Pagefind: {exc}") from exc
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise SearchIndexError("Pagefind failed: " + (detail[-1] if detail else
-                                                      f"exit status {result.returncode}"))
-    normalise_entry(output / ENTRY_FILE)
+    def finish(self) -> Path:
+        """Wait for Pagefind; the bundle folder, made reproducible (the caller moves it)."""
+        try:
+            stdout, stderr = self.process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            self.cancel()
+            raise SearchIndexError(f"Pagefind took longer than {TIMEOUT_SECONDS} s") from exc
+        if self.process.returncode != 0:
+            self._clean(bundle_too=True)
+            detail = (stderr or stdout).strip().splitlines()
+            raise SearchIndexError("Pagefind failed: " + (
+                detail[-1] if detail else f"exit status {self.process.returncode}"))
+        self._clean(bundle_too=False)
+        assert self.bundle is not None
+        normalise_entry(self.bundle / ENTRY_FILE)
+        return self.bundle
+
+    def cancel(self) -> None:
+        """Stop Pagefind and remove what it wrote (the build failed meanwhile)."""
+        self.process.kill()
+        self.process.communicate()
+        self._clean(bundle_too=True)
+
+    def _clean(self, bundle_too: bool) -> None:
+        for folder in (self.subset, self.bundle if bundle_too else None):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def normalise_entry(path: Path) -> None:

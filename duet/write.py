@@ -71,12 +71,11 @@ def discard(path: Path) -> None:
 
 
 def discard_leftovers(out_dir: Path) -> None:
-    """Remove staging folders that a killed build left behind."""
+    """Remove the staging, old-site and search folders that a killed build left behind."""
     parent = out_dir.resolve().parent
-    for leftover in parent.glob(f".{out_dir.name}.staging-*"):
-        discard(leftover)
-    for leftover in parent.glob(f".{out_dir.name}.old-*"):
-        discard(leftover)
+    for kind in ("staging", "old", "search"):
+        for leftover in parent.glob(f".{out_dir.name}.{kind}-*"):
+            discard(leftover)
 
 
 def _exchange(a: Path, b: Path) -> bool:

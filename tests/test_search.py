@@ -71,3 +71,28 @@ def test_a_failing_indexer_keeps_the_previous_site(monkeypatch: pytest.MonkeyPat
     assert "Pagefind failed" in str(raised.value.diagnostics[0].message)
     assert snapshot(out) == before
     assert not list(tmp_path.glob(".out.staging-*"))
+
+
+PAGE = (b'<!DOCTYPE html><html lang="en"><head><title>Optics Valley</title></head>'
+        b'<body><main data-pagefind-body><h1>Optics Valley</h1><p>Wuhan East Lake.</p>'
+        b'</main></body></html>')
+
+
+def test_an_index_made_from_pages_in_memory_and_on_disk(tmp_path: Path) -> None:
+    site, scratch = tmp_path / "site", tmp_path / "scratch"
+    (site / "en" / "other").mkdir(parents=True)
+    scratch.mkdir()
+    (site / "en" / "other" / "index.html").write_bytes(PAGE.replace(b"Optics", b"Silicon"))
+    indexing = search.Indexing({"en/index.html": PAGE,
+                                "en/other/index.html": site / "en" / "other" / "index.html"},
+                               scratch, ".site.search-")
+    bundle = indexing.finish()
+    entry = json.loads((bundle / search.ENTRY_FILE).read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    assert list(scratch.iterdir()) == [bundle], "the folder of pages is removed"
+
+
+def test_a_cancelled_index_leaves_nothing_behind(tmp_path: Path) -> None:
+    indexing = search.Indexing({"en/index.html": PAGE}, tmp_path, ".site.search-")
+    indexing.cancel()
+    assert not list(tmp_path.iterdir())
