@@ -5,38 +5,38 @@ git-ignored folder (`.duet-cache/`, the command line).
 Inputs are recognised by their stat (size, mtime, inode) and hashed only when
 that changes; a file modified within a second of the last scan is hashed again
 whatever its stat says, because a quick second write can keep the same mtime.
-The state is two pickles: a small manifest read by every build (enough to see
-that nothing changed) and a larger memo of loaded pages and compiled Markdown
-read only when something did.
+The state is pickles: a small manifest read by every build (enough to see
+that nothing changed) and a larger memo of loaded pages and compiled Markdown,
+read only when something did and kept in shards so that a small edit rewrites
+a small part of it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import pickle
 import shutil
 import tempfile
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
+from .digests import digest
 from .load import IGNORED_NAMES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RACY_NANOSECONDS = 1_000_000_000
-MANIFEST, MEMO, TARGET = "manifest.pickle", "memo.pickle", "target.txt"
-
-
-def digest(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+MANIFEST, TARGET = "manifest.pickle", "target.txt"
+MEMO_SHARDS = 16
+"""The memo is stored in this many files, and a build rewrites only those whose
+entries changed: after a one-page edit, two or three of them."""
+ShardKeys = tuple[frozenset[Any], frozenset[Any], frozenset[Any]]
 
 
 @functools.cache
@@ -186,6 +186,14 @@ class Memo:
     links: dict[str, Any] = field(default_factory=dict)
 
 
+def _shard(key: object) -> int:
+    return zlib.crc32(repr(key).encode("utf-8", "surrogatepass")) % MEMO_SHARDS
+
+
+def _memo_file(shard: int) -> str:
+    return f"memo-{shard:02d}.pickle"
+
+
 class CacheFolder:
     """One build target's cache: `.duet-cache/build-<hash of the output folder>/`.
 
@@ -198,12 +206,27 @@ class CacheFolder:
         self.folder = root / f"build-{digest(str(out_dir.resolve()))[:16]}"
         self.out_dir = out_dir
         self.key = key
+        self._stored: dict[int, ShardKeys] = {}
+        """The keys each memo file holds, as read or last written."""
 
     def read_manifest(self) -> Manifest | None:
         return self._read(MANIFEST)  # type: ignore[return-value]
 
     def read_memo(self) -> Memo | None:
-        return self._read(MEMO)  # type: ignore[return-value]
+        """The memo, from every shard that is readable (a missing one only means less
+        is reused: its keys name what their values were computed from)."""
+        memo, found = Memo(), False
+        for shard in range(MEMO_SHARDS):
+            part = self._read(_memo_file(shard))
+            if not isinstance(part, tuple):
+                continue
+            pages, compiled, links = part
+            memo.pages.update(pages)
+            memo.compiled.update(compiled)
+            memo.links.update(links)
+            self._stored[shard] = (frozenset(pages), frozenset(compiled), frozenset(links))
+            found = True
+        return memo if found else None
 
     def write(self, manifest: Manifest, memo: Memo | None) -> None:
         """Replace the stored state; each file is renamed into place whole."""
@@ -211,9 +234,22 @@ class CacheFolder:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / TARGET).write_text(str(self.out_dir.resolve()), encoding="utf-8")
             if memo is not None:
-                self._write(MEMO, memo)
+                self._write_memo(memo)
             self._write(MANIFEST, manifest)
         self._forget_vanished_targets()
+
+    def _write_memo(self, memo: Memo) -> None:
+        """Write the shards whose set of keys changed (a key's value never changes)."""
+        parts: list[tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]] = [
+            ({}, {}, {}) for _ in range(MEMO_SHARDS)]
+        for index, entries in enumerate((memo.pages, memo.compiled, memo.links)):
+            for key, value in entries.items():
+                parts[_shard(key)][index][key] = value
+        for shard, part in enumerate(parts):
+            keys = (frozenset(part[0]), frozenset(part[1]), frozenset(part[2]))
+            if self._stored.get(shard) != keys:
+                self._write(_memo_file(shard), part)
+                self._stored[shard] = keys
 
     def forget(self) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         from .serve import serve
 
         return serve(options, args.host, args.port, quiet=args.quiet)
+    # One build, then the process exits: the collector would only scan the whole
+    # site model again at the end of it (build_site pauses it while it runs).
+    gc.disable()
     try:
         result = build_site(options)
     except ContentError as exc:

@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2 import meta
-from markupsafe import Markup
 
 from . import linkcheck
 from .cache import (
@@ -417,10 +416,8 @@ class BuildState:
                     if path.endswith(".html")}
             memo.links = {key: value for key, value in memo.links.items() if key in live}
             self.forget_fingerprints([
-                *(value for page, *_ in memo.pages.values() if isinstance(page, SourcePage)
-                  for value in (page.body, page.front)),
-                *(value for compiled in memo.compiled.values()
-                  for value in (compiled.html, compiled.headings))])
+                *(page.body for page, *_ in memo.pages.values() if isinstance(page, SourcePage)),
+                *(compiled.headings for compiled in memo.compiled.values())])
         self._used_pages, self._used_compiled = set(), set()
         if self.autosave:
             self.save()
@@ -534,16 +531,19 @@ class Update:
             parent.mkdir(parents=True, exist_ok=True)
             self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.staging-",
                                                  dir=parent))
-            made: set[Path] = {self.staging}
+            staging, out = str(self.staging), str(self.out)
+            made = {""}
             for path in self.records:
-                target = self.staging / path
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
+                folder = os.path.dirname(path)
+                if folder not in made:
+                    os.makedirs(os.path.join(staging, folder), exist_ok=True)
+                    made.add(folder)
+                target = os.path.join(staging, path)
                 if path in self.written:
-                    target.write_bytes(self.written[path])
+                    with open(target, "wb") as stream:
+                        stream.write(self.written[path])
                 else:
-                    os.link(self.out / path, target)
+                    os.link(os.path.join(out, path), target)
         except OSError as exc:
             self.discard()
             raise WriteError(f"cannot write the site into {parent}: "
@@ -711,16 +711,13 @@ class Tokens:
         config = site.config
         self.site = digest(site_file + "\0" + config.base_url)
         self.structure = digest("\n".join(
-            _page_outline(page,
-                          remembered(page.source.front,
-                                     lambda p=page: repr(canonical(p.source.front))),
+            _page_outline(page, page.source.front_fingerprint,
                           remembered(page.headings, lambda p=page: repr(
                               [(heading.id, heading.level, heading.text)
                                for heading in p.headings])))
             for page in site.all_pages()))
-        self.bodies = {(page.lang, page.key): remembered(
-            page.body, lambda p=page: digest(str(p.body) + repr(p.terms)))
-            for page in site.all_pages()}
+        self.bodies = {(page.lang, page.key): page.compiled.fingerprint
+                       for page in site.all_pages()}
         self.data: dict[str, str] = {}
         self.terms: dict[str, dict[str, str]] = {}
         self.glossary: dict[str, str] = {}
@@ -806,21 +803,6 @@ def _page_outline(page: Page, front: str, headings: str) -> str:
         page.output_path, front, headings, page.parent.key if page.parent else "",
         repr([child.key for child in page.children]),
     ))
-
-
-def canonical(value: Any) -> Any:
-    """A value's content as plain tuples, without source positions, for fingerprints."""
-    if isinstance(value, Markup | str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, Mapping):
-        return tuple((key, canonical(item)) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return tuple(canonical(item) for item in value)
-    if dataclasses.is_dataclass(value):
-        return (type(value).__name__, tuple(
-            (f.name, canonical(getattr(value, f.name)))
-            for f in dataclasses.fields(value) if f.name != "where"))
-    return repr(value)
 
 
 def _terms_in(value: Any) -> set[str]:

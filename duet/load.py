@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostics
+from .digests import canonical, digest
 from .schema import INVALID, Context, Record, Text
 from .schemas import COLLECTIONS, FRONT_MATTER, SITE
 from .yamlsource import Where, parse_yaml, read_text
@@ -69,6 +70,12 @@ class SourcePage:
     front: Record
     body: str
     body_line: int
+
+    @functools.cached_property
+    def front_fingerprint(self) -> str:
+        """The front matter's values without their positions, hashed once and kept with
+        the page in the build cache."""
+        return digest(repr(canonical(self.front)))
 
 
 @dataclass

@@ -13,14 +13,16 @@ worker process.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
+
+from .digests import digest
 
 HEADING_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -65,6 +67,11 @@ class CompiledMarkdown:
     problems: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, message)
     terms: list[str] = field(default_factory=list)
 
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What the page shows of it, hashed once and kept with it in the build cache."""
+        return digest(self.html + repr(self.terms))
+
 
 @dataclass(frozen=True)
 class LinkContext:
@@ -90,7 +97,7 @@ def is_cjk(char: str) -> bool:
     return unicodedata.east_asian_width(char) == "W" and not char.isascii()
 
 
-@lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=8)
 def _compile_forms(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None:
     if not pairs:
         return None
@@ -106,7 +113,7 @@ def _compile_forms(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str] | None
     return re.compile("|".join(parts))
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False})
     md.enable(["table", "strikethrough"])
@@ -303,7 +310,7 @@ def compile_inline(source: str, links: LinkContext, *, line: int = 1) -> Compile
     return _compile_inline(source, links, line)
 
 
-@lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=16384)
 def _compile_inline(source: str, links: LinkContext, line: int) -> CompiledMarkdown:
     md = _parser()
     env: dict[str, object] = {}

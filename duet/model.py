@@ -68,6 +68,7 @@ class Page:
     headings: list[Heading]
     terms: list[str]
     links: list[LinkRef]
+    compiled: CompiledMarkdown = field(repr=False)
     is_fallback: bool = False
     translations: dict[str, Page] = field(default_factory=dict, repr=False)
     parent: Page | None = field(default=None, repr=False)
@@ -188,7 +189,7 @@ def build_site_model(
             url=LinkContext(config.base_path, lang).page_url(key),
             output_path=_output_path(lang, key), body=result.html,
             headings=result.headings, terms=result.terms, links=result.links,
-            is_fallback=is_fallback,
+            compiled=result, is_fallback=is_fallback,
         )
     _link_pages(pages, config)
     data_links: list[tuple[Where, LinkRef]] = []
