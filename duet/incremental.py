@@ -600,9 +600,10 @@ class Update:
             parent = self.out.resolve().parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)
+                self.indexing = Indexing(sources, parent, f".{self.out.name}.search-")
             except OSError as exc:
-                raise WriteError(f"cannot create {parent}: {exc.strerror or exc}") from exc
-            self.indexing = Indexing(sources, parent, f".{self.out.name}.search-")
+                raise WriteError(f"cannot write the pages to index into {parent}: "
+                                 f"{exc.strerror or exc}") from exc
 
     def index_search(self) -> None:
         """Swap mode: the fresh Pagefind index into the staged site, or the old one linked."""

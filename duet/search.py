@@ -52,7 +52,8 @@ class Indexing:
     while the build writes and checks the site; `finish` waits for it and
     hands over the bundle folder. Both scratch folders are made in
     `scratch_dir`, named `scratch_prefix…`, so that a build killed meanwhile
-    leaves them where the next build cleans up."""
+    leaves them where the next build cleans up. Writing them can raise OSError
+    (a full disk); Pagefind failing raises SearchIndexError."""
 
     def __init__(self, pages: Mapping[str, bytes | Path], scratch_dir: Path,
                  scratch_prefix: str) -> None:
@@ -71,6 +72,10 @@ class Indexing:
                     os.link(source, target)
                 except OSError:  # a file system without hard links
                     shutil.copyfile(source, target)
+        except OSError:
+            self._clean(bundle_too=True)
+            raise
+        try:
             self.process = subprocess.Popen(
                 [str(executable), "--site", str(self.subset), "--output-path",
                  str(self.bundle), "--silent"],

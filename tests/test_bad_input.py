@@ -243,11 +243,13 @@ def test_there_are_at_least_thirty_cases() -> None:
     assert len(CASES) >= 30
 
 
-def test_full_disk_in_process(mini_content: Path, tmp_path: Path,
+@pytest.mark.parametrize("failing", ["every write", "staging only"])
+def test_full_disk_in_process(mini_content: Path, tmp_path: Path, failing: str,
                               monkeypatch: pytest.MonkeyPatch,
                               capsys: pytest.CaptureFixture[str]) -> None:
-    """ENOSPC simulated where a tmpfs cannot be mounted: every write of a file fails."""
-    from duet import cli
+    """ENOSPC simulated where a tmpfs cannot be mounted: every write of a file fails, or
+    only the staged site's (the search index has started by then and must stop)."""
+    from duet import cli, incremental
 
     out = tmp_path / "site"
     build(mini_content, out, cache_dir=None)
@@ -258,7 +260,14 @@ def test_full_disk_in_process(mini_content: Path, tmp_path: Path,
     def no_space(self: Path, data: bytes) -> int:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
 
-    monkeypatch.setattr(Path, "write_bytes", no_space)
+    def no_space_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "w" in mode:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
+        return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    if failing == "every write":
+        monkeypatch.setattr(Path, "write_bytes", no_space)
+    monkeypatch.setattr(incremental, "open", no_space_open, raising=False)
     monkeypatch.chdir(tmp_path)
     code = cli.main(["--content", str(mini_content), "--out", str(out), "--strict",
                      "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
@@ -269,6 +278,7 @@ def test_full_disk_in_process(mini_content: Path, tmp_path: Path,
     assert "No space left on device" in stderr and "previous site is unchanged" in stderr
     assert snapshot(out) == before
     assert not list(tmp_path.glob(".site.staging-*"))
+    assert not list(tmp_path.glob(".site.search-*"))
 
 
 @pytest.mark.parametrize("wrong, message", [
