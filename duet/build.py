@@ -158,7 +158,7 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
     state.remember(update, inputs, pages, diagnostics.warnings)
     return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
                        files=len(update.records), site=site,
-                       written=len(update.written) + len(update.removed))
+                       written=len(update.written) + len(update.removed) + update.indexed)
 
 
 def check_output_location(options: BuildOptions, diagnostics: Diagnostics) -> None:

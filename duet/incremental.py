@@ -508,6 +508,8 @@ class Update:
         self.out = state.options.out_dir
         self.staging: Path | None = None
         self.indexing: Indexing | None = None
+        self.indexed = 0
+        """Files of a fresh search bundle (the summary counts them as changed)."""
         self.link_universe = state.manifest.link_universe
         self.search_digest = search_input(records)
 
@@ -625,6 +627,7 @@ class Update:
             if file.is_file():
                 self.records[file.relative_to(self.staging).as_posix()] = OutputRecord(
                     ("search",), "", 0, 0, 0)
+                self.indexed += 1
 
     def _search_current(self) -> bool:
         """The published index was made from exactly the pages the new site marks."""
