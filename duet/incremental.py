@@ -40,34 +40,33 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2 import meta
 
 from . import linkcheck
-from .cache import (
-    CacheFolder,
-    Manifest,
-    Memo,
-    OutputRecord,
-    Snapshot,
-    code_version,
-    digest,
-    rescan,
-    scan,
-)
+from .cache import CacheFolder, Manifest, Memo, OutputRecord, Snapshot, code_version, rescan, scan
 from .diagnostics import Diagnostic, Diagnostics
+from .digests import digest
 from .i18n import extract_ui_strings, load_translations
-from .load import SITE_FILE, Config, Content, Language, SourcePage, load_collection, load_page
+from .load import (
+    SITE_FILE,
+    Config,
+    Content,
+    Language,
+    SourcePage,
+    load_collection_at,
+    load_page_at,
+)
 from .markdown import CompiledMarkdown
 from .model import GLOSSARY, Compile, CompileJob, Page, Site
 from .render import make_environment, template_anchors
 from .search import BUNDLE_DIR, Indexing
 from .termtips import TERM_LINK
 from .views import View, build_views
-from .write import WriteError, discard, discard_leftovers, publish
+from .write import WriteError, discard, discard_leftovers, publish, scratch_prefix
 
 if TYPE_CHECKING:
     from .build import BuildOptions
@@ -206,13 +205,12 @@ class BuildState:
                  diagnostics: Diagnostics) -> SourcePage | None:
             stamp = inputs.get(path)
             if stamp is None:
-                return load_page(Path(path), PurePath(relative), config, diagnostics)
+                return load_page_at(path, relative, config, diagnostics)
             key = (path, relative, stamp.hash, config.codes)
             cached = memo.pages.get(key)
             if cached is None:
                 captured = Diagnostics()
-                cached = (load_page(Path(path), PurePath(relative), config, captured),
-                          captured.items)
+                cached = (load_page_at(path, relative, config, captured), captured.items)
                 memo.pages[key] = cached
             self._used_pages.add(key)
             diagnostics.items.extend(cached[1])
@@ -228,13 +226,13 @@ class BuildState:
         def load(path: str, content: Content, diagnostics: Diagnostics) -> None:
             stamp = inputs.get(path)
             if stamp is None or Path(path).stem in content.data:
-                load_collection(Path(path), content, diagnostics)
+                load_collection_at(path, content, diagnostics)
                 return
             key = ("data", path, stamp.hash, content.config.codes)
             cached = memo.pages.get(key)
             if cached is None:
                 scratch, captured = Content(content.config), Diagnostics()
-                load_collection(Path(path), scratch, captured)
+                load_collection_at(path, scratch, captured)
                 cached = (scratch.data, scratch.missing_text, captured.items)
                 memo.pages[key] = cached
             self._used_pages.add(key)
@@ -337,8 +335,7 @@ class BuildState:
         site_stamp = inputs.get(str(options.content_dir / SITE_FILE))
         catalogs = {code: (self._catalogs[code][0] if code in self._catalogs else "missing")
                     for code in site.config.codes}
-        tokens = Tokens(site, site_stamp.hash if site_stamp else "", catalogs, facts,
-                        self.fingerprint_of)
+        tokens = Tokens(site, site_stamp.hash if site_stamp else "", catalogs, facts)
         deps = tokens.all_outputs()
         static: dict[str, Path] = {}
         static_root = str(options.static_dir)
@@ -415,9 +412,8 @@ class BuildState:
             live = {record.hash for path, record in update.records.items()
                     if path.endswith(".html")}
             memo.links = {key: value for key, value in memo.links.items() if key in live}
-            self.forget_fingerprints([
-                *(page.body for page, *_ in memo.pages.values() if isinstance(page, SourcePage)),
-                *(compiled.headings for compiled in memo.compiled.values())])
+            self.forget_fingerprints(page.body for page, *_ in memo.pages.values()
+                                     if isinstance(page, SourcePage))
         self._used_pages, self._used_compiled = set(), set()
         if self.autosave:
             self.save()
@@ -440,9 +436,10 @@ class BuildState:
             return False
         pages = searchable_pages(self.manifest.outputs)
         target = out / BUNDLE_DIR
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
+        scratch = scratch_prefix(out, "search")
+        old = Path(tempfile.mkdtemp(prefix=scratch, dir=out.parent))
         bundle = (Indexing({page: out / page for page in pages}, out.parent,
-                           f".{out.name}.search-").finish() if pages else None)
+                           scratch).finish() if pages else None)
         try:
             if target.exists():
                 os.replace(target, old)
@@ -486,8 +483,7 @@ def search_input(records: Mapping[str, OutputRecord]) -> str:
     """A fingerprint of what the search index is made from: the pages marked
     `data-pagefind-body`. An edit elsewhere leaves the index as it was, and it
     is not built again."""
-    return digest(repr(sorted((path, record.hash) for path, record in records.items()
-                              if record.searchable)))
+    return digest(repr([(path, records[path].hash) for path in searchable_pages(records)]))
 
 
 def searchable_pages(records: Mapping[str, OutputRecord]) -> list[str]:
@@ -508,6 +504,8 @@ class Update:
         self.out = state.options.out_dir
         self.staging: Path | None = None
         self.indexing: Indexing | None = None
+        self.reuse_search = False
+        """The published index was made from the same pages (set by start_search)."""
         self.indexed = 0
         """Files of a fresh search bundle (the summary counts them as changed)."""
         self.link_universe = state.manifest.link_universe
@@ -531,7 +529,7 @@ class Update:
         parent = self.out.resolve().parent
         try:
             parent.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.staging-",
+            self.staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(self.out, "staging"),
                                                  dir=parent))
             staging, out = str(self.staging), str(self.out)
             made = {""}
@@ -593,7 +591,10 @@ class Update:
     def start_search(self) -> None:
         """Swap mode: start Pagefind over the marked pages, unless no page of the search
         index changed; it runs while the site is written and checked."""
-        if self.state.in_place or not self.changes_site or self._search_current():
+        if self.state.in_place or not self.changes_site:
+            return
+        self.reuse_search = self._search_current()
+        if self.reuse_search:
             return
         pages = searchable_pages(self.records)
         if pages:
@@ -602,7 +603,7 @@ class Update:
             parent = self.out.resolve().parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)
-                self.indexing = Indexing(sources, parent, f".{self.out.name}.search-")
+                self.indexing = Indexing(sources, parent, scratch_prefix(self.out, "search"))
             except OSError as exc:
                 raise WriteError(f"cannot write the pages to index into {parent}: "
                                  f"{exc.strerror or exc}") from exc
@@ -611,7 +612,7 @@ class Update:
         """Swap mode: the fresh Pagefind index into the staged site, or the old one linked."""
         if self.staging is None:
             return
-        if self._search_current():
+        if self.reuse_search:
             for path in self.search:
                 target = self.staging / path
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -708,17 +709,13 @@ class Tokens:
     """Fingerprints of everything an output can show, computed from the site model."""
 
     def __init__(self, site: Site, site_file: str, catalogs: dict[str, str],
-                 facts: dict[str, TemplateFacts],
-                 remembered: Callable[[object, Callable[[], str]], str]) -> None:
+                 facts: dict[str, TemplateFacts]) -> None:
         self.site_model = site
         self.facts = facts
         config = site.config
         self.site = digest(site_file + "\0" + config.base_url)
         self.structure = digest("\n".join(
-            _page_outline(page, page.source.front_fingerprint,
-                          remembered(page.headings, lambda p=page: repr(
-                              [(heading.id, heading.level, heading.text)
-                               for heading in p.headings])))
+            _page_outline(page, page.source.front_fingerprint, page.compiled.outline)
             for page in site.all_pages()))
         self.bodies = {(page.lang, page.key): page.compiled.fingerprint
                        for page in site.all_pages()}

@@ -96,8 +96,8 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
     `collection_loader(path, content, diagnostics)` stand in for `load_page` and
     `load_collection`, with paths as strings (an incremental build answers them
     from its cache without making Path objects for thousands of unchanged files)."""
-    page_loader = page_loader or _load_page_at
-    collection_loader = collection_loader or _load_collection_at
+    page_loader = page_loader or load_page_at
+    collection_loader = collection_loader or load_collection_at
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
@@ -232,12 +232,13 @@ def _escapes(path: Path, root: Path, diagnostics: Diagnostics) -> bool:
     return True
 
 
-def _load_page_at(path: str, relative: str, config: Config,
-                  diagnostics: Diagnostics) -> SourcePage | None:
+def load_page_at(path: str, relative: str, config: Config,
+                 diagnostics: Diagnostics) -> SourcePage | None:
+    """`load_page` with the paths as `load_content` passes them: strings."""
     return load_page(Path(path), PurePath(relative), config, diagnostics)
 
 
-def _load_collection_at(path: str, content: Content, diagnostics: Diagnostics) -> None:
+def load_collection_at(path: str, content: Content, diagnostics: Diagnostics) -> None:
     load_collection(Path(path), content, diagnostics)
 
 

@@ -72,6 +72,11 @@ class CompiledMarkdown:
         """What the page shows of it, hashed once and kept with it in the build cache."""
         return digest(self.html + repr(self.terms))
 
+    @functools.cached_property
+    def outline(self) -> str:
+        """The headings as other pages can show them (menus, parallel readings)."""
+        return repr([(heading.id, heading.level, heading.text) for heading in self.headings])
+
 
 @dataclass(frozen=True)
 class LinkContext:
@@ -291,31 +296,27 @@ def compile_markdown(
     line_offset: int = 0,
 ) -> CompiledMarkdown:
     """Parse and render a Markdown body; record headings, internal links and problems."""
-    md = _parser()
     env: dict[str, object] = {}
-    tokens = md.parse(source, env)
-    compiler = _Compiler(links, glossary, autolink_terms, line_offset)
-    compiler.run(tokens)
-    compiler.result.html = Markup(md.renderer.render(tokens, md.options, env))
-    return compiler.result
+    tokens = _parser().parse(source, env)
+    return _finish(tokens, env, _Compiler(links, glossary, autolink_terms, line_offset))
 
 
+@functools.lru_cache(maxsize=16384)
 def compile_inline(source: str, links: LinkContext, *, line: int = 1) -> CompiledMarkdown:
     """Render one line of inline Markdown (a data field); no glossary auto-links.
 
     The result depends on the text, the link context and the line alone, and is
-    remembered: a site model is
-    rebuilt on every save in the dev server, with the same data texts each time.
-    Callers must not change the result."""
-    return _compile_inline(source, links, line)
-
-
-@functools.lru_cache(maxsize=16384)
-def _compile_inline(source: str, links: LinkContext, line: int) -> CompiledMarkdown:
-    md = _parser()
+    remembered: a site model is rebuilt on every save in the dev server, with
+    the same data texts each time. Callers must not change the result."""
     env: dict[str, object] = {}
-    tokens = md.parseInline(source, env)
-    compiler = _Compiler(links, GlossaryIndex(), autolink_terms=False, line_offset=line - 1)
+    tokens = _parser().parseInline(source, env)
+    return _finish(tokens, env, _Compiler(links, GlossaryIndex(), autolink_terms=False,
+                                          line_offset=line - 1))
+
+
+def _finish(tokens: list[Token], env: dict[str, object], compiler: _Compiler) -> CompiledMarkdown:
+    """Rewrite the tokens (ids, links, terms) and render them."""
+    md = _parser()
     compiler.run(tokens)
     compiler.result.html = Markup(md.renderer.render(tokens, md.options, env))
     return compiler.result

@@ -64,15 +64,27 @@ class Page:
     source: SourcePage
     url: str
     output_path: str
-    body: Markup
-    headings: list[Heading]
-    terms: list[str]
-    links: list[LinkRef]
     compiled: CompiledMarkdown = field(repr=False)
     is_fallback: bool = False
     translations: dict[str, Page] = field(default_factory=dict, repr=False)
     parent: Page | None = field(default=None, repr=False)
     children: list[Page] = field(default_factory=list, repr=False)
+
+    @property
+    def body(self) -> Markup:
+        return self.compiled.html
+
+    @property
+    def headings(self) -> list[Heading]:
+        return self.compiled.headings
+
+    @property
+    def terms(self) -> list[str]:
+        return self.compiled.terms
+
+    @property
+    def links(self) -> list[LinkRef]:
+        return self.compiled.links
 
     @property
     def title(self) -> str:
@@ -187,9 +199,7 @@ def build_site_model(
         pages[(lang, key)] = Page(
             key=key, lang=lang, content_lang=source.lang, source=source,
             url=LinkContext(config.base_path, lang).page_url(key),
-            output_path=_output_path(lang, key), body=result.html,
-            headings=result.headings, terms=result.terms, links=result.links,
-            compiled=result, is_fallback=is_fallback,
+            output_path=_output_path(lang, key), compiled=result, is_fallback=is_fallback,
         )
     _link_pages(pages, config)
     data_links: list[tuple[Where, LinkRef]] = []

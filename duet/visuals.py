@@ -112,23 +112,19 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
     """Line breaking of mixed Chinese and Latin text to `width` pixels: greedy,
     or with `balance` (and whenever the last line would hold a single character
     or word) the narrowest measure that needs no more lines."""
-    return list(_wrapped(text, width, size, bold, balance))
+    return list(_wrap(text, width, size, bold, balance))
 
 
 @functools.lru_cache(maxsize=4096)
-def _wrapped(text: str, width: float, size: float, bold: bool, balance: bool) -> tuple[str, ...]:
+def _wrap(text: str, width: float, size: float, bold: bool, balance: bool) -> tuple[str, ...]:
     """`wrap`, remembered: every page draws the same pictures, and balancing
     measures each line a dozen times."""
-    return tuple(_wrap(text, width, size, bold, balance))
-
-
-def _wrap(text: str, width: float, size: float, bold: bool, balance: bool) -> list[str]:
     tokens = _tokens(" ".join(text.split()))
     lines = _greedy(tokens, width, size, bold)
     # A last line of one character or word reads as an accident: balance then too.
     orphan = len(lines) >= 2 and len(_tokens(lines[-1])) == 1
     if not (balance or orphan) or len(lines) < 2:
-        return lines
+        return tuple(lines)
     low, high = width / len(lines), width
     for _ in range(12):
         middle = (low + high) / 2
@@ -136,7 +132,7 @@ def _wrap(text: str, width: float, size: float, bold: bool, balance: bool) -> li
             low = middle
         else:
             high = middle
-    return _greedy(tokens, high, size, bold)
+    return tuple(_greedy(tokens, high, size, bold))
 
 
 def _num(value: float) -> str:

@@ -18,6 +18,15 @@ RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
 
+SCRATCH_KINDS = ("staging", "old", "search")
+"""The folders a build makes beside the output folder; a killed build leaves them."""
+
+
+def scratch_prefix(out_dir: Path, kind: str) -> str:
+    """The name prefix of a folder of `kind` that a build makes beside `out_dir`."""
+    return f".{out_dir.name}.{kind}-"
+
+
 class WriteError(Exception):
     """The output folder could not be written; the previous site is untouched."""
 
@@ -27,7 +36,8 @@ def stage_output(out_dir: Path, files: dict[str, bytes], static_dir: Path | None
     parent = out_dir.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+        staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(out_dir, "staging"),
+                                       dir=parent))
     except OSError as exc:
         raise WriteError(f"cannot create a folder in {parent}: {exc.strerror or exc}") from exc
     try:
@@ -73,8 +83,8 @@ def discard(path: Path) -> None:
 def discard_leftovers(out_dir: Path) -> None:
     """Remove the staging, old-site and search folders that a killed build left behind."""
     parent = out_dir.resolve().parent
-    for kind in ("staging", "old", "search"):
-        for leftover in parent.glob(f".{out_dir.name}.{kind}-*"):
+    for kind in SCRATCH_KINDS:
+        for leftover in parent.glob(scratch_prefix(out_dir, kind) + "*"):
             discard(leftover)
 
 
