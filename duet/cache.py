@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ MEMO_SHARDS = 16
 """The memo is stored in this many files, and a build rewrites only those whose
 entries changed: after a one-page edit, two or three of them."""
 ShardKeys = tuple[frozenset[Any], frozenset[Any], frozenset[Any]]
+MapPaths = Callable[[Callable[[str], str | None], list[str]], list[str | None]]
 
 
 @functools.cache
@@ -64,10 +65,12 @@ Snapshot = dict[str, Stamp]
 
 
 def scan(folders: list[Path], previous: Snapshot, previous_time: int,
-         skip_ignored: tuple[bool, ...]) -> tuple[Snapshot, int]:
-    """Stamp every file below `folders`, hashing only files that look changed."""
+         skip_ignored: tuple[bool, ...], map_paths: MapPaths | None = None
+         ) -> tuple[Snapshot, int]:
+    """Stamp every file below `folders`, hashing only files that look changed (with
+    `map_paths`, on every core when there are many)."""
     started = time.time_ns()
-    snapshot: Snapshot = {}
+    found: list[tuple[str, Stamp | os.stat_result]] = []
     for folder, skip in zip(folders, skip_ignored, strict=True):
         for directory, dirnames, filenames in os.walk(folder, followlinks=True):
             if skip:
@@ -76,9 +79,20 @@ def scan(folders: list[Path], previous: Snapshot, previous_time: int,
                 if skip and IGNORED_NAMES.match(name):
                     continue
                 path = os.path.join(directory, name)
-                stamp = _stamp(path, previous.get(path), previous_time)
-                if stamp is not None:
-                    snapshot[path] = stamp
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                known = previous.get(path)
+                found.append((path, known if _still(known, info, previous_time) else info))
+    unknown = [path for path, seen in found if isinstance(seen, os.stat_result)]
+    hashes = dict(zip(unknown, (map_paths or _map_serially)(file_hash, unknown), strict=True))
+    snapshot: Snapshot = {}
+    for path, seen in found:
+        if isinstance(seen, Stamp):
+            snapshot[path] = seen
+        elif hashes[path] is not None:
+            snapshot[path] = Stamp(seen.st_size, seen.st_mtime_ns, seen.st_ino, hashes[path])
     return snapshot, started
 
 
@@ -132,15 +146,32 @@ def _stamp(path: str, known: Stamp | None, known_time: int) -> Stamp | None:
         info = os.stat(path)
     except OSError:
         return None
-    if (known is not None and known.size == info.st_size and known.mtime_ns == info.st_mtime_ns
-            and known.inode == info.st_ino and info.st_mtime_ns < known_time - RACY_NANOSECONDS):
+    if _still(known, info, known_time):
         return known
+    content_hash = file_hash(path)
+    if content_hash is None:
+        return None
+    return Stamp(info.st_size, info.st_mtime_ns, info.st_ino, content_hash)
+
+
+def _still(known: Stamp | None, info: os.stat_result, known_time: int) -> bool:
+    """The file's stat is the one `known` was taken from, and not from a racy moment."""
+    return (known is not None and known.size == info.st_size
+            and known.mtime_ns == info.st_mtime_ns and known.inode == info.st_ino
+            and info.st_mtime_ns < known_time - RACY_NANOSECONDS)
+
+
+def file_hash(path: str) -> str | None:
+    """The digest of a file's bytes; None if it cannot be read."""
     try:
         with open(path, "rb") as handle:
-            content = handle.read()
+            return digest(handle.read())
     except OSError:
         return None
-    return Stamp(info.st_size, info.st_mtime_ns, info.st_ino, digest(content))
+
+
+def _map_serially(function: Callable[[str], str | None], paths: list[str]) -> list[str | None]:
+    return [function(path) for path in paths]
 
 
 @dataclass(frozen=True)

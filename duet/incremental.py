@@ -53,16 +53,19 @@ from .digests import digest
 from .i18n import extract_ui_strings, load_translations
 from .load import (
     SITE_FILE,
-    Config,
     Content,
     Language,
+    LoadedPage,
+    PageRequest,
+    PagesLoader,
     SourcePage,
     load_collection_at,
-    load_page_at,
+    load_page_captured,
 )
 from .markdown import CompiledMarkdown
 from .model import GLOSSARY, Compile, CompileJob, Page, Site
-from .render import make_environment, template_anchors
+from .parallel import load_all
+from .render import Rendered, make_environment, template_anchors
 from .search import BUNDLE_DIR, Indexing
 from .termtips import TERM_LINK
 from .views import View, build_views
@@ -79,6 +82,13 @@ SEARCHABLE = b"data-pagefind-body"
 BACKGROUND_REMOVAL_FILES = 1000
 """Old sites with more files than this are removed in the background."""
 Deps = tuple[str, ...]
+LinkFacts = tuple[set[str], list[str], str]
+"""A page's ids, its link targets, and a fingerprint of its ids."""
+
+Description = tuple[str, LinkFacts | None]
+"""A rendered file's hash, and its link facts when they are new."""
+
+MapPages = Callable[[Callable[[PageRequest], LoadedPage], list[PageRequest]], list[LoadedPage]]
 
 WIDE_GLOSSARY = re.compile(
     r"term_usage|data_of|site\.data|show\.(?:data|definitions)\b"
@@ -170,7 +180,8 @@ class BuildState:
                     if changes is not None and self._last_scan is not None else None)
         if snapshot is None:
             snapshot, self._scanned_at = scan(folders, self.manifest.inputs,
-                                              self.manifest.scanned_at, skips)
+                                              self.manifest.scanned_at, skips,
+                                              load_all if self.parallel else None)
         self._last_scan = snapshot
         return snapshot
 
@@ -197,24 +208,29 @@ class BuildState:
 
     # -- stage 1: loading, with parsed pages reused ---------------------------
 
-    def page_loader(self, inputs: Snapshot) -> Callable[..., SourcePage | None]:
-        """`load.load_page`, answered from the cache for files whose bytes are known."""
+    def pages_loader(self, inputs: Snapshot, map_pages: MapPages) -> PagesLoader:
+        """`load.load_pages`, answered from the cache for files whose bytes are known; the
+        others are loaded with `map_pages` (on every core when there are many)."""
         memo = self.memo
 
-        def load(path: str, relative: str, config: Config,
-                 diagnostics: Diagnostics) -> SourcePage | None:
-            stamp = inputs.get(path)
-            if stamp is None:
-                return load_page_at(path, relative, config, diagnostics)
-            key = (path, relative, stamp.hash, config.codes)
-            cached = memo.pages.get(key)
-            if cached is None:
-                captured = Diagnostics()
-                cached = (load_page_at(path, relative, config, captured), captured.items)
-                memo.pages[key] = cached
-            self._used_pages.add(key)
-            diagnostics.items.extend(cached[1])
-            return cached[0]
+        def load(requests: list[PageRequest]) -> list[LoadedPage]:
+            keys: list[tuple[Any, ...] | None] = []
+            for path, relative, config in requests:
+                stamp = inputs.get(path)
+                keys.append(None if stamp is None else (path, relative, stamp.hash,
+                                                        config.codes))
+            missing = [index for index, key in enumerate(keys)
+                       if key is None or key not in memo.pages]
+            fresh = dict(zip(missing, map_pages(load_page_captured,
+                                                [requests[index] for index in missing]),
+                             strict=True))
+            for index, loaded in fresh.items():
+                key = keys[index]
+                if key is not None:
+                    memo.pages[key] = loaded
+            self._used_pages.update(key for key in keys if key is not None)
+            return [fresh[index] if key is None else memo.pages[key]
+                    for index, key in enumerate(keys)]
 
         return load
 
@@ -368,18 +384,23 @@ class BuildState:
 
     # -- stage 4: writing ----------------------------------------------------
 
-    def stage(self, plan: Plan, rendered: dict[str, bytes]) -> Update:
+    def stage(self, plan: Plan, rendered: Rendered) -> Update:
         """The new site's files: what changed, what stays, what goes."""
         old = self.manifest.outputs
         written: dict[str, bytes] = {}
         records: dict[str, OutputRecord] = {}
+        describe = self.describer()
         for path in plan.render:
-            payload = (rendered.get(path) if path not in plan.static
-                       else plan.static[path].read_bytes())
-            if payload is None:
+            if path in plan.static:
+                payload = plan.static[path].read_bytes()
+                payload_hash, facts = describe(path, payload)
+            elif path in rendered:
+                payload, (payload_hash, facts) = rendered[path]
+            else:
                 continue
+            if facts is not None:
+                self.memo.links[payload_hash] = facts
             record = old.get(path)
-            payload_hash = digest(payload)
             if record is not None and record.hash == payload_hash and self.on_disk(path, record):
                 records[path] = dataclasses.replace(record, deps=plan.deps[path])
             else:
@@ -397,6 +418,20 @@ class BuildState:
         if not self.in_place:
             discard_leftovers(self.options.out_dir)
         return Update(self, records, written, removed, search)
+
+    def describer(self) -> Callable[[str, bytes], Description]:
+        """`render.Describe` for this build: a file's hash and, for an HTML page whose
+        link facts are not known yet, its link facts (taken where the page is
+        rendered, so the link check reads no page and runs on every core)."""
+        known = self.memo.links
+
+        def describe(path: str, payload: bytes) -> Description:
+            payload_hash = digest(payload)
+            if not path.endswith(".html") or payload_hash in known:
+                return payload_hash, None
+            return payload_hash, link_facts(payload)
+
+        return describe
 
     def remember(self, update: Update, inputs: Snapshot, pages: dict[str, int],
                  warnings: list[Diagnostic]) -> None:
@@ -573,18 +608,13 @@ class Update:
                     problems.append(f"{source}: {problem}")
         return sorted(problems)
 
-    def _link_facts(self, path: str, payload_hash: str) -> tuple[set[str], list[str], str]:
-        """(ids, link targets, fingerprint of the ids) of one page, read once per content."""
+    def _link_facts(self, path: str, payload_hash: str) -> LinkFacts:
+        """The link facts of one page, read once per content (new pages' facts were
+        taken when they were rendered)."""
         memo = self.state.memo.links
         found = memo.get(payload_hash)
         if found is None:
-            payload = self.written.get(path)
-            text = (payload.decode("utf-8") if payload is not None
-                    else (self.out / path).read_text(encoding="utf-8"))
-            attributes = linkcheck._attributes(text)
-            ids = {value for name, value in attributes if name == "id"}
-            found = (ids, [linkcheck.html.unescape(value) for name, value in attributes
-                           if name != "id"], digest(repr(sorted(ids))))
+            found = link_facts((self.out / path).read_bytes())
             memo[payload_hash] = found
         return found  # type: ignore[no-any-return]
 
@@ -682,6 +712,14 @@ class Update:
                 info = os.stat(root / path)
                 self.records[path] = dataclasses.replace(
                     record, size=info.st_size, mtime_ns=info.st_mtime_ns, inode=info.st_ino)
+
+
+def link_facts(payload: bytes) -> LinkFacts:
+    """The ids and link targets of an HTML page, as the link check reads them."""
+    attributes = linkcheck._attributes(payload.decode("utf-8"))
+    ids = {value for name, value in attributes if name == "id"}
+    return (ids, [linkcheck.html.unescape(value) for name, value in attributes
+                  if name != "id"], digest(repr(sorted(ids))))
 
 
 class _NewSite:

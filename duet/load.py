@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .digests import canonical, digest
 from .schema import INVALID, Context, Record, Text
 from .schemas import COLLECTIONS, FRONT_MATTER, SITE
@@ -86,29 +86,45 @@ class Content:
     missing_text: list[tuple[Where, str]] = field(default_factory=list)
 
 
+PageRequest = tuple[str, str, Config]
+"""A page file to load: its path, its path inside the content folder, the site config."""
+
+LoadedPage = tuple[SourcePage | None, list[Diagnostic]]
+"""A loaded page (None if unusable) and the problems found in it."""
+
+PagesLoader = Callable[[list[PageRequest]], list[LoadedPage]]
+
+
 def load_content(content_dir: Path, diagnostics: Diagnostics,
                  base_url: str | None = None,
-                 page_loader: Callable[..., SourcePage | None] | None = None,
+                 pages_loader: PagesLoader | None = None,
                  collection_loader: Callable[..., None] | None = None) -> Content | None:
     """Load and validate everything under `content_dir`; None if site.yaml is unusable.
 
-    `page_loader(path, relative path, config, diagnostics)` and
-    `collection_loader(path, content, diagnostics)` stand in for `load_page` and
-    `load_collection`, with paths as strings (an incremental build answers them
-    from its cache without making Path objects for thousands of unchanged files)."""
-    page_loader = page_loader or load_page_at
+    `pages_loader(requests)` loads all the pages at once, in order (on every
+    core, or from a build's cache); `collection_loader(path, content,
+    diagnostics)` stands in for `load_collection`. Paths are strings: an
+    incremental build answers from its cache without making Path objects for
+    thousands of unchanged files. Problems are reported in file order."""
+    pages_loader = pages_loader or load_pages
     collection_loader = collection_loader or load_collection_at
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
     content = Content(config)
     root = len(str(content_dir)) + len(os.sep)
-    for path in discover_files(content_dir, diagnostics):
+    paths = discover_files(content_dir, diagnostics)
+    data_prefix = DATA_DIR + os.sep
+    loaded = iter(pages_loader([(path, path[root:], config) for path in paths
+                                if path.endswith(".md")
+                                and not path[root:].startswith(data_prefix)]))
+    for path in paths:
         relative = path[root:]
-        if relative.startswith(DATA_DIR + os.sep):
+        if relative.startswith(data_prefix):
             collection_loader(path, content, diagnostics)
         elif relative.endswith(".md"):
-            page = page_loader(path, relative, config, diagnostics)
+            page, problems = next(loaded)
+            diagnostics.items.extend(problems)
             if page is not None:
                 content.pages.append(page)
         elif relative != SITE_FILE:
@@ -232,10 +248,18 @@ def _escapes(path: Path, root: Path, diagnostics: Diagnostics) -> bool:
     return True
 
 
-def load_page_at(path: str, relative: str, config: Config,
-                 diagnostics: Diagnostics) -> SourcePage | None:
-    """`load_page` with the paths as `load_content` passes them: strings."""
-    return load_page(Path(path), PurePath(relative), config, diagnostics)
+def load_pages(requests: list[PageRequest]) -> list[LoadedPage]:
+    """Each requested page loaded in turn, with its own problems."""
+    return [load_page_captured(request) for request in requests]
+
+
+def load_page_captured(request: PageRequest) -> LoadedPage:
+    """`load_page` with the paths as strings and the problems returned: it can run in a
+    worker process."""
+    path, relative, config = request
+    captured = Diagnostics()
+    page = load_page(Path(path), PurePath(relative), config, captured)
+    return page, captured.items
 
 
 def load_collection_at(path: str, content: Content, diagnostics: Diagnostics) -> None:

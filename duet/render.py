@@ -1,5 +1,5 @@
 """Stage 3, render: Jinja2 templates over the site model. Returns
-`{output path: bytes}` and writes nothing."""
+`{output path: (bytes, description)}` and writes nothing."""
 
 from __future__ import annotations
 
@@ -178,11 +178,25 @@ class LanguageRenderer:
         return self.env.get_template(name).render(**context).encode("utf-8")
 
 
+Describe = Callable[[str, bytes], Any]
+"""What the next stage wants to know of a rendered file (its hash, its links),
+computed where the file is rendered: on the core that made it."""
+
+Rendered = dict[str, tuple[bytes, Any]]
+"""Output path → (the file's bytes, its description)."""
+
+
+def no_description(path: str, payload: bytes) -> None:
+    return None
+
+
 def render_site(site: Site, renderers: dict[str, LanguageRenderer],
                 diagnostics: Diagnostics,
                 map_in_order: MapInOrder = map_serially,
-                wanted: Callable[[str], bool] | None = None) -> dict[str, bytes]:
-    """Every output file of the site, by path relative to the output folder.
+                wanted: Callable[[str], bool] | None = None,
+                describe: Describe = no_description) -> Rendered:
+    """Every output file of the site, by path relative to the output folder, with
+    `describe(path, bytes)` of each.
 
     Pages and views are rendered through `map_in_order` (possibly on other
     cores); one that fails there is rendered again here to report why.
@@ -191,16 +205,19 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
     def want(path: str) -> bool:
         return wanted is None or wanted(path)
 
-    files: dict[str, bytes] = {}
+    def add(path: str, payload: bytes) -> None:
+        files[path] = (payload, describe(path, payload))
+
+    files: Rendered = {}
+    render_or_none = partial(_render_or_none, renderers, describe)
     pages = [page for page in site.all_pages() if want(page.output_path)]
-    for page, payload in zip(pages, map_in_order(partial(_render_or_none, renderers), pages),
-                             strict=True):
-        if payload is not None:
-            files[page.output_path] = payload
+    for page, done in zip(pages, map_in_order(render_or_none, pages), strict=True):
+        if done is not None:
+            files[page.output_path] = done
             continue
         renderer = renderers[page.lang]
         try:
-            files[page.output_path] = renderer.render_page(page)
+            add(page.output_path, renderer.render_page(page))
         except jinja2.TemplateNotFound as exc:
             where = page.source.front.where
             diagnostics.error(page.source.path, where.line, where.col,
@@ -217,28 +234,27 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
                               "needs for its search page or parallel reading")
         elif want(view.output_path):
             views.append(view)
-    for view, payload in zip(views, map_in_order(partial(_render_or_none, renderers), views),
-                             strict=True):
-        if payload is not None:
-            files[view.output_path] = payload
+    for view, done in zip(views, map_in_order(render_or_none, views), strict=True):
+        if done is not None:
+            files[view.output_path] = done
             continue
         try:
-            files[view.output_path] = renderers[view.lang].render_view(view)
+            add(view.output_path, renderers[view.lang].render_view(view))
         except jinja2.TemplateError as exc:
             diagnostics.error(view.template, getattr(exc, "lineno", 0) or 0, 0,
                               f"while rendering {view.url}: {exc.message or exc}")
     default = renderers[site.config.default_language]
     if want("index.html"):
-        files["index.html"] = default.render_named("root.html", page=None)
+        add("index.html", default.render_named("root.html", page=None))
     for code, renderer in renderers.items():
         if want(f"{code}/404.html"):
-            files[f"{code}/404.html"] = renderer.render_named("404.html", page=None)
+            add(f"{code}/404.html", renderer.render_named("404.html", page=None))
     if want("sitemap.xml"):
         every_view = [view for view in every_view if view.output_path not in taken]
-        files["sitemap.xml"] = default.render_named("sitemap.xml", pages=_sitemap_entries(
-            [*site.all_pages(), *every_view], default))
+        add("sitemap.xml", default.render_named("sitemap.xml", pages=_sitemap_entries(
+            [*site.all_pages(), *every_view], default)))
     if want("robots.txt"):
-        files["robots.txt"] = default.render_named("robots.txt")
+        add("robots.txt", default.render_named("robots.txt"))
     return files
 
 
@@ -247,15 +263,17 @@ def available_templates(renderers: dict[str, LanguageRenderer]) -> set[str]:
     return set(next(iter(renderers.values())).env.list_templates())
 
 
-def _render_or_none(renderers: dict[str, LanguageRenderer], page: Page | View) -> bytes | None:
-    """The page's bytes, or None when its template fails (reported by the caller)."""
+def _render_or_none(renderers: dict[str, LanguageRenderer], describe: Describe,
+                    page: Page | View) -> tuple[bytes, Any] | None:
+    """The page's bytes and their description, or None when its template fails
+    (reported by the caller)."""
     renderer = renderers[page.lang]
     try:
-        if isinstance(page, View):
-            return renderer.render_view(page)
-        return renderer.render_page(page)
+        payload = (renderer.render_view(page) if isinstance(page, View)
+                   else renderer.render_page(page))
     except jinja2.TemplateError:
         return None
+    return payload, describe(page.output_path, payload)
 
 
 def _sitemap_entries(pages: list[Page | View],
