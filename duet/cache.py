@@ -33,9 +33,9 @@ from .load import IGNORED_NAMES
 PACKAGE_DIR = Path(__file__).resolve().parent
 RACY_NANOSECONDS = 1_000_000_000
 MANIFEST, TARGET = "manifest.pickle", "target.txt"
-MEMO_SHARDS = 16
+MEMO_SHARDS = 128
 """The memo is stored in this many files, and a build rewrites only those whose
-entries changed: after a one-page edit, two or three of them."""
+entries changed: after a one-page edit, a handful of small ones."""
 ShardKeys = tuple[frozenset[Any], frozenset[Any], frozenset[Any]]
 MapPaths = Callable[[Callable[[str], str | None], list[str]], list[str | None]]
 
@@ -222,7 +222,7 @@ def _shard(key: object) -> int:
 
 
 def _memo_file(shard: int) -> str:
-    return f"memo-{shard:02d}.pickle"
+    return f"memo-{shard:03d}.pickle"
 
 
 class CacheFolder:
@@ -239,6 +239,8 @@ class CacheFolder:
         self.key = key
         self._stored: dict[int, ShardKeys] = {}
         """The keys each memo file holds, as read or last written."""
+        self._shard_of: dict[Any, int] = {}
+        """The shard of every key read or written (computing it costs a repr)."""
 
     def read_manifest(self) -> Manifest | None:
         return self._read(MANIFEST)  # type: ignore[return-value]
@@ -252,9 +254,10 @@ class CacheFolder:
             if not isinstance(part, tuple):
                 continue
             pages, compiled, links = part
-            memo.pages.update(pages)
-            memo.compiled.update(compiled)
-            memo.links.update(links)
+            for entries, into in ((pages, memo.pages), (compiled, memo.compiled),
+                                  (links, memo.links)):
+                into.update(entries)
+                self._shard_of.update(dict.fromkeys(entries, shard))
             self._stored[shard] = (frozenset(pages), frozenset(compiled), frozenset(links))
             found = True
         return memo if found else None
@@ -273,9 +276,17 @@ class CacheFolder:
         """Write the shards whose set of keys changed (a key's value never changes)."""
         parts: list[tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]] = [
             ({}, {}, {}) for _ in range(MEMO_SHARDS)]
-        for index, entries in enumerate((memo.pages, memo.compiled, memo.links)):
+        kinds = (memo.pages, memo.compiled, memo.links)
+        if len(self._shard_of) > 1.2 * sum(map(len, kinds)) + 50:  # forget dropped keys
+            self._shard_of = {key: self._shard_of[key] for entries in kinds
+                              for key in entries if key in self._shard_of}
+        shard_of = self._shard_of
+        for index, entries in enumerate(kinds):
             for key, value in entries.items():
-                parts[_shard(key)][index][key] = value
+                shard = shard_of.get(key)
+                if shard is None:
+                    shard = shard_of[key] = _shard(key)
+                parts[shard][index][key] = value
         for shard, part in enumerate(parts):
             keys = (frozenset(part[0]), frozenset(part[1]), frozenset(part[2]))
             if self._stored.get(shard) != keys:

@@ -58,7 +58,6 @@ from .load import (
     LoadedPage,
     PageRequest,
     PagesLoader,
-    SourcePage,
     load_collection_at,
     load_page_captured,
 )
@@ -144,7 +143,8 @@ class BuildState:
         self._used_compiled: set[tuple[Any, ...]] = set()
         self._templates: dict[str, Any] = {}
         self._catalogs: dict[str, tuple[str, Any, set[str], list[Diagnostic]]] = {}
-        self._by_identity: dict[int, tuple[object, str]] = {}
+        self._body_digests: dict[int, tuple[str, str]] = {}
+        """The loaded pages' bodies by identity, with their digests."""
         self._templates_seen: tuple[Snapshot | None, str] = (None, "")
         self._changes: set[str] | None = None
         self._last_scan: Snapshot | None = None
@@ -229,8 +229,11 @@ class BuildState:
                 if key is not None:
                     memo.pages[key] = loaded
             self._used_pages.update(key for key in keys if key is not None)
-            return [fresh[index] if key is None else memo.pages[key]
-                    for index, key in enumerate(keys)]
+            loaded = [fresh[index] if key is None else memo.pages[key]
+                      for index, key in enumerate(keys)]
+            self._body_digests = {id(page.body): (page.body, page.body_digest)
+                                  for page, _ in loaded if page is not None}
+            return loaded
 
         return load
 
@@ -270,9 +273,15 @@ class BuildState:
         return anchors
 
     def ui_strings(self, inputs: Snapshot) -> list[Any]:
+        """The strings templates and engine mark for translation, kept in the memo (the
+        engine's own code is part of the cache's key)."""
         key = ("strings", self._templates_digest(inputs))
         if key not in self._templates:
-            self._templates[key] = extract_ui_strings(self.options.templates_dir, PACKAGE_DIR)
+            memo = self.memo.pages
+            if key not in memo:
+                memo[key] = extract_ui_strings(self.options.templates_dir, PACKAGE_DIR)
+            self._templates[key] = memo[key]
+        self._used_pages.add(key)
         return self._templates[key]  # type: ignore[no-any-return]
 
     def translations(self, inputs: Snapshot, language: Language,
@@ -302,21 +311,6 @@ class BuildState:
             self._templates[key] = make_environment(self.options.templates_dir, translations)
         return self._templates[key]  # type: ignore[no-any-return]
 
-    def fingerprint_of(self, value: object, compute: Callable[[], str]) -> str:
-        """`compute()`, remembered for this very object while the dev server keeps it
-        (unchanged pages keep their parsed objects from one build to the next)."""
-        known = self._by_identity.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        result = compute()
-        self._by_identity[id(value)] = (value, result)
-        return result
-
-    def forget_fingerprints(self, keep: Iterable[object]) -> None:
-        kept = {id(value) for value in keep}
-        self._by_identity = {key: known for key, known in self._by_identity.items()
-                             if key in kept}
-
     # -- stage 2: compiled Markdown reused ------------------------------------
 
     def cached(self, compile_all: Compile) -> Compile:
@@ -329,7 +323,9 @@ class BuildState:
             for source, links, glossary, autolink, offset in jobs:
                 if id(glossary) not in glossaries:
                     glossaries[id(glossary)] = digest(repr(glossary.forms))
-                keys.append((self.fingerprint_of(source, lambda s=source: digest(s)),
+                known = self._body_digests.get(id(source))
+                keys.append((known[1] if known is not None and known[0] is source
+                             else digest(source),
                              links.base_path, links.lang,
                              glossaries[id(glossary)], autolink, offset))
             missing = {key: job for key, job in zip(keys, jobs, strict=True)
@@ -447,8 +443,6 @@ class BuildState:
             live = {record.hash for path, record in update.records.items()
                     if path.endswith(".html")}
             memo.links = {key: value for key, value in memo.links.items() if key in live}
-            self.forget_fingerprints(page.body for page, *_ in memo.pages.values()
-                                     if isinstance(page, SourcePage))
         self._used_pages, self._used_compiled = set(), set()
         if self.autosave:
             self.save()
@@ -566,19 +560,22 @@ class Update:
             parent.mkdir(parents=True, exist_ok=True)
             self.staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(self.out, "staging"),
                                                  dir=parent))
-            staging, out = str(self.staging), str(self.out)
+            staging, out = f"{self.staging}/", f"{self.out}/"
             made = {""}
-            for path in self.records:
-                folder = os.path.dirname(path)
+            for path in self.records:  # output paths always use '/'
+                folder = path.rpartition("/")[0]
                 if folder not in made:
-                    os.makedirs(os.path.join(staging, folder), exist_ok=True)
+                    if folder.rpartition("/")[0] in made:  # one mkdir, the usual case
+                        os.mkdir(staging + folder)
+                    else:
+                        os.makedirs(staging + folder, exist_ok=True)
+                        made.update(_ancestors(folder))
                     made.add(folder)
-                target = os.path.join(staging, path)
                 if path in self.written:
-                    with open(target, "wb") as stream:
+                    with open(staging + path, "wb") as stream:
                         stream.write(self.written[path])
                 else:
-                    os.link(os.path.join(out, path), target)
+                    os.link(out + path, staging + path)
         except OSError as exc:
             self.discard()
             raise WriteError(f"cannot write the site into {parent}: "
@@ -722,6 +719,12 @@ def link_facts(payload: bytes) -> LinkFacts:
                   if name != "id"], digest(repr(sorted(ids))))
 
 
+def _ancestors(path: str) -> list[str]:
+    """'a/b/c' → ['a', 'a/b']."""
+    parts = path.split("/")
+    return ["/".join(parts[:end]) for end in range(1, len(parts))]
+
+
 class _NewSite:
     """The new site's files and folders, answering `(root / path).exists()` the way
     linkcheck asks it of a staged folder, before anything is written."""
@@ -732,8 +735,7 @@ class _NewSite:
             entries = set()
             for file in files:
                 entries.add(file)
-                parts = file.split("/")
-                entries.update("/".join(parts[:end]) for end in range(1, len(parts)))
+                entries.update(_ancestors(file))
         self.entries, self.path = entries, path
 
     def __truediv__(self, path: str) -> _NewSite:

@@ -77,6 +77,12 @@ class SourcePage:
         the page in the build cache."""
         return digest(repr(canonical(self.front)))
 
+    @functools.cached_property
+    def body_digest(self) -> str:
+        """The body's hash (part of its compiled form's key), taken once and kept with
+        the page in the build cache."""
+        return digest(self.body)
+
 
 @dataclass
 class Content:
@@ -259,6 +265,8 @@ def load_page_captured(request: PageRequest) -> LoadedPage:
     path, relative, config = request
     captured = Diagnostics()
     page = load_page(Path(path), PurePath(relative), config, captured)
+    if page is not None:  # hashed where the page is loaded, maybe on another core
+        _ = (page.front_fingerprint, page.body_digest)
     return page, captured.items
 
 

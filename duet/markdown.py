@@ -77,6 +77,22 @@ class CompiledMarkdown:
         """The headings as other pages can show them (menus, parallel readings)."""
         return repr([(heading.id, heading.level, heading.text) for heading in self.headings])
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled with the HTML as UTF-8 bytes: loading the build cache, or a worker's
+        results, then copies bytes instead of decoding text, and `html` is decoded
+        where it is first used (for most pages of a rebuild, never)."""
+        state = dict(self.__dict__)
+        html = state.pop("html", None)
+        if html is not None:
+            state["html_utf8"] = html.encode("utf-8")
+        return state
+
+    def __getattr__(self, name: str) -> Markup:
+        if name != "html" or "html_utf8" not in self.__dict__:
+            raise AttributeError(name)
+        self.html = Markup(self.__dict__.pop("html_utf8").decode("utf-8"))
+        return self.html
+
 
 @dataclass(frozen=True)
 class LinkContext:

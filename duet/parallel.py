@@ -86,7 +86,9 @@ def compile_all(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
 
 
 def _compile_one(job: CompileJob) -> CompiledMarkdown:
-    return compile_serially([job])[0]
+    compiled = compile_serially([job])[0]
+    _ = (compiled.fingerprint, compiled.outline)  # hashed here, on this core
+    return compiled
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
