@@ -14,7 +14,7 @@ from .i18n import Formatter, catalog_path, check_catalog_coverage
 from .incremental import BuildState
 from .load import load_content
 from .model import Site, build_site_model, compile_serially
-from .parallel import compile_all, load_all, map_in_order
+from .parallel import compile_all, map_in_order
 from .render import LanguageRenderer, map_serially, render_site
 from .search import SearchIndexError
 
@@ -104,9 +104,7 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
                            written=0)
 
     content = load_content(options.content_dir, diagnostics, options.base_url,
-                           state.pages_loader(inputs, load_all if state.parallel
-                                              else map_serially),
-                           state.collection_loader(inputs))
+                           state.pages_loader(inputs), state.collection_loader(inputs))
     anchors = state.template_anchors(inputs, diagnostics)
     if content is None:
         fail_on_errors(diagnostics, strict=options.strict, force=True)

@@ -38,6 +38,7 @@ MEMO_SHARDS = 128
 entries changed: after a one-page edit, a handful of small ones."""
 ShardKeys = tuple[frozenset[Any], frozenset[Any], frozenset[Any]]
 MapPaths = Callable[[Callable[[str], str | None], list[str]], list[str | None]]
+"""Runs a function over paths, in order (`parallel.map_cheap_in_order`)."""
 
 
 @functools.cache
@@ -70,7 +71,8 @@ def scan(folders: list[Path], previous: Snapshot, previous_time: int,
     """Stamp every file below `folders`, hashing only files that look changed (with
     `map_paths`, on every core when there are many)."""
     started = time.time_ns()
-    found: list[tuple[str, Stamp | os.stat_result]] = []
+    stamps: dict[str, Stamp | None] = {}  # None until hashed, to keep the walk's order
+    unknown: list[tuple[str, os.stat_result]] = []
     for folder, skip in zip(folders, skip_ignored, strict=True):
         for directory, dirnames, filenames in os.walk(folder, followlinks=True):
             if skip:
@@ -84,16 +86,18 @@ def scan(folders: list[Path], previous: Snapshot, previous_time: int,
                 except OSError:
                     continue
                 known = previous.get(path)
-                found.append((path, known if _still(known, info, previous_time) else info))
-    unknown = [path for path, seen in found if isinstance(seen, os.stat_result)]
-    hashes = dict(zip(unknown, (map_paths or _map_serially)(file_hash, unknown), strict=True))
-    snapshot: Snapshot = {}
-    for path, seen in found:
-        if isinstance(seen, Stamp):
-            snapshot[path] = seen
-        elif hashes[path] is not None:
-            snapshot[path] = Stamp(seen.st_size, seen.st_mtime_ns, seen.st_ino, hashes[path])
-    return snapshot, started
+                if _still(known, info, previous_time):
+                    stamps[path] = known
+                else:
+                    stamps[path] = None
+                    unknown.append((path, info))
+    paths = [path for path, _ in unknown]
+    hashes = (map_paths(file_hash, paths) if map_paths is not None
+              else [file_hash(path) for path in paths])
+    for (path, info), content_hash in zip(unknown, hashes, strict=True):
+        if content_hash is not None:  # None: gone or unreadable since the walk
+            stamps[path] = Stamp(info.st_size, info.st_mtime_ns, info.st_ino, content_hash)
+    return {path: stamp for path, stamp in stamps.items() if stamp is not None}, started
 
 
 def rescan(previous: Snapshot, changed: Iterable[str], folders: list[Path],
@@ -168,10 +172,6 @@ def file_hash(path: str) -> str | None:
             return digest(handle.read())
     except OSError:
         return None
-
-
-def _map_serially(function: Callable[[str], str | None], paths: list[str]) -> list[str | None]:
-    return [function(path) for path in paths]
 
 
 @dataclass(frozen=True)

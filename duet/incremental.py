@@ -63,8 +63,8 @@ from .load import (
 )
 from .markdown import CompiledMarkdown
 from .model import GLOSSARY, Compile, CompileJob, Page, Site
-from .parallel import load_all
-from .render import Rendered, make_environment, template_anchors
+from .parallel import map_cheap_in_order
+from .render import Rendered, make_environment, map_serially, template_anchors
 from .search import BUNDLE_DIR, Indexing
 from .termtips import TERM_LINK
 from .views import View, build_views
@@ -86,8 +86,6 @@ LinkFacts = tuple[set[str], list[str], str]
 
 Description = tuple[str, LinkFacts | None]
 """A rendered file's hash, and its link facts when they are new."""
-
-MapPages = Callable[[Callable[[PageRequest], LoadedPage], list[PageRequest]], list[LoadedPage]]
 
 WIDE_GLOSSARY = re.compile(
     r"term_usage|data_of|site\.data|show\.(?:data|definitions)\b"
@@ -181,7 +179,7 @@ class BuildState:
         if snapshot is None:
             snapshot, self._scanned_at = scan(folders, self.manifest.inputs,
                                               self.manifest.scanned_at, skips,
-                                              load_all if self.parallel else None)
+                                              map_cheap_in_order if self.parallel else None)
         self._last_scan = snapshot
         return snapshot
 
@@ -208,10 +206,11 @@ class BuildState:
 
     # -- stage 1: loading, with parsed pages reused ---------------------------
 
-    def pages_loader(self, inputs: Snapshot, map_pages: MapPages) -> PagesLoader:
+    def pages_loader(self, inputs: Snapshot) -> PagesLoader:
         """`load.load_pages`, answered from the cache for files whose bytes are known; the
-        others are loaded with `map_pages` (on every core when there are many)."""
+        others are loaded on every core when there are many."""
         memo = self.memo
+        map_pages = map_cheap_in_order if self.parallel else map_serially
 
         def load(requests: list[PageRequest]) -> list[LoadedPage]:
             keys: list[tuple[Any, ...] | None] = []
@@ -712,11 +711,9 @@ class Update:
 
 
 def link_facts(payload: bytes) -> LinkFacts:
-    """The ids and link targets of an HTML page, as the link check reads them."""
-    attributes = linkcheck._attributes(payload.decode("utf-8"))
-    ids = {value for name, value in attributes if name == "id"}
-    return (ids, [linkcheck.html.unescape(value) for name, value in attributes
-                  if name != "id"], digest(repr(sorted(ids))))
+    """The ids and link targets of an HTML page, and a fingerprint of its ids."""
+    ids, targets = linkcheck.ids_and_targets(payload.decode("utf-8"))
+    return ids, targets, digest(repr(sorted(ids)))
 
 
 def _ancestors(path: str) -> list[str]:

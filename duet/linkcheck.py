@@ -26,19 +26,26 @@ def check_links(root: Path, base_path: str) -> list[str]:
     links: list[tuple[str, str]] = []
     for path in sorted(root.rglob("*.html")):
         relative = path.relative_to(root).as_posix()
-        text = path.read_text(encoding="utf-8")
-        own_ids = ids.setdefault(relative, set())
-        for name, value in _attributes(text):
-            if name == "id":
-                own_ids.add(value)
-            else:
-                links.append((relative, html.unescape(value)))
+        ids[relative], targets = ids_and_targets(path.read_text(encoding="utf-8"))
+        links.extend((relative, target) for target in targets)
     problems = []
     for source, target in links:
         problem = _problem(source, target, root, base_path, ids)
         if problem:
             problems.append(f"{source}: {problem}")
     return problems
+
+
+def ids_and_targets(text: str) -> tuple[set[str], list[str]]:
+    """A page's ids, and the targets of its href and src attributes (unescaped)."""
+    ids: set[str] = set()
+    targets: list[str] = []
+    for name, value in _attributes(text):
+        if name == "id":
+            ids.add(value)
+        else:
+            targets.append(html.unescape(value))
+    return ids, targets
 
 
 def _attributes(text: str) -> list[tuple[str, str]]:

@@ -33,9 +33,9 @@ Result = TypeVar("Result")
 MIN_PARALLEL_ITEMS = 200
 """Below this many pages a pool does not pay for its start-up (~1 ms a page)."""
 
-MIN_PARALLEL_LOADS = 2000
-"""Loading a page (reading it, checking its front matter) takes ~0.07 ms: a pool
-pays for itself only on larger sites."""
+MIN_PARALLEL_CHEAP_ITEMS = 2000
+"""Light per-file work (reading and checking a page's front matter: ~0.07 ms;
+hashing a file) pays for a pool only on larger sites."""
 
 CHUNKS_PER_WORKER = 8
 """Several chunks per worker keep both busy to the end when pages differ in size."""
@@ -75,9 +75,10 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item],
         _task = None
 
 
-def load_all(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """`map_in_order` for page loading, which pays for a pool on large sites only."""
-    return map_in_order(function, items, MIN_PARALLEL_LOADS)
+def map_cheap_in_order(function: Callable[[Item], Result],
+                       items: Sequence[Item]) -> list[Result]:
+    """`map_in_order` for light per-file work, which pays for a pool on large sites only."""
+    return map_in_order(function, items, MIN_PARALLEL_CHEAP_ITEMS)
 
 
 def compile_all(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
