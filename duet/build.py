@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .diagnostics import ContentError, Diagnostic, Diagnostics
 from .i18n import Formatter, catalog_path, check_catalog_coverage
-from .incremental import BuildState
+from .incremental import BuildState, Update
 from .load import load_content
 from .model import Site, build_site_model, compile_serially
 from .parallel import compile_all, map_in_order
@@ -134,13 +134,29 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
     fail_on_errors(diagnostics, options.strict)
 
     update = state.stage(plan, files)
+    state.store_memo_early(update)  # written on another core while the site is staged
+    try:
+        _write_and_publish(update, options, config.base_path, diagnostics)
+        pages = {code: len(site.pages_in(code)) for code in config.codes}
+        state.remember(update, inputs, pages, diagnostics.warnings)
+    finally:
+        state.settle()
+    return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
+                       files=len(update.records), site=site,
+                       written=len(update.written) + len(update.removed) + update.indexed)
+
+
+def _write_and_publish(update: Update, options: BuildOptions, base_path: str,
+                       diagnostics: Diagnostics) -> None:
+    """Stage the new site, check its links, add the search index and swap it in; on a
+    problem, discard what was staged and raise ContentError (the old site stays)."""
     try:
         update.start_search()
     except SearchIndexError as exc:
         diagnostics.error(options.out_dir, 0, 0, str(exc))
         fail_on_errors(diagnostics, options.strict)
     update.write_staging()
-    problems = update.check_links(config.base_path)
+    problems = update.check_links(base_path)
     if problems:
         update.discard()
         for problem in problems:
@@ -154,12 +170,6 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
         diagnostics.error(options.out_dir, 0, 0, str(exc))
         fail_on_errors(diagnostics, options.strict)
     update.publish()
-
-    pages = {code: len(site.pages_in(code)) for code in config.codes}
-    state.remember(update, inputs, pages, diagnostics.warnings)
-    return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
-                       files=len(update.records), site=site,
-                       written=len(update.written) + len(update.removed) + update.indexed)
 
 
 def check_output_location(options: BuildOptions, diagnostics: Diagnostics) -> None:

@@ -37,6 +37,7 @@ MEMO_SHARDS = 128
 """The memo is stored in this many files, and a build rewrites only those whose
 entries changed: after a one-page edit, a handful of small ones."""
 ShardKeys = tuple[frozenset[Any], frozenset[Any], frozenset[Any]]
+MemoPart = tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
 MapPaths = Callable[[Callable[[str], str | None], list[str]], list[str | None]]
 """Runs a function over paths, in order (`parallel.map_cheap_in_order`)."""
 
@@ -217,6 +218,11 @@ class Memo:
     links: dict[str, Any] = field(default_factory=dict)
 
 
+def _sizes(memo: Memo) -> tuple[int, int, int]:
+    """A memo only gains entries between being pruned and stored: equal sizes, same memo."""
+    return len(memo.pages), len(memo.compiled), len(memo.links)
+
+
 def _shard(key: object) -> int:
     return zlib.crc32(repr(key).encode("utf-8", "surrogatepass")) % MEMO_SHARDS
 
@@ -241,6 +247,8 @@ class CacheFolder:
         """The keys each memo file holds, as read or last written."""
         self._shard_of: dict[Any, int] = {}
         """The shard of every key read or written (computing it costs a repr)."""
+        self._writer: tuple[int, tuple[int, int, int]] | None = None
+        """The process writing the memo, and the memo's sizes when it started."""
 
     def read_manifest(self) -> Manifest | None:
         return self._read(MANIFEST)  # type: ignore[return-value]
@@ -267,15 +275,59 @@ class CacheFolder:
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / TARGET).write_text(str(self.out_dir.resolve()), encoding="utf-8")
-            if memo is not None:
+            written = self.wait_for_writer()
+            if memo is not None and written != _sizes(memo):
                 self._write_memo(memo)
             self._write(MANIFEST, manifest)
         self._forget_vanished_targets()
 
+    def write_memo_in_background(self, memo: Memo) -> None:
+        """Start writing the memo in a forked process; `write` waits for it.
+
+        A large build calls this once the memo is final, so that the memo (most
+        of the cache) is written on the other core while this process stages,
+        checks and publishes the site. Its entries only name what they were
+        computed from, so one written for a build that then fails is still right."""
+        if not hasattr(os, "fork") or self._writer is not None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        changed = self._changed_shards(memo)
+        pid = os.fork()
+        if pid == 0:  # the child: write, and leave without running the parent's exit code
+            written = False
+            try:
+                for shard, part, _ in changed:
+                    self._write(_memo_file(shard), part)
+                written = True
+            finally:
+                os._exit(0 if written else 1)
+        self._writer = (pid, _sizes(memo))
+        self._stored.update((shard, keys) for shard, _, keys in changed)
+
+    def wait_for_writer(self) -> tuple[int, int, int] | None:
+        """Wait for the memo writer, if one runs: the memo's sizes when it started, or
+        None when there is none or it failed (its shards are then written again)."""
+        if self._writer is None:
+            return None
+        (pid, sizes), self._writer = self._writer, None
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            self._stored.clear()
+            return None
+        return sizes
+
     def _write_memo(self, memo: Memo) -> None:
         """Write the shards whose set of keys changed (a key's value never changes)."""
-        parts: list[tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]] = [
-            ({}, {}, {}) for _ in range(MEMO_SHARDS)]
+        for shard, part, keys in self._changed_shards(memo):
+            self._write(_memo_file(shard), part)
+            self._stored[shard] = keys
+
+    def _changed_shards(self, memo: Memo) -> list[tuple[int, MemoPart, ShardKeys]]:
+        """Each shard whose set of keys differs from the stored one, with its entries."""
+        parts: list[MemoPart] = [({}, {}, {}) for _ in range(MEMO_SHARDS)]
         kinds = (memo.pages, memo.compiled, memo.links)
         if len(self._shard_of) > 1.2 * sum(map(len, kinds)) + 50:  # forget dropped keys
             self._shard_of = {key: self._shard_of[key] for entries in kinds
@@ -287,11 +339,12 @@ class CacheFolder:
                 if shard is None:
                     shard = shard_of[key] = _shard(key)
                 parts[shard][index][key] = value
+        changed = []
         for shard, part in enumerate(parts):
             keys = (frozenset(part[0]), frozenset(part[1]), frozenset(part[2]))
             if self._stored.get(shard) != keys:
-                self._write(_memo_file(shard), part)
-                self._stored[shard] = keys
+                changed.append((shard, part, keys))
+        return changed
 
     def forget(self) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -63,7 +63,7 @@ from .load import (
 )
 from .markdown import CompiledMarkdown
 from .model import GLOSSARY, Compile, CompileJob, Page, Site
-from .parallel import map_cheap_in_order
+from .parallel import MIN_PARALLEL_CHEAP_ITEMS, map_cheap_in_order
 from .render import Rendered, make_environment, map_serially, template_anchors
 from .search import BUNDLE_DIR, Indexing
 from .termtips import TERM_LINK
@@ -139,6 +139,8 @@ class BuildState:
         self._memo: Memo | None = None if folder else Memo()
         self._used_pages: set[tuple[Any, ...]] = set()
         self._used_compiled: set[tuple[Any, ...]] = set()
+        self._pruned = False
+        """The memo holds just what this build used (pruned before the build's end)."""
         self._templates: dict[str, Any] = {}
         self._catalogs: dict[str, tuple[str, Any, set[str], list[Diagnostic]]] = {}
         self._body_digests: dict[int, tuple[str, str]] = {}
@@ -428,6 +430,23 @@ class BuildState:
 
         return describe
 
+    def store_memo_early(self, update: Update) -> None:
+        """On a large command-line build, prune the memo to what this build used and start
+        writing it on another core, while the site is staged, checked and published."""
+        memo = self._memo
+        if (self.folder is None or memo is None or not self.autosave or self.in_place
+                or not self.parallel or len(memo.compiled) < MIN_PARALLEL_CHEAP_ITEMS):
+            return
+        self._prune(memo, update)
+        self._pruned = True
+        self.folder.write_memo_in_background(memo)
+
+    def settle(self) -> None:
+        """Wait for a memo being written in the background (a build that failed after
+        starting it leaves no process behind)."""
+        if self.folder is not None:
+            self.folder.wait_for_writer()
+
     def remember(self, update: Update, inputs: Snapshot, pages: dict[str, int],
                  warnings: list[Diagnostic]) -> None:
         """Record the published site and store the cache for the next build."""
@@ -435,16 +454,21 @@ class BuildState:
                                  self.manifest.search_digest, update.link_universe)
         self._wrote_here = True
         memo = self._memo
-        if memo is not None and (self.autosave or self._outgrown(memo)):
-            memo.pages = {key: memo.pages[key] for key in self._used_pages if key in memo.pages}
-            memo.compiled = {key: memo.compiled[key] for key in self._used_compiled
-                             if key in memo.compiled}
-            live = {record.hash for path, record in update.records.items()
-                    if path.endswith(".html")}
-            memo.links = {key: value for key, value in memo.links.items() if key in live}
-        self._used_pages, self._used_compiled = set(), set()
+        if (memo is not None and not self._pruned
+                and (self.autosave or self._outgrown(memo))):
+            self._prune(memo, update)
+        self._used_pages, self._used_compiled, self._pruned = set(), set(), False
         if self.autosave:
             self.save()
+
+    def _prune(self, memo: Memo, update: Update) -> None:
+        """Keep what this build used: its pages, compiled bodies and pages' link facts."""
+        memo.pages = {key: memo.pages[key] for key in self._used_pages if key in memo.pages}
+        memo.compiled = {key: memo.compiled[key] for key in self._used_compiled
+                         if key in memo.compiled}
+        live = {record.hash for path, record in update.records.items()
+                if path.endswith(".html")}
+        memo.links = {key: value for key, value in memo.links.items() if key in live}
 
     def _outgrown(self, memo: Memo) -> bool:
         """Whether a fifth of the memo is left over from older builds: the dev server

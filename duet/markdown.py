@@ -170,13 +170,17 @@ class _Compiler:
         self.result.problems.append((line, 1, message))
 
     def run(self, tokens: list[Token]) -> None:
+        previous = ""
         for index, token in enumerate(tokens):
-            line = (token.map[0] + 1 + self.line_offset) if token.map else self.line_offset + 1
-            if token.type == "heading_open":
-                self.heading(token, tokens[index + 1], line)
-            if token.type == "inline":
-                in_heading = index > 0 and tokens[index - 1].type == "heading_open"
-                self.inline(token, line, autolink=not in_heading)
+            kind = token.type
+            if kind == "heading_open":
+                self.heading(token, tokens[index + 1], self.line_of(token))
+            elif kind == "inline":
+                self.inline(token, self.line_of(token), autolink=previous != "heading_open")
+            previous = kind
+
+    def line_of(self, token: Token) -> int:
+        return (token.map[0] + 1 + self.line_offset) if token.map else self.line_offset + 1
 
     def heading(self, open_token: Token, inline: Token, line: int) -> None:
         self.heading_count += 1
@@ -202,8 +206,15 @@ class _Compiler:
 
     def inline(self, token: Token, first_line: int, autolink: bool) -> None:
         children = token.children or []
-        lines = _child_lines(children, first_line)
-        self.join_cjk_breaks(children)
+        kinds = {child.type for child in children}
+        has_links = "link_open" in kinds or "image" in kinds
+        lines = _child_lines(children, first_line) if has_links else []
+        if "softbreak" in kinds:
+            self.join_cjk_breaks(children)
+        link_terms = autolink and self.term_pattern is not None and "text" in kinds
+        if not has_links and not link_terms:  # most paragraphs: nothing to rewrite
+            token.children = children
+            return
         link_depth = 0
         output: list[Token] = []
         for index, child in enumerate(children):
@@ -214,7 +225,7 @@ class _Compiler:
                 link_depth += 1
             elif child.type == "link_close":
                 link_depth -= 1
-            if child.type == "text" and autolink and link_depth == 0 and self.term_pattern:
+            if child.type == "text" and link_terms and link_depth == 0:
                 output.extend(self.link_terms(child))
             else:
                 output.append(child)

@@ -1,5 +1,6 @@
 """Input snapshots: a full scan, and the dev server's rescan of just the files a
-watcher reported, which must agree with a full scan or admit it cannot tell."""
+watcher reported, which must agree with a full scan or admit it cannot tell.
+The memo, written in a background process, reads back whole."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from duet.cache import Snapshot, rescan, scan
+from duet.cache import CacheFolder, Manifest, Memo, Snapshot, rescan, scan
 
 SKIPS = (True, False)
 
@@ -109,3 +110,41 @@ def test_the_folders_given_keep_their_spelling(root: Path) -> None:
         assert "templates/base.html" in (after or {})
     finally:
         os.chdir(here)
+
+
+def a_cache(root: Path) -> CacheFolder:
+    (root / "site").mkdir(exist_ok=True)  # the cache of a vanished output folder is dropped
+    return CacheFolder(root / "cache", root / "site", "key")
+
+
+def a_memo(entries: int) -> Memo:
+    return Memo(pages={("page", n): f"page {n}" for n in range(entries)},
+                compiled={("body", n): f"<p>{n}</p>" for n in range(entries)},
+                links={f"hash-{n}": ({f"id-{n}"}, [], "") for n in range(entries)})
+
+
+def test_a_memo_written_in_the_background_reads_back_whole(tmp_path: Path) -> None:
+    folder = a_cache(tmp_path)
+    memo = a_memo(300)
+    folder.write_memo_in_background(memo)
+    memo.links["late"] = ({"found-by-the-link-check"}, [], "")  # after the writer started
+    folder.write(Manifest(), memo)
+    assert a_cache(tmp_path).read_memo() == memo
+
+
+def test_a_background_writer_that_fails_is_made_up_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parent, real_write = os.getpid(), CacheFolder._write
+
+    def full_disk_in_the_child(self: CacheFolder, name: str, value: object) -> None:
+        if os.getpid() != parent:
+            raise OSError(28, "No space left on device")
+        real_write(self, name, value)
+
+    monkeypatch.setattr(CacheFolder, "_write", full_disk_in_the_child)
+    folder = a_cache(tmp_path)
+    memo = a_memo(50)
+    folder.write_memo_in_background(memo)
+    assert folder.wait_for_writer() is None  # failed: nothing counts as stored
+    folder.write(Manifest(), memo)
+    assert a_cache(tmp_path).read_memo() == memo

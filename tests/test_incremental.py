@@ -180,6 +180,50 @@ def test_a_build_that_dies_while_staging_leaves_the_site_complete(
     assert "en/about/index.html" in project.build()
 
 
+@pytest.fixture
+def memo_written_early(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every build writes its memo in the background, as large builds do."""
+    monkeypatch.setattr(incremental, "MIN_PARALLEL_CHEAP_ITEMS", 1)
+    started: list[int] = []
+    real = CacheFolder.write_memo_in_background
+
+    def counted(self: CacheFolder, memo: incremental.Memo) -> None:
+        started.append(len(memo.compiled))
+        real(self, memo)
+
+    monkeypatch.setattr(CacheFolder, "write_memo_in_background", counted)
+    return started
+
+
+def test_a_memo_written_while_the_site_is_staged_is_stored_whole(
+        tmp_path: Path, memo_written_early: list[int]) -> None:
+    project = Project(tmp_path)
+    state = incremental.BuildState.open(project.options)
+    build_site(project.options, state)
+    assert memo_written_early and state.folder is not None
+    stored = CacheFolder(state.folder.root, project.out,
+                         incremental.cache_key(project.options)).read_memo()
+    assert stored == state.memo
+
+
+def test_a_build_failing_after_its_memo_writer_started_waits_for_it(
+        project: Project, memo_written_early: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    project.append("about.en.md", "\nAnother sentence.\n")
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(incremental.os, "link", full_disk)  # staging fails
+    state = incremental.BuildState.open(project.options)
+    with pytest.raises(WriteError):
+        build_site(project.options, state)
+    assert memo_written_early and state.folder is not None
+    assert state.folder.wait_for_writer() is None  # waited for already
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
 def test_a_damaged_cache_means_a_full_build(project: Project) -> None:
     for file in (project.root / "cache").rglob("*.pickle"):
         file.write_bytes(b"not a pickle")
