@@ -52,6 +52,8 @@ class BuildResult:
     seconds: float
     files: int = 0
     site: Site | None = field(default=None, repr=False)
+    state: BuildState | None = field(default=None, repr=False)
+    """What the next build into the same folder can reuse (the cache, in memory)."""
     written: int = 0
     """Files written or removed in the output folder; 0 when nothing changed."""
 
@@ -142,7 +144,7 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
     finally:
         state.settle()
     return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
-                       files=len(update.records), site=site,
+                       files=len(update.records), site=site, state=state,
                        written=len(update.written) + len(update.removed) + update.indexed)
 
 

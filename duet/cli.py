@@ -7,7 +7,7 @@ import gc
 import sys
 from pathlib import Path
 
-from .build import BuildOptions, build_site
+from .build import BuildOptions, BuildResult, build_site
 from .diagnostics import ContentError
 from .incremental import drop_cache
 from .write import WriteError
@@ -57,7 +57,15 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+last_result: BuildResult | None = None
+"""The last build's result, with its site model and cache, kept until the next build:
+`build.py` then leaves by `os._exit` without freeing them object by object (a fifth
+of a second at 10,000 pages per language)."""
+
+
 def main(argv: list[str] | None = None, project_root: Path | None = None) -> int:
+    global last_result
+    last_result = None
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
@@ -99,6 +107,7 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         print(f"{options.out_dir}: {exc}", file=sys.stderr)
         print("build failed; the previous site is unchanged", file=sys.stderr)
         return EXIT_CONTENT
+    last_result = result
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     if not args.quiet:

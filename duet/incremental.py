@@ -562,6 +562,8 @@ class Update:
         """Files of a fresh search bundle (the summary counts them as changed)."""
         self.link_universe = state.manifest.link_universe
         self.search_digest = search_input(records)
+        self.stamps: dict[str, os.stat_result] = {}
+        """The stat of each file written into the staged site, taken as it was written."""
 
     @property
     def changes_site(self) -> bool:
@@ -595,8 +597,7 @@ class Update:
                         made.update(_ancestors(folder))
                     made.add(folder)
                 if path in self.written:
-                    with open(staging + path, "wb") as stream:
-                        stream.write(self.written[path])
+                    self.stamps[path] = write_new_file(staging + path, self.written[path])
                 else:
                     os.link(out + path, staging + path)
         except OSError as exc:
@@ -727,11 +728,25 @@ class Update:
 
     def _stamp_records(self, root: Path) -> None:
         """Note each newly written file's stat, by which the next build knows it."""
+        folder = f"{root}/"
         for path, record in self.records.items():
             if record.inode == 0:
-                info = os.stat(root / path)
+                info = self.stamps.get(path) or os.stat(folder + path)
                 self.records[path] = dataclasses.replace(
                     record, size=info.st_size, mtime_ns=info.st_mtime_ns, inode=info.st_ino)
+
+
+def write_new_file(path: str, payload: bytes) -> os.stat_result:
+    """Write a file that does not exist yet; its stat once written. Three system calls
+    and no stream object: staging writes tens of thousands of files."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(descriptor, view):]
+        return os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def link_facts(payload: bytes) -> LinkFacts:

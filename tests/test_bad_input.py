@@ -260,14 +260,12 @@ def test_full_disk_in_process(mini_content: Path, tmp_path: Path, failing: str,
     def no_space(self: Path, data: bytes) -> int:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
 
-    def no_space_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
-        if "w" in mode:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file))
-        return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
+    def no_space_staged(path: str, payload: bytes) -> os.stat_result:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
 
     if failing == "every write":
         monkeypatch.setattr(Path, "write_bytes", no_space)
-    monkeypatch.setattr(incremental, "open", no_space_open, raising=False)
+    monkeypatch.setattr(incremental, "write_new_file", no_space_staged)
     monkeypatch.chdir(tmp_path)
     code = cli.main(["--content", str(mini_content), "--out", str(out), "--strict",
                      "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
