@@ -87,6 +87,9 @@ class CompiledMarkdown:
             state["html_utf8"] = html.encode("utf-8")
         return state
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)  # without a call to `__getattr__` to look for this method
+
     def __getattr__(self, name: str) -> Markup:
         if name != "html" or "html_utf8" not in self.__dict__:
             raise AttributeError(name)

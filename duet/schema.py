@@ -62,6 +62,11 @@ class Record(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._values)
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled without asking `__getattr__` for `__setstate__` (the build cache
+        holds one record per page)."""
+        self.__dict__.update(state)
+
     def __getattr__(self, key: str) -> Any:
         try:
             return self.__dict__["_values"][key]
