@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +79,10 @@ class UiString:
 
 
 KEYWORDS: dict[str, object] = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-MARKERS = ("_(", "gettext(")
-"""Text a Python file must contain to hold a message for KEYWORDS."""
+GETTEXT_CALL = re.compile(rb"(?<!\w)(?:%s)\(" % b"|".join(
+    re.escape(keyword.encode()) for keyword in KEYWORDS))
+"""What a Python file must contain to hold a message for KEYWORDS: a call of one of
+them by name (`__init__(` does not count)."""
 
 
 def extract_ui_strings(templates_dir: Path, package_dir: Path) -> list[UiString]:
@@ -95,7 +98,7 @@ def extract_ui_strings(templates_dir: Path, package_dir: Path) -> list[UiString]
         _add(found, message, templates_dir / filename, line)
     for path in sorted(package_dir.rglob("*.py")):
         code = path.read_bytes()
-        if not any(marker.encode() in code for marker in MARKERS):
+        if not GETTEXT_CALL.search(code):
             continue
         for line, message, _comments, _context in extract(
                 "python", io.BytesIO(code), keywords=KEYWORDS):

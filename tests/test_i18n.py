@@ -1,9 +1,12 @@
 import datetime as dt
+import re
 from pathlib import Path
 
+import pytest
 from babel.support import Translations
 from conftest import ROOT
 
+from duet import i18n
 from duet.diagnostics import Diagnostics
 from duet.i18n import (
     Formatter,
@@ -42,6 +45,33 @@ def test_every_ui_string_has_a_chinese_translation() -> None:
     assert strings
     check_catalog_coverage(strings, "zh", translated, catalog_path(LOCALES, "zh"), diagnostics)
     assert not diagnostics.items, [str(d) for d in diagnostics.items]
+
+
+def test_only_python_files_calling_gettext_are_read_for_strings(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "plain.py").write_text("class A:\n    def __init__(self): pass\n")
+    (tmp_path / "code" / "marked.py").write_text('TITLE = N_("Key figures")\n'
+                                                 'LABEL = self.gettext("Next")\n')
+    read: list[str] = []
+    real_extract = i18n.extract
+
+    def counted(method: str, source: object, **options: object) -> object:
+        read.append(method)
+        return real_extract(method, source, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(i18n, "extract", counted)
+    strings = extract_ui_strings(tmp_path / "templates", tmp_path / "code")
+    assert [s.msgid for s in strings] == ["Key figures", "Next"]
+    assert read == ["python"]
+
+
+def test_skipping_files_without_a_gettext_call_loses_no_string(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    skipping = extract_ui_strings(ROOT / "templates", ROOT / "duet")
+    monkeypatch.setattr(i18n, "GETTEXT_CALL", re.compile(rb""))  # every file tokenised
+    assert extract_ui_strings(ROOT / "templates", ROOT / "duet") == skipping
 
 
 def test_missing_catalog_string_is_reported(tmp_path: Path) -> None:
