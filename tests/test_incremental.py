@@ -182,14 +182,16 @@ def test_a_build_that_dies_while_staging_leaves_the_site_complete(
 
 @pytest.fixture
 def memo_written_early(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every build writes its memo in the background, as large builds do."""
+    """Every build writes its memo in the background, as large builds do; the writers'
+    process ids."""
     monkeypatch.setattr(incremental, "MIN_PARALLEL_CHEAP_ITEMS", 1)
     started: list[int] = []
     real = CacheFolder.write_memo_in_background
 
     def counted(self: CacheFolder, memo: incremental.Memo) -> None:
-        started.append(len(memo.compiled))
         real(self, memo)
+        assert self._writer is not None
+        started.append(self._writer[0])
 
     monkeypatch.setattr(CacheFolder, "write_memo_in_background", counted)
     return started
@@ -220,8 +222,8 @@ def test_a_build_failing_after_its_memo_writer_started_waits_for_it(
         build_site(project.options, state)
     assert memo_written_early and state.folder is not None
     assert state.folder.wait_for_writer() is None  # waited for already
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    with pytest.raises(ChildProcessError):  # and reaped
+        os.waitpid(memo_written_early[0], os.WNOHANG)
 
 
 def test_a_damaged_cache_means_a_full_build(project: Project) -> None:
@@ -271,3 +273,11 @@ def test_the_dev_servers_folder_is_checked_again_when_it_starts(tmp_path: Path) 
     shutil.rmtree(project.out)
     build_site(project.options, server_state())
     assert (project.out / "en" / "about" / "index.html").exists()
+
+
+def test_the_cache_key_reads_library_versions_as_importlib_metadata_does() -> None:
+    import importlib.metadata
+
+    installed = incremental.installed_versions()
+    for library in incremental.LIBRARIES:
+        assert installed[library] == importlib.metadata.version(library)
