@@ -313,7 +313,10 @@ class CacheFolder:
         if self._writer is None:
             return None
         (pid, sizes), self._writer = self._writer, None
-        _, status = os.waitpid(pid, 0)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # reaped elsewhere: its result is unknown
+            status = -1
         if status != 0:
             self._stored.clear()
             return None
