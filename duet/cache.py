@@ -17,7 +17,9 @@ import contextlib
 import functools
 import os
 import pickle
+import re
 import shutil
+import sys
 import tempfile
 import time
 import zlib
@@ -50,6 +52,25 @@ def code_version() -> str:
     the code that was imported, whatever the files say later."""
     parts = [digest(path.read_bytes()) for path in sorted(PACKAGE_DIR.glob("*.py"))]
     return digest("".join(parts))
+
+
+def installed_versions() -> dict[str, str]:
+    """The version of every distribution on `sys.path`, by normalised name, as the names
+    of their `.dist-info` folders give it (the first found wins, as for an import).
+
+    What `importlib.metadata.version` answers, without importing it: that import
+    takes longer than loading this project's whole site."""
+    versions: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".dist-info"):
+                name, _, version = entry.removesuffix(".dist-info").partition("-")
+                versions.setdefault(re.sub(r"[-_.]+", "-", name).lower(), version)
+    return versions
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,17 @@ import jinja2
 from jinja2 import meta
 
 from . import linkcheck
-from .cache import CacheFolder, Manifest, Memo, OutputRecord, Snapshot, code_version, rescan, scan
+from .cache import (
+    CacheFolder,
+    Manifest,
+    Memo,
+    OutputRecord,
+    Snapshot,
+    code_version,
+    installed_versions,
+    rescan,
+    scan,
+)
 from .diagnostics import Diagnostic, Diagnostics
 from .digests import digest
 from .i18n import extract_ui_strings, load_translations
@@ -67,7 +77,14 @@ from .render import Rendered, make_environment, map_serially, template_anchors
 from .search import BUNDLE_DIR, Indexing
 from .termtips import TERM_LINK
 from .views import View, build_views
-from .write import WriteError, discard, discard_leftovers, publish, scratch_prefix
+from .write import (
+    WriteError,
+    discard,
+    discard_leftovers,
+    publish,
+    scratch_prefix,
+    write_new_file,
+)
 
 if TYPE_CHECKING:
     from .build import BuildOptions
@@ -735,19 +752,6 @@ class Update:
                     record, size=info.st_size, mtime_ns=info.st_mtime_ns, inode=info.st_ino)
 
 
-def write_new_file(path: str, payload: bytes) -> os.stat_result:
-    """Write a file that does not exist yet; its stat once written. Three system calls
-    and no stream object: staging writes tens of thousands of files."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(descriptor, view):]
-        return os.fstat(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def link_facts(payload: bytes) -> LinkFacts:
     """The ids and link targets of an HTML page, and a fingerprint of its ids."""
     ids, targets = linkcheck.ids_and_targets(payload.decode("utf-8"))
@@ -948,25 +952,6 @@ def cache_key(options: BuildOptions) -> str:
                options.locales_dir, options.out_dir]
     return digest(repr((code_version(), sys.version, versions, os.getcwd(),
                         [str(folder.resolve()) for folder in folders], options.base_url)))
-
-
-def installed_versions() -> dict[str, str]:
-    """The version of every distribution on `sys.path`, by normalised name, as the names
-    of their `.dist-info` folders give it (the first found wins, as for an import).
-
-    What `importlib.metadata.version` answers, without importing it: that import
-    takes longer than loading this project's whole site."""
-    versions: dict[str, str] = {}
-    for folder in sys.path:
-        try:
-            entries = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.endswith(".dist-info"):
-                name, _, version = entry.removesuffix(".dist-info").partition("-")
-                versions.setdefault(re.sub(r"[-_.]+", "-", name).lower(), version)
-    return versions
 
 
 def drop_cache(options: BuildOptions) -> None:

@@ -53,6 +53,19 @@ def stage_output(out_dir: Path, files: dict[str, bytes], static_dir: Path | None
     return staging
 
 
+def write_new_file(path: str, payload: bytes) -> os.stat_result:
+    """Write a file that does not exist yet; its stat once written. Three system calls
+    and no stream object: staging writes tens of thousands of files."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(descriptor, view):]
+        return os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def publish(staging: Path, out_dir: Path,
             remove_old: Callable[[Path], None] | None = None) -> None:
     """Put the staged folder at `out_dir` atomically and remove the old site
