@@ -27,7 +27,7 @@ from duet import build, cache, cli, incremental  # noqa: E402
 
 STAGES: list[tuple[Any, str, str]] = [
     (build, "load_content", "load"),
-    (build, "build_site_model", "model (Markdown included)"),
+    (incremental.BuildState, "site_model", "model (Markdown included)"),
     (build, "render_site", "render"),
     (incremental.BuildState, "scan_inputs", "scan inputs"),
     (incremental.BuildState, "ui_strings", "UI strings"),

@@ -13,7 +13,7 @@ from .diagnostics import ContentError, Diagnostic, Diagnostics
 from .i18n import Formatter, catalog_path, check_catalog_coverage
 from .incremental import BuildState, Update
 from .load import load_content
-from .model import Site, build_site_model, compile_serially
+from .model import Site, compile_serially
 from .parallel import compile_all, map_in_order
 from .render import LanguageRenderer, map_serially, render_site
 from .search import SearchIndexError
@@ -120,8 +120,8 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
                                catalog_path(options.locales_dir, language.code), diagnostics)
         renderers_input[language.code] = (language, translations)
 
-    site = build_site_model(content, anchors, diagnostics,
-                            state.cached(compile_all if state.parallel else compile_serially))
+    site = state.site_model(content, anchors, inputs, diagnostics,
+                            compile_all if state.parallel else compile_serially)
     fail_on_errors(diagnostics, options.strict)
 
     renderers = {

@@ -61,6 +61,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .digests import digest
 from .i18n import extract_ui_strings, load_translations
 from .load import (
+    DATA_DIR,
     SITE_FILE,
     Content,
     Language,
@@ -71,7 +72,16 @@ from .load import (
     load_page_captured,
 )
 from .markdown import CompiledMarkdown
-from .model import GLOSSARY, Compile, CompileJob, Page, Site
+from .model import (
+    GLOSSARY,
+    BuiltModel,
+    Compile,
+    CompileJob,
+    Page,
+    Site,
+    build_model,
+    patch_site_model,
+)
 from .parallel import MIN_PARALLEL_CHEAP_ITEMS, map_cheap_in_order
 from .render import Rendered, make_environment, map_serially, template_anchors
 from .search import BUNDLE_DIR, Indexing
@@ -162,6 +172,12 @@ class BuildState:
         self._body_digests: dict[int, tuple[str, str]] = {}
         """The loaded pages' bodies by identity, with their digests."""
         self._templates_seen: tuple[Snapshot | None, str] = (None, "")
+        self._last_model: tuple[Snapshot, BuiltModel] | None = None
+        """The last model built without errors, and the inputs it was built from."""
+        self._model_keys: dict[tuple[str, str], tuple[Any, ...]] = {}
+        """The memo key of each page's compiled body in that model."""
+        self._compile_keys: list[tuple[Any, ...]] = []
+        """The memo keys of the bodies last passed to the cached compile, in order."""
         self._changes: set[str] | None = None
         self._last_scan: Snapshot | None = None
         """The inputs as the last scan found them, whether its build succeeded or not."""
@@ -351,9 +367,40 @@ class BuildState:
                 results = compile_all(list(missing.values()))
                 compiled.update(zip(missing, results, strict=True))
             self._used_compiled.update(keys)
+            self._compile_keys = keys
             return [compiled[key] for key in keys]
 
         return compile_with_cache
+
+    def site_model(self, content: Content, template_anchors: dict[str, set[str]],
+                   inputs: Snapshot, diagnostics: Diagnostics, compile_all: Compile) -> Site:
+        """`model.build_site_model`, or the last build's model patched when only page
+        bodies changed since (the dev server's common case: an edit to one page)."""
+        compile_with_cache = self.cached(compile_all)
+        last, self._last_model = self._last_model, None
+        built = None
+        if last is not None and self._only_pages_changed(last[0], inputs):
+            built = patch_site_model(last[1], content, template_anchors, diagnostics,
+                                     compile_with_cache)
+        if built is None:
+            self._model_keys = {}
+            built = build_model(content, template_anchors, diagnostics, compile_with_cache)
+        self._model_keys.update(zip(built.compiled, self._compile_keys, strict=True))
+        self._used_compiled.update(self._model_keys.values())
+        if not diagnostics.errors:
+            self._last_model = (inputs, built)
+        return built.site
+
+    def _only_pages_changed(self, before: Snapshot, after: Snapshot) -> bool:
+        """Whether the content folder holds the same files as before, and the only ones
+        that changed are pages (not the site file, not data)."""
+        content = str(self.options.content_dir) + os.sep
+        data = content + DATA_DIR + os.sep
+        if any(path.startswith(content) for path in before.keys() ^ after.keys()):
+            return False
+        return all(path.endswith(".md") and not path.startswith(data)
+                   for path, stamp in after.items()
+                   if path.startswith(content) and before[path] != stamp)
 
     # -- stage 3: what to render ----------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .load import Config, Content, SourcePage
 from .markdown import (
     CompiledMarkdown,
@@ -177,7 +177,29 @@ def build_site_model(
     compile_all: Compile = compile_serially,
 ) -> Site:
     """Pair pages by translation key, compile them, resolve data, check every link."""
+    return build_model(content, template_anchors, diagnostics, compile_all).site
+
+
+@dataclass
+class BuiltModel:
+    """A site model with what it was made from, so that the next build can patch it
+    when only page bodies changed (`patch_site_model`)."""
+
+    site: Site
+    sources: list[SourcePage]
+    template_anchors: dict[str, set[str]]
+    glossary: GlossaryIndex
+    reported: list[Diagnostic]
+    """What building it reported (warnings only: a model with errors is not kept)."""
+    compiled: list[tuple[str, str]]
+    """The pages whose bodies this build compiled (or took from a cache), in the order
+    it passed them to `compile_all`."""
+
+
+def build_model(content: Content, template_anchors: dict[str, set[str]],
+                diagnostics: Diagnostics, compile_all: Compile = compile_serially) -> BuiltModel:
     config = content.config
+    reported_before = len(diagnostics.items)
     glossary = glossary_index(content.data.get(GLOSSARY, []), config.codes)
     by_key = _pair_pages(content.pages, config, diagnostics)
     plan: list[tuple[str, str, SourcePage, bool]] = []
@@ -185,12 +207,8 @@ def build_site_model(
         for lang in config.codes:
             source = sources.get(lang) or _fallback_source(sources, config)
             plan.append((key, lang, source, lang not in sources))
-    jobs = [
-        (source.body, LinkContext(config.base_path, lang), glossary, key != GLOSSARY,
-         source.body_line - 1)
-        for key, lang, source, _ in plan
-    ]
-    compiled = compile_all(jobs)
+    compiled = compile_all([_compile_job(config, glossary, key, lang, source)
+                            for key, lang, source, _ in plan])
     pages: dict[tuple[str, str], Page] = {}
     for (key, lang, source, is_fallback), result in zip(plan, compiled, strict=True):
         if not is_fallback:
@@ -210,7 +228,59 @@ def build_site_model(
     _check_heading_parity(by_key, pages, config, diagnostics)
     _check_links(site, content, data_links, diagnostics)
     site.term_usage = _term_usage(site, content)
-    return site
+    return BuiltModel(site, list(content.pages), template_anchors, glossary,
+                      diagnostics.items[reported_before:], list(pages))
+
+
+def _compile_job(config: Config, glossary: GlossaryIndex, key: str, lang: str,
+                 source: SourcePage) -> CompileJob:
+    return (source.body, LinkContext(config.base_path, lang), glossary, key != GLOSSARY,
+            source.body_line - 1)
+
+
+def patch_site_model(last: BuiltModel, content: Content, template_anchors: dict[str, set[str]],
+                     diagnostics: Diagnostics, compile_all: Compile) -> BuiltModel | None:
+    """`last`, with the pages whose bodies alone changed compiled again; None when the
+    change may reach other pages, so that the model must be built anew.
+
+    The caller vouches that the site file and the data are as `last` was built
+    from. Then a page whose front matter, headings, link targets and glossary
+    terms stay the same changes nothing that pairing, anchors, link checks or
+    term usage read, and the model a full build would make is `last` with those
+    pages' sources and compiled bodies replaced (it is patched in place)."""
+    if (template_anchors != last.template_anchors or not last.sources
+            or len(content.pages) != len(last.sources)):
+        return None
+    replaced: dict[int, SourcePage] = {}
+    for new, old in zip(content.pages, last.sources, strict=True):
+        if new is old:
+            continue
+        if (new.key, new.lang, new.path, new.front_fingerprint) != (
+                old.key, old.lang, old.path, old.front_fingerprint):
+            return None
+        replaced[id(old)] = new
+    pages = list(last.site.pages.values())
+    touched = [page for page in pages if id(page.source) in replaced]
+    config = last.site.config
+    results = compile_all([_compile_job(config, last.glossary, page.key, page.lang,
+                                        replaced[id(page.source)]) for page in touched])
+    for page, result in zip(touched, results, strict=True):
+        if result.problems or not _same_outline(page.compiled, result):
+            return None
+    for page, result in zip(touched, results, strict=True):
+        page.source = replaced[id(page.source)]
+        page.compiled = result
+    diagnostics.items.extend(last.reported)
+    return BuiltModel(last.site, list(content.pages), template_anchors, last.glossary,
+                      last.reported, [(page.lang, page.key) for page in touched])
+
+
+def _same_outline(old: CompiledMarkdown, new: CompiledMarkdown) -> bool:
+    """Whether other pages and the site's checks see the two bodies alike: the same
+    headings, link targets and glossary terms (lines and columns aside)."""
+    return (old.outline == new.outline and old.terms == new.terms
+            and [(link.kind, link.key, link.anchor) for link in old.links]
+            == [(link.kind, link.key, link.anchor) for link in new.links])
 
 
 def glossary_index(terms: list[Record], languages: tuple[str, ...]) -> GlossaryIndex:

@@ -3,6 +3,7 @@ nothing written, and that a failed or interrupted build keeps the old site."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -281,3 +282,33 @@ def test_the_cache_key_reads_library_versions_as_importlib_metadata_does() -> No
     installed = incremental.installed_versions()
     for library in incremental.LIBRARIES:
         assert installed[library] == importlib.metadata.version(library)
+
+
+def test_the_dev_server_patches_its_model_when_only_a_body_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = Project(tmp_path)
+    server = incremental.BuildState(project.options, in_place=True, parallel=False)
+    build_site(project.options, server)
+    full_builds = []
+    real_build_model = incremental.build_model
+    monkeypatch.setattr(incremental, "build_model",
+                        lambda *args: full_builds.append(1) or real_build_model(*args))
+
+    project.append("about.en.md", "\nOne more sentence, inserted before nothing else.\n")
+    (project.content / "about.zh.md").write_text(
+        (project.content / "about.zh.md").read_text().replace("## 来源", "\n\n## 来源"))
+    build_site(project.options, server)
+    assert full_builds == []
+    clean = dataclasses.replace(project.options, out_dir=tmp_path / "clean", cache_dir=None)
+    build_site(clean)
+    served, wanted = snapshot(project.out), snapshot(tmp_path / "clean")
+    assert served == {path: data for path, data in wanted.items()  # search: in the background
+                      if not path.startswith("pagefind/")}
+
+    full_builds.clear()
+    project.append("data/figures.yaml", "\n")  # data: every page may show it
+    build_site(project.options, server)
+    for name in ("about.en.md", "about.zh.md"):  # a heading: menus show it
+        project.append(name, "\n## Later {#later}\n")
+    build_site(project.options, server)
+    assert len(full_builds) == 2

@@ -71,6 +71,14 @@ class Project:
             handle.write(extra)
         return f"body of {path.name}"
 
+    def insert_sentence(self) -> str:
+        """A sentence at the top of the body: every later line moves, nothing else
+        changes (the dev server patches its model for this)."""
+        path = self.rng.choice(sorted(self.content.rglob("*.md")))
+        front, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+        path.write_text(f"{front}\n---\n{self.words(5)}\n\n{body}", encoding="utf-8")
+        return f"sentence atop {path.name}"
+
     def edit_title(self) -> str:
         path = self.rng.choice(sorted(self.content.rglob("*.md")))
         text = path.read_text(encoding="utf-8")
@@ -194,11 +202,11 @@ class Project:
 
 
 EDITS: list[tuple[Callable[[Project], str], int]] = [
-    (Project.edit_body, 6), (Project.edit_title, 2), (Project.add_page, 3),
-    (Project.rename_page, 2), (Project.delete_page, 2), (Project.edit_glossary, 3),
-    (Project.edit_figures, 1), (Project.edit_template, 2), (Project.edit_catalog, 2),
-    (Project.edit_static, 1), (Project.touch, 1), (Project.break_content, 1),
-    (Project.repair_content, 2),
+    (Project.edit_body, 6), (Project.insert_sentence, 3), (Project.edit_title, 2),
+    (Project.add_page, 3), (Project.rename_page, 2), (Project.delete_page, 2),
+    (Project.edit_glossary, 3), (Project.edit_figures, 1), (Project.edit_template, 2),
+    (Project.edit_catalog, 2), (Project.edit_static, 1), (Project.touch, 1),
+    (Project.break_content, 1), (Project.repair_content, 2),
 ]
 
 
