@@ -24,6 +24,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +35,15 @@ from .load import IGNORED_NAMES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RACY_NANOSECONDS = 1_000_000_000
-MANIFEST, TARGET = "manifest.pickle", "target.txt"
+MANIFEST, TARGET, MODEL = "manifest.pickle", "target.txt", "model.pickle"
 MEMO_SHARDS = 128
 """The memo is stored in this many files, and a build rewrites only those whose
 entries changed: after a one-page edit, a handful of small ones."""
 ShardKeys = tuple[frozenset[Any], frozenset[Any], frozenset[Any]]
 MemoPart = tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+StoredModel = Callable[[], AbstractContextManager[tuple[str, object]]]
+"""The last site model to store: a context in which it is in the form to pickle, with
+the token the manifest names it by."""
 MapPaths = Callable[[Callable[[str], str | None], list[str]], list[str | None]]
 """Runs a function over paths, in order (`parallel.map_cheap_in_order`)."""
 
@@ -228,6 +232,9 @@ class Manifest:
     warnings: list[Diagnostic] = field(default_factory=list)
     search_digest: str = ""
     link_universe: str = ""
+    model_token: str = ""
+    """The stored site model built from `inputs` (another token: a model of a build
+    that did not finish)."""
 
 
 @dataclass
@@ -291,7 +298,15 @@ class CacheFolder:
             found = True
         return memo if found else None
 
-    def write(self, manifest: Manifest, memo: Memo | None) -> None:
+    def read_model(self, token: str) -> object | None:
+        """The site model stored with `token` (None if the stored one has another)."""
+        stored = self._read(MODEL)
+        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != token:
+            return None
+        return stored[1]
+
+    def write(self, manifest: Manifest, memo: Memo | None,
+              model: StoredModel | None = None) -> None:
         """Replace the stored state; each file is renamed into place whole."""
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -299,10 +314,16 @@ class CacheFolder:
             written = self.wait_for_writer()
             if memo is not None and written != _sizes(memo):
                 self._write_memo(memo)
+            if model is not None and written is None:  # not written in the background
+                self._write_model(model)
             self._write(MANIFEST, manifest)
         self._forget_vanished_targets()
 
-    def write_memo_in_background(self, memo: Memo) -> None:
+    def _write_model(self, model: StoredModel) -> None:
+        with model() as stored:
+            self._write(MODEL, stored)
+
+    def write_memo_in_background(self, memo: Memo, model: StoredModel | None = None) -> None:
         """Start writing the memo in a forked process; `write` waits for it.
 
         A large build calls this once the memo is final, so that the memo (most
@@ -322,6 +343,8 @@ class CacheFolder:
             try:
                 for shard, part, _ in changed:
                     self._write(_memo_file(shard), part)
+                if model is not None:
+                    self._write_model(model)
                 written = True
             finally:
                 os._exit(0 if written else 1)

@@ -35,9 +35,10 @@ import dataclasses
 import functools
 import os
 import re
+import secrets
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,7 @@ from .cache import (
     Memo,
     OutputRecord,
     Snapshot,
+    StoredModel,
     code_version,
     installed_versions,
     rescan,
@@ -68,6 +70,7 @@ from .load import (
     LoadedPage,
     PageRequest,
     PagesLoader,
+    SourcePage,
     load_collection_at,
     load_page_captured,
 )
@@ -174,6 +177,8 @@ class BuildState:
         self._templates_seen: tuple[Snapshot | None, str] = (None, "")
         self._last_model: tuple[Snapshot, BuiltModel] | None = None
         """The last model built without errors, and the inputs it was built from."""
+        self._model_token = ""
+        """Names that model in the manifest and the stored model (`Manifest.model_token`)."""
         self._model_keys: dict[tuple[str, str], tuple[Any, ...]] = {}
         """The memo key of each page's compiled body in that model."""
         self._compile_keys: list[tuple[Any, ...]] = []
@@ -377,7 +382,7 @@ class BuildState:
         """`model.build_site_model`, or the last build's model patched when only page
         bodies changed since (the dev server's common case: an edit to one page)."""
         compile_with_cache = self.cached(compile_all)
-        last, self._last_model = self._last_model, None
+        last, self._last_model = self._last_model or self._stored_model(), None
         built = None
         if last is not None and self._only_pages_changed(last[0], inputs):
             built = patch_site_model(last[1], content, template_anchors, diagnostics,
@@ -388,8 +393,61 @@ class BuildState:
         self._model_keys.update(zip(built.compiled, self._compile_keys, strict=True))
         self._used_compiled.update(self._model_keys.values())
         if not diagnostics.errors:
-            self._last_model = (inputs, built)
+            self._last_model, self._model_token = (inputs, built), secrets.token_hex(8)
         return built.site
+
+    def _stored_model(self) -> tuple[Snapshot, BuiltModel] | None:
+        """The model the last build stored with its manifest, its pages' sources and
+        compiled bodies taken back from the memo (None if any is missing)."""
+        token = self.manifest.model_token
+        if self.folder is None or not token:
+            return None
+        model = self.folder.read_model(token)
+        if not isinstance(model, BuiltModel):
+            return None
+        memo = self.memo
+        keys = {}
+        try:
+            for page in model.site.pages.values():
+                keys[(page.lang, page.key)] = page.compiled
+                page.source = memo.pages[page.source][0]
+                page.compiled = memo.compiled[page.compiled]
+            model.sources = [memo.pages[key][0] for key in model.sources]
+        except (KeyError, TypeError):
+            return None
+        self._model_keys = keys  # type: ignore[assignment]
+        return self.manifest.inputs, model
+
+    def _model_to_store(self, memo: Memo | None) -> StoredModel | None:
+        """The last model, to store with this build's manifest (None if the memo does
+        not hold every page it was built from)."""
+        if self._last_model is None or memo is None:
+            return None
+        model = self._last_model[1]
+        page_keys = {id(value[0]): key for key, value in memo.pages.items()
+                     if isinstance(value, tuple) and value and isinstance(value[0], SourcePage)}
+        if (len(self._model_keys) != len(model.site.pages)
+                or any(id(source) not in page_keys for source in model.sources)):
+            return None
+        return functools.partial(self._stored_form, model, page_keys)
+
+    @contextlib.contextmanager
+    def _stored_form(self, model: BuiltModel,
+                     page_keys: dict[int, tuple[Any, ...]]) -> Iterator[tuple[str, object]]:
+        """The model with its pages' sources and compiled bodies replaced by their memo
+        keys while it is pickled (the memo stores them already), then put back."""
+        pages = list(model.site.pages.values())
+        kept = [(page.source, page.compiled) for page in pages], model.sources
+        try:
+            for page in pages:
+                page.source = page_keys[id(page.source)]  # type: ignore[assignment]
+                page.compiled = self._model_keys[(page.lang, page.key)]  # type: ignore[assignment]
+            model.sources = [page_keys[id(source)] for source in kept[1]]  # type: ignore[misc]
+            yield self._model_token, model
+        finally:
+            for page, (source, compiled) in zip(pages, kept[0], strict=True):
+                page.source, page.compiled = source, compiled
+            model.sources = kept[1]
 
     def _only_pages_changed(self, before: Snapshot, after: Snapshot) -> bool:
         """Whether the content folder holds the same files as before, and the only ones
@@ -502,7 +560,7 @@ class BuildState:
             return
         self._prune(memo, update)
         self._pruned = True
-        self.folder.write_memo_in_background(memo)
+        self.folder.write_memo_in_background(memo, self._model_to_store(memo))
 
     def settle(self) -> None:
         """Wait for a memo being written in the background (a build that failed after
@@ -514,7 +572,8 @@ class BuildState:
                  warnings: list[Diagnostic]) -> None:
         """Record the published site and store the cache for the next build."""
         self.manifest = Manifest(inputs, self._scanned_at, update.records, pages, warnings,
-                                 self.manifest.search_digest, update.link_universe)
+                                 self.manifest.search_digest, update.link_universe,
+                                 self._model_token if self._last_model else "")
         self._wrote_here = True
         memo = self._memo
         if (memo is not None and not self._pruned
@@ -541,7 +600,7 @@ class BuildState:
 
     def save(self) -> None:
         if self.folder is not None:
-            self.folder.write(self.manifest, self._memo)
+            self.folder.write(self.manifest, self._memo, self._model_to_store(self._memo))
 
     def refresh_search(self) -> bool:
         """Rebuild the search index of an in-place output folder; True if it changed."""

@@ -13,7 +13,7 @@ from conftest import MINI, ROOT, run_cli, snapshot
 
 from duet import incremental
 from duet.build import BuildOptions, build_site
-from duet.cache import CacheFolder
+from duet.cache import CacheFolder, StoredModel
 from duet.diagnostics import ContentError
 from duet.write import WriteError
 
@@ -189,8 +189,8 @@ def memo_written_early(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     started: list[int] = []
     real = CacheFolder.write_memo_in_background
 
-    def counted(self: CacheFolder, memo: incremental.Memo) -> None:
-        real(self, memo)
+    def counted(self: CacheFolder, memo: incremental.Memo, model: StoredModel | None) -> None:
+        real(self, memo, model)
         assert self._writer is not None
         started.append(self._writer[0])
 
@@ -312,3 +312,53 @@ def test_the_dev_server_patches_its_model_when_only_a_body_changed(
         project.append(name, "\n## Later {#later}\n")
     build_site(project.options, server)
     assert len(full_builds) == 2
+
+
+@pytest.fixture
+def full_models(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the models built from nothing (not patched)."""
+    built: list[int] = []
+    real = incremental.build_model
+    monkeypatch.setattr(incremental, "build_model",
+                        lambda *args: built.append(1) or real(*args))
+    return built
+
+
+@pytest.mark.parametrize("in_background", [True, False])
+def test_a_command_line_build_patches_the_model_the_last_one_stored(
+        project: Project, full_models: list[int], monkeypatch: pytest.MonkeyPatch,
+        in_background: bool) -> None:
+    monkeypatch.setattr(incremental, "MIN_PARALLEL_CHEAP_ITEMS", 1 if in_background else 10**9)
+    for sentence in ("A sentence that changes no heading or link.", "And another."):
+        project.append("about.en.md", f"\n{sentence}\n")
+        project.build()  # a new BuildState, as each command-line run has
+        assert full_models == []
+    clean = dataclasses.replace(project.options, out_dir=project.root / "clean", cache_dir=None)
+    build_site(clean)
+    assert snapshot(project.out) == snapshot(project.root / "clean")
+
+
+def test_the_model_of_a_build_that_failed_is_not_patched(
+        project: Project, full_models: list[int], memo_written_early: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    project.append("about.en.md", "\nA sentence.\n")
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(incremental.os, "link", full_disk)
+        with pytest.raises(WriteError):
+            project.build()  # staging fails after the memo and model were written
+    assert memo_written_early and full_models == []
+    project.build()  # the stored model is not the one the manifest names
+    assert full_models == [1]
+
+
+def test_a_damaged_stored_model_means_a_model_built_anew(
+        project: Project, full_models: list[int]) -> None:
+    state = incremental.BuildState.open(project.options)
+    assert state.folder is not None
+    (state.folder.folder / "model.pickle").write_bytes(b"not a model")
+    project.append("about.en.md", "\nOne more sentence.\n")
+    project.build()
+    assert full_models == [1]
