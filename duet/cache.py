@@ -235,6 +235,11 @@ class Manifest:
     model_token: str = ""
     """The stored site model built from `inputs` (another token: a model of a build
     that did not finish)."""
+    plan_basis: str = ""
+    """What the outputs' fingerprints were computed against besides the model:
+    templates, site file, catalogs."""
+    structure: str = ""
+    """The fingerprint of the model's pages, all but their bodies (`incremental.Tokens`)."""
 
 
 @dataclass

@@ -106,6 +106,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 code_version()  # fingerprint the engine as imported
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pagefind")
 SEARCH_PREFIX = BUNDLE_DIR + "/"
+STATIC_PREFIX = "static/"
 SEARCHABLE = b"data-pagefind-body"
 BACKGROUND_REMOVAL_FILES = 1000
 """Old sites with more files than this are removed in the background."""
@@ -179,6 +180,10 @@ class BuildState:
         """The last model built without errors, and the inputs it was built from."""
         self._model_token = ""
         """Names that model in the manifest and the stored model (`Manifest.model_token`)."""
+        self._patched: tuple[str, list[tuple[str, str]]] | None = None
+        """This build's model patched the one named by this token: the pages it changed."""
+        self._planned = ("", "")
+        """This build's plan basis and model structure (`Manifest.plan_basis`, `.structure`)."""
         self._model_keys: dict[tuple[str, str], tuple[Any, ...]] = {}
         """The memo key of each page's compiled body in that model."""
         self._compile_keys: list[tuple[Any, ...]] = []
@@ -383,10 +388,12 @@ class BuildState:
         bodies changed since (the dev server's common case: an edit to one page)."""
         compile_with_cache = self.cached(compile_all)
         last, self._last_model = self._last_model or self._stored_model(), None
-        built = None
+        built, self._patched = None, None
         if last is not None and self._only_pages_changed(last[0], inputs):
             built = patch_site_model(last[1], content, template_anchors, diagnostics,
                                      compile_with_cache)
+            if built is not None:
+                self._patched = (self._model_token, built.compiled)
         if built is None:
             self._model_keys = {}
             built = build_model(content, template_anchors, diagnostics, compile_with_cache)
@@ -416,6 +423,7 @@ class BuildState:
         except (KeyError, TypeError):
             return None
         self._model_keys = keys  # type: ignore[assignment]
+        self._model_token = token
         return self.manifest.inputs, model
 
     def _model_to_store(self, memo: Memo | None) -> StoredModel | None:
@@ -469,13 +477,25 @@ class BuildState:
         site_stamp = inputs.get(str(options.content_dir / SITE_FILE))
         catalogs = {code: (self._catalogs[code][0] if code in self._catalogs else "missing")
                     for code in site.config.codes}
-        tokens = Tokens(site, site_stamp.hash if site_stamp else "", catalogs, facts)
-        deps = tokens.all_outputs()
+        basis = digest(repr((self._templates_digest(inputs), site_stamp and site_stamp.hash,
+                             catalogs)))
+        manifest = self.manifest
+        follows = (self._patched is not None and self._patched[0] == manifest.model_token != ""
+                   and basis == manifest.plan_basis)
+        tokens = Tokens(site, site_stamp.hash if site_stamp else "", catalogs, facts,
+                        manifest.structure if follows else None)
+        if follows and self._patched is not None:
+            deps = tokens.outputs_after_patch(self._patched[1], {
+                path: record.deps for path, record in manifest.outputs.items()
+                if not path.startswith((SEARCH_PREFIX, STATIC_PREFIX))})
+        else:
+            deps = tokens.all_outputs()
+        self._planned = (basis, tokens.structure)
         static: dict[str, Path] = {}
         static_root = str(options.static_dir)
         for path, stamp in inputs.items():
             if path.startswith(static_root + os.sep):
-                relative = "static/" + Path(path).relative_to(static_root).as_posix()
+                relative = STATIC_PREFIX + Path(path).relative_to(static_root).as_posix()
                 deps.setdefault(relative, ("static", stamp.hash))
                 static[relative] = Path(path)
         render = set()
@@ -573,7 +593,7 @@ class BuildState:
         """Record the published site and store the cache for the next build."""
         self.manifest = Manifest(inputs, self._scanned_at, update.records, pages, warnings,
                                  self.manifest.search_digest, update.link_universe,
-                                 self._model_token if self._last_model else "")
+                                 self._model_token if self._last_model else "", *self._planned)
         self._wrote_here = True
         memo = self._memo
         if (memo is not None and not self._pruned
@@ -894,12 +914,14 @@ class Tokens:
     """Fingerprints of everything an output can show, computed from the site model."""
 
     def __init__(self, site: Site, site_file: str, catalogs: dict[str, str],
-                 facts: dict[str, TemplateFacts]) -> None:
+                 facts: dict[str, TemplateFacts], structure: str | None = None) -> None:
+        """`structure`: the model's structure when it is known (a patched model keeps
+        the structure of the one it patched)."""
         self.site_model = site
         self.facts = facts
         config = site.config
         self.site = digest(site_file + "\0" + config.base_url)
-        self.structure = digest("\n".join(
+        self.structure = structure or digest("\n".join(
             _page_outline(page, page.source.front_fingerprint, page.compiled.outline)
             for page in site.all_pages()))
         self.bodies = {(page.lang, page.key): page.compiled.fingerprint
@@ -929,10 +951,7 @@ class Tokens:
         config = site.config
         deps: dict[str, Deps] = {}
         for page in site.all_pages():
-            facts = self._facts(page.template)
-            wide = facts.wide_glossary or bool(page.data_ref)
-            deps[page.output_path] = self._output(page.lang, facts, [(page.lang, page.key)],
-                                                  page.terms, [page.lang], wide)
+            deps[page.output_path] = self._page(page)
         for view in build_views(site, self.facts):
             if view.output_path not in deps:
                 deps[view.output_path] = self._view(view)
@@ -947,6 +966,29 @@ class Tokens:
             facts = self._facts(name)
             deps[name] = self._output(default, facts, [], [], [], facts.wide_glossary)
         return deps
+
+    def outputs_after_patch(self, touched: list[tuple[str, str]],
+                            before: dict[str, Deps]) -> dict[str, Deps]:
+        """`all_outputs`, from the fingerprints of the model this one patched (`before`,
+        static files and search index aside) and the pages whose bodies changed: only
+        their pages and parallel readings read those bodies, unless a template reads
+        other pages' bodies."""
+        if any(facts.other_bodies for facts in self.facts.values()):
+            return self.all_outputs()
+        deps = dict(before)
+        pages = self.site_model.pages
+        for page_id in touched:
+            deps[pages[page_id].output_path] = self._page(pages[page_id])
+        keys = {key for _, key in touched}
+        for view in build_views(self.site_model, self.facts):
+            if view.original is not None and view.original.key in keys:
+                deps[view.output_path] = self._view(view)
+        return deps
+
+    def _page(self, page: Page) -> Deps:
+        facts = self._facts(page.template)
+        return self._output(page.lang, facts, [(page.lang, page.key)], page.terms, [page.lang],
+                            facts.wide_glossary or bool(page.data_ref))
 
     def _view(self, view: View) -> Deps:
         facts = self._facts(view.template)

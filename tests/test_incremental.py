@@ -362,3 +362,22 @@ def test_a_damaged_stored_model_means_a_model_built_anew(
     project.append("about.en.md", "\nOne more sentence.\n")
     project.build()
     assert full_models == [1]
+
+
+def test_a_patched_model_fingerprints_only_the_outputs_of_the_pages_it_changed(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    full_plans: list[int] = []
+    real = incremental.Tokens.all_outputs
+    monkeypatch.setattr(incremental.Tokens, "all_outputs",
+                        lambda self: full_plans.append(1) or real(self))
+    project.append("about.en.md", "\nA sentence.\n")
+    assert project.build() == {"en/about/index.html", "en/parallel/about/index.html",
+                               "zh/parallel/about/index.html"}
+    assert full_plans == []
+    project.append("page.html", "<!-- a template edit -->", project.templates)
+    project.append("about.en.md", "\nAnother sentence.\n")
+    project.build()
+    assert full_plans == [1]
+    clean = dataclasses.replace(project.options, out_dir=project.root / "clean", cache_dir=None)
+    build_site(clean)
+    assert snapshot(project.out) == snapshot(project.root / "clean")
