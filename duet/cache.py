@@ -41,9 +41,9 @@ MEMO_SHARDS = 128
 entries changed: after a one-page edit, a handful of small ones."""
 ShardKeys = tuple[frozenset[Any], frozenset[Any], frozenset[Any]]
 MemoPart = tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
-StoredModel = Callable[[], AbstractContextManager[tuple[str, object]]]
+StoredModel = Callable[[], AbstractContextManager[tuple[str, object] | None]]
 """The last site model to store: a context in which it is in the form to pickle, with
-the token the manifest names it by."""
+the token the manifest names it by (None: it cannot be stored)."""
 MapPaths = Callable[[Callable[[str], str | None], list[str]], list[str | None]]
 """Runs a function over paths, in order (`parallel.map_cheap_in_order`)."""
 
@@ -326,7 +326,8 @@ class CacheFolder:
 
     def _write_model(self, model: StoredModel) -> None:
         with model() as stored:
-            self._write(MODEL, stored)
+            if stored is not None:
+                self._write(MODEL, stored)
 
     def write_memo_in_background(self, memo: Memo, model: StoredModel | None = None) -> None:
         """Start writing the memo in a forked process; `write` waits for it.
@@ -341,20 +342,20 @@ class CacheFolder:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             return
-        changed = self._changed_shards(memo)
         pid = os.fork()
         if pid == 0:  # the child: write, and leave without running the parent's exit code
             written = False
             try:
-                for shard, part, _ in changed:
+                for shard, part, _ in self._changed_shards(memo):
                     self._write(_memo_file(shard), part)
                 if model is not None:
                     self._write_model(model)
                 written = True
             finally:
                 os._exit(0 if written else 1)
+        # What the shards hold is left as read: should the memo gain entries before
+        # `write`, the shards that differ from that are written again, these included.
         self._writer = (pid, _sizes(memo))
-        self._stored.update((shard, keys) for shard, _, keys in changed)
 
     def wait_for_writer(self) -> tuple[int, int, int] | None:
         """Wait for the memo writer, if one runs: the memo's sizes when it started, or

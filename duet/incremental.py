@@ -173,8 +173,6 @@ class BuildState:
         """The memo holds just what this build used (pruned before the build's end)."""
         self._templates: dict[str, Any] = {}
         self._catalogs: dict[str, tuple[str, Any, set[str], list[Diagnostic]]] = {}
-        self._body_digests: dict[int, tuple[str, str]] = {}
-        """The loaded pages' bodies by identity, with their digests."""
         self._templates_seen: tuple[Snapshot | None, str] = (None, "")
         self._last_model: tuple[Snapshot, BuiltModel] | None = None
         """The last model built without errors, and the inputs it was built from."""
@@ -272,11 +270,8 @@ class BuildState:
                 if key is not None:
                     memo.pages[key] = loaded
             self._used_pages.update(key for key in keys if key is not None)
-            loaded = [fresh[index] if key is None else memo.pages[key]
-                      for index, key in enumerate(keys)]
-            self._body_digests = {id(page.body): (page.body, page.body_digest)
-                                  for page, _ in loaded if page is not None}
-            return loaded
+            return [fresh[index] if key is None else memo.pages[key]
+                    for index, key in enumerate(keys)]
 
         return load
 
@@ -363,13 +358,10 @@ class BuildState:
         def compile_with_cache(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
             glossaries: dict[int, str] = {}
             keys = []
-            for source, links, glossary, autolink, offset in jobs:
+            for _, links, glossary, autolink, offset, source_digest in jobs:
                 if id(glossary) not in glossaries:
                     glossaries[id(glossary)] = digest(repr(glossary.forms))
-                known = self._body_digests.get(id(source))
-                keys.append((known[1] if known is not None and known[0] is source
-                             else digest(source),
-                             links.base_path, links.lang,
+                keys.append((source_digest, links.base_path, links.lang,
                              glossaries[id(glossary)], autolink, offset))
             missing = {key: job for key, job in zip(keys, jobs, strict=True)
                        if key not in compiled}
@@ -427,23 +419,23 @@ class BuildState:
         return self.manifest.inputs, model
 
     def _model_to_store(self, memo: Memo | None) -> StoredModel | None:
-        """The last model, to store with this build's manifest (None if the memo does
-        not hold every page it was built from)."""
+        """The last model, to store with this build's manifest."""
         if self._last_model is None or memo is None:
             return None
-        model = self._last_model[1]
+        return functools.partial(self._stored_form, self._last_model[1], memo)
+
+    @contextlib.contextmanager
+    def _stored_form(self, model: BuiltModel,
+                     memo: Memo) -> Iterator[tuple[str, object] | None]:
+        """The model with its pages' sources and compiled bodies replaced by their memo
+        keys while it is pickled (the memo stores them already), then put back; None
+        if the memo does not hold every page the model was built from."""
         page_keys = {id(value[0]): key for key, value in memo.pages.items()
                      if isinstance(value, tuple) and value and isinstance(value[0], SourcePage)}
         if (len(self._model_keys) != len(model.site.pages)
                 or any(id(source) not in page_keys for source in model.sources)):
-            return None
-        return functools.partial(self._stored_form, model, page_keys)
-
-    @contextlib.contextmanager
-    def _stored_form(self, model: BuiltModel,
-                     page_keys: dict[int, tuple[Any, ...]]) -> Iterator[tuple[str, object]]:
-        """The model with its pages' sources and compiled bodies replaced by their memo
-        keys while it is pickled (the memo stores them already), then put back."""
+            yield None
+            return
         pages = list(model.site.pages.values())
         kept = [(page.source, page.compiled) for page in pages], model.sources
         try:
@@ -605,12 +597,12 @@ class BuildState:
 
     def _prune(self, memo: Memo, update: Update) -> None:
         """Keep what this build used: its pages, compiled bodies and pages' link facts."""
-        memo.pages = {key: memo.pages[key] for key in self._used_pages if key in memo.pages}
-        memo.compiled = {key: memo.compiled[key] for key in self._used_compiled
-                         if key in memo.compiled}
         live = {record.hash for path, record in update.records.items()
                 if path.endswith(".html")}
-        memo.links = {key: value for key, value in memo.links.items() if key in live}
+        for entries, used in ((memo.pages, self._used_pages),
+                              (memo.compiled, self._used_compiled), (memo.links, live)):
+            for stale in entries.keys() - used:  # most are used: drop the rest in place
+                del entries[stale]
 
     def _outgrown(self, memo: Memo) -> bool:
         """Whether a fifth of the memo is left over from older builds: the dev server

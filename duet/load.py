@@ -83,6 +83,24 @@ class SourcePage:
         the page in the build cache."""
         return digest(self.body)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled with the body as UTF-8 bytes, decoded where it is first used: a
+        rebuild that finds a page's compiled body in its cache never reads the text."""
+        state = dict(self.__dict__)
+        body = state.pop("body", None)
+        if body is not None:
+            state["body_utf8"] = body.encode("utf-8")
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)  # without a call to `__getattr__` to look for this method
+
+    def __getattr__(self, name: str) -> str:
+        if name != "body" or "body_utf8" not in self.__dict__:
+            raise AttributeError(name)
+        self.body = self.__dict__.pop("body_utf8").decode("utf-8")
+        return self.body
+
 
 @dataclass
 class Content:

@@ -159,15 +159,16 @@ class Site:
         return by_language
 
 
-CompileJob = tuple[str, LinkContext, GlossaryIndex, bool, int]
-"""One body to compile: source, link context, glossary, auto-link terms?, line offset."""
+CompileJob = tuple[str, LinkContext, GlossaryIndex, bool, int, str]
+"""One body to compile: source, link context, glossary, auto-link terms?, line offset,
+and the source's digest (by which a build's cache knows it)."""
 
 Compile = Callable[[list[CompileJob]], list[CompiledMarkdown]]
 
 
 def compile_serially(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
     return [compile_markdown(src, ctx, gl, autolink_terms=auto, line_offset=off)
-            for src, ctx, gl, auto, off in jobs]
+            for src, ctx, gl, auto, off, _ in jobs]
 
 
 def build_site_model(
@@ -235,7 +236,7 @@ def build_model(content: Content, template_anchors: dict[str, set[str]],
 def _compile_job(config: Config, glossary: GlossaryIndex, key: str, lang: str,
                  source: SourcePage) -> CompileJob:
     return (source.body, LinkContext(config.base_path, lang), glossary, key != GLOSSARY,
-            source.body_line - 1)
+            source.body_line - 1, source.body_digest)
 
 
 def patch_site_model(last: BuiltModel, content: Content, template_anchors: dict[str, set[str]],

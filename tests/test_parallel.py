@@ -11,6 +11,7 @@ from conftest import build, snapshot
 from duet import build as build_module
 from duet import parallel
 from duet.diagnostics import ContentError
+from duet.digests import digest
 from duet.markdown import GlossaryIndex, LinkContext
 from duet.model import compile_serially
 from duet.render import map_serially
@@ -52,9 +53,10 @@ def test_pool_results_equal_serial_results(two_workers: None,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     glossary = GlossaryIndex((("zh", "光谷", "optics-valley"),
                               ("en", "Optics Valley", "optics-valley")))
-    jobs = [(_body(lang, n) + ("[bad](javascript:x)\n" if n == 7 else ""),
-             LinkContext("/", lang), glossary, True, n % 5)
-            for n in range(1, 2 * PAGES) for lang in ("zh", "en")]
+    bodies = [(_body(lang, n) + ("[bad](javascript:x)\n" if n == 7 else ""), lang, n)
+              for n in range(1, 2 * PAGES) for lang in ("zh", "en")]
+    jobs = [(body, LinkContext("/", lang), glossary, True, n % 5, digest(body))
+            for body, lang, n in bodies]
     pools: list[object] = []
 
     class RecordingPool(ProcessPoolExecutor):
@@ -68,7 +70,8 @@ def test_pool_results_equal_serial_results(two_workers: None,
 
 
 def test_small_sites_compile_in_this_process(two_workers: None) -> None:
-    jobs = [(_body("en", 1), LinkContext("/", "en"), GlossaryIndex(), True, 0)]
+    jobs = [(_body("en", 1), LinkContext("/", "en"), GlossaryIndex(), True, 0,
+             digest(_body("en", 1)))]
     assert parallel.compile_all(jobs) == compile_serially(jobs)
 
 
