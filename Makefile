@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: site test serve lint locales-extract locales-update clean
+.PHONY: compile site test serve lint locales-extract locales-update clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,12 @@ $(TEST_STAMP): requirements-test.txt requirements.txt $(STAMP)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
-site: $(STAMP)
+# The engine is byte-compiled as an install would leave it (even where
+# PYTHONDONTWRITEBYTECODE is set): every later run starts without compiling it.
+compile: $(STAMP)
+	@$(BIN)/python -m compileall -q duet
+
+site: compile
 	@$(BIN)/python build.py
 
 # The Nu HTML Checker (vnu.jar, pinned in package.json) for tests/test_html_validity.py.
@@ -36,7 +41,7 @@ test: $(TEST_STAMP) $(NODE_STAMP)
 	@$(BIN)/python -m pytest -q
 	@DUET_BROWSER_CONTENT=content $(BIN)/python -m pytest -q tests/browser
 
-serve: $(STAMP)
+serve: compile
 	@$(BIN)/python build.py serve --port $(PORT)
 
 lint: $(TEST_STAMP)
