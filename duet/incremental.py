@@ -159,6 +159,7 @@ class BuildState:
     def __init__(self, options: BuildOptions, folder: CacheFolder | None = None, *,
                  in_place: bool = False, parallel: bool = True) -> None:
         self.options = options
+        self._out_prefix = os.path.join(options.out_dir, "")
         self.folder = folder
         self.in_place = in_place
         self.parallel = parallel
@@ -240,7 +241,7 @@ class BuildState:
         The dev server's folder is its own: once it has built into it, what it wrote
         is taken to be there (its first build checks, as the folder may have gone)."""
         return ((self.in_place and self._wrote_here)
-                or record.still_on_disk(os.path.join(self.options.out_dir, path)))
+                or record.still_on_disk(self._out_prefix + path))
 
     def last_result(self) -> tuple[dict[str, int], list[Diagnostic], int]:
         manifest = self.manifest
@@ -520,6 +521,9 @@ class BuildState:
         written: dict[str, bytes] = {}
         records: dict[str, OutputRecord] = {}
         describe = self.describer()
+        known = self.memo.links
+        same_ids = True
+        """Every file written replaces one of the same name, and every page keeps its ids."""
         for path in plan.render:
             if path in plan.static:
                 payload = plan.static[path].read_bytes()
@@ -537,6 +541,10 @@ class BuildState:
                 written[path] = payload
                 records[path] = OutputRecord(plan.deps[path], payload_hash, 0, 0, 0,
                                              path.endswith(".html") and SEARCHABLE in payload)
+                if same_ids and (record is None or path.endswith(".html")):
+                    before = known.get(record.hash) if record is not None else None
+                    after = known.get(payload_hash)
+                    same_ids = before is not None and after is not None and before[2] == after[2]
         for path, fingerprint in plan.deps.items():
             if path not in records:
                 record = old[path]
@@ -547,7 +555,7 @@ class BuildState:
         search = {path: record for path, record in old.items() if path.startswith(SEARCH_PREFIX)}
         if not self.in_place:
             discard_leftovers(self.options.out_dir)
-        return Update(self, records, written, removed, search)
+        return Update(self, records, written, removed, search, same_ids and not removed)
 
     def describer(self) -> Callable[[str, bytes], Description]:
         """`render.Describe` for this build: a file's hash and, for an HTML page whose
@@ -681,9 +689,12 @@ class Update:
 
     def __init__(self, state: BuildState, records: dict[str, OutputRecord],
                  written: dict[str, bytes], removed: list[str],
-                 search: dict[str, OutputRecord]) -> None:
+                 search: dict[str, OutputRecord], same_files_and_ids: bool = False) -> None:
         self.state = state
         self.records = records
+        self.same_files_and_ids = same_files_and_ids
+        """The new site has the files the published one has, and its pages the same ids:
+        no link into the site can have broken, only the written pages' own."""
         self.written = written
         self.removed = removed
         self.search = search
@@ -745,20 +756,25 @@ class Update:
         no file's presence changed, only the new pages' links are checked."""
         if not self.written and not self.removed:
             return []
-        facts = {path: self._link_facts(path, record.hash)
-                 for path, record in self.records.items() if path.endswith(".html")}
-        self.link_universe = digest(repr((
-            sorted((path, found[2]) for path, found in facts.items()),
-            sorted(path for path in self.records if not path.endswith(".html")))))
-        to_check = (facts if self.link_universe != self.state.manifest.link_universe
-                    else [path for path in self.written if path in facts])
-        ids = {path: found[0] for path, found in facts.items()}
+        manifest = self.state.manifest
+        if self.same_files_and_ids and manifest.link_universe:
+            to_check: Iterable[str] = [path for path in self.written if path.endswith(".html")]
+            ids: Mapping[str, set[str]] = _PageIds(self)
+        else:
+            facts = {path: self._link_facts(path, record.hash)
+                     for path, record in self.records.items() if path.endswith(".html")}
+            self.link_universe = digest(repr((
+                sorted((path, found[2]) for path, found in facts.items()),
+                sorted(path for path in self.records if not path.endswith(".html")))))
+            to_check = (facts if self.link_universe != manifest.link_universe
+                        else [path for path in self.written if path in facts])
+            ids = {path: found[0] for path, found in facts.items()}
         site = _NewSite(self.records)
         problems = []
         for source in to_check:
-            for target in facts[source][1]:
+            for target in self._link_facts(source, self.records[source].hash)[1]:
                 problem = linkcheck._problem(source, target, site,  # type: ignore[arg-type]
-                                             base_path, ids)
+                                             base_path, ids)  # type: ignore[arg-type]
                 if problem:
                     problems.append(f"{source}: {problem}")
         return sorted(problems)
@@ -882,24 +898,48 @@ def _ancestors(path: str) -> list[str]:
     return ["/".join(parts[:end]) for end in range(1, len(parts))]
 
 
+class _PageIds(Mapping[str, set[str]]):
+    """The ids of each page of the new site, read from its link facts when asked."""
+
+    def __init__(self, update: Update) -> None:
+        self.update = update
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and path.endswith(".html") and path in self.update.records
+
+    def __getitem__(self, path: str) -> set[str]:
+        if path not in self:
+            raise KeyError(path)
+        return self.update._link_facts(path, self.update.records[path].hash)[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self.update.records if path.endswith(".html"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class _NewSite:
     """The new site's files and folders, answering `(root / path).exists()` the way
-    linkcheck asks it of a staged folder, before anything is written."""
+    linkcheck asks it of a staged folder, before anything is written (the folders
+    are listed when first asked about)."""
 
     def __init__(self, files: Iterable[str], path: str = "",
-                 entries: set[str] | None = None) -> None:
-        if entries is None:
-            entries = set()
-            for file in files:
-                entries.add(file)
-                entries.update(_ancestors(file))
-        self.entries, self.path = entries, path
+                 entries: list[set[str]] | None = None) -> None:
+        self.files, self.path = files, path
+        self.entries = entries if entries is not None else []
 
     def __truediv__(self, path: str) -> _NewSite:
-        return _NewSite((), path, self.entries)
+        return _NewSite(self.files, path, self.entries)
 
     def exists(self) -> bool:
-        return self.path.rstrip("/") in self.entries
+        if not self.entries:
+            listed = set()
+            for file in self.files:
+                listed.add(file)
+                listed.update(_ancestors(file))
+            self.entries.append(listed)
+        return self.path.rstrip("/") in self.entries[0]
 
 
 class Tokens:

@@ -381,3 +381,22 @@ def test_a_patched_model_fingerprints_only_the_outputs_of_the_pages_it_changed(
     clean = dataclasses.replace(project.options, out_dir=project.root / "clean", cache_dir=None)
     build_site(clean)
     assert snapshot(project.out) == snapshot(project.root / "clean")
+
+
+def test_the_link_check_reads_only_the_written_pages_when_no_id_or_file_changed(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+    real = incremental.Update._link_facts
+    monkeypatch.setattr(incremental.Update, "_link_facts",
+                        lambda self, path, payload_hash: read.append(path)
+                        or real(self, path, payload_hash))
+    pages = {path.relative_to(project.out).as_posix() for path in project.out.rglob("*.html")
+             if path.relative_to(project.out).parts[0] != "pagefind"}
+    project.append("topics/index.zh.md", "\n再加一句。\n")
+    written = project.build()
+    assert written <= set(read) and len(set(read)) < len(pages) / 2  # and anchors' pages
+    read.clear()
+    for name in ("topics/index.en.md", "topics/index.zh.md"):  # a page gains an id
+        project.append(name, "\n## More {#more}\n")
+    assert "en/topics/index.html" in project.build()
+    assert set(read) == pages
