@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -35,15 +36,17 @@ from .load import IGNORED_NAMES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RACY_NANOSECONDS = 1_000_000_000
-MANIFEST, TARGET, MODEL = "manifest.pickle", "target.txt", "model.pickle"
+MANIFEST, TARGET = "manifest.pickle", "target.txt"
+MODEL, MODEL_PATCH = "model.pickle", "model-patch.pickle"
+"""The last site model, and what changed in it since (see `incremental.BuildState`)."""
 MEMO_SHARDS = 128
 """The memo is stored in this many files, and a build rewrites only those whose
 entries changed: after a one-page edit, a handful of small ones."""
 ShardKeys = tuple[frozenset[Any], frozenset[Any], frozenset[Any]]
 MemoPart = tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
 StoredModel = Callable[[], AbstractContextManager[tuple[str, object] | None]]
-"""The last site model to store: a context in which it is in the form to pickle, with
-the token the manifest names it by (None: it cannot be stored)."""
+"""The last site model to store: a context giving the file to write and what to write
+in it, in the form to pickle (None: it cannot be stored)."""
 MapPaths = Callable[[Callable[[str], str | None], list[str]], list[str | None]]
 """Runs a function over paths, in order (`parallel.map_cheap_in_order`)."""
 
@@ -303,12 +306,9 @@ class CacheFolder:
             found = True
         return memo if found else None
 
-    def read_model(self, token: str) -> object | None:
-        """The site model stored with `token` (None if the stored one has another)."""
-        stored = self._read(MODEL)
-        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != token:
-            return None
-        return stored[1]
+    def read_model(self, name: str) -> object | None:
+        """What `write` stored of the site model in `name` (MODEL or MODEL_PATCH)."""
+        return self._read(name)
 
     def write(self, manifest: Manifest, memo: Memo | None,
               model: StoredModel | None = None) -> None:
@@ -327,7 +327,7 @@ class CacheFolder:
     def _write_model(self, model: StoredModel) -> None:
         with model() as stored:
             if stored is not None:
-                self._write(MODEL, stored)
+                self._write(*stored)
 
     def write_memo_in_background(self, memo: Memo, model: StoredModel | None = None) -> None:
         """Start writing the memo in a forked process; `write` waits for it.
@@ -379,21 +379,35 @@ class CacheFolder:
             self._stored[shard] = keys
 
     def _changed_shards(self, memo: Memo) -> list[tuple[int, MemoPart, ShardKeys]]:
-        """Each shard whose set of keys differs from the stored one, with its entries."""
-        parts: list[MemoPart] = [({}, {}, {}) for _ in range(MEMO_SHARDS)]
+        """Each shard whose set of keys differs from the stored one, with its entries.
+
+        A shard is looked at only if it gained a key never seen before or holds a
+        different number of keys than stored: after one edit, a handful of the 128.
+        (A shard that lost a key and got back an older one of the same count keeps
+        its file: an entry too many or too few is a cache miss, never a wrong page.)"""
         kinds = (memo.pages, memo.compiled, memo.links)
         if len(self._shard_of) > 1.2 * sum(map(len, kinds)) + 50:  # forget dropped keys
             self._shard_of = {key: self._shard_of[key] for entries in kinds
                               for key in entries if key in self._shard_of}
         shard_of = self._shard_of
+        dirty = set()
+        for entries in kinds:
+            for key in [key for key in entries if key not in shard_of]:
+                dirty.add(shard_of.setdefault(key, _shard(key)))
+        counts = [Counter(map(shard_of.__getitem__, entries)) for entries in kinds]
+        for shard in range(MEMO_SHARDS):
+            stored = self._stored.get(shard)
+            if stored is None or any(len(keys) != count[shard]
+                                     for keys, count in zip(stored, counts, strict=True)):
+                dirty.add(shard)
+        parts: dict[int, MemoPart] = {shard: ({}, {}, {}) for shard in dirty}
         for index, entries in enumerate(kinds):
             for key, value in entries.items():
-                shard = shard_of.get(key)
-                if shard is None:
-                    shard = shard_of[key] = _shard(key)
-                parts[shard][index][key] = value
+                part = parts.get(shard_of[key])
+                if part is not None:
+                    part[index][key] = value
         changed = []
-        for shard, part in enumerate(parts):
+        for shard, part in sorted(parts.items()):
             keys = (frozenset(part[0]), frozenset(part[1]), frozenset(part[2]))
             if self._stored.get(shard) != keys:
                 changed.append((shard, part, keys))

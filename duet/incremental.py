@@ -48,6 +48,8 @@ from jinja2 import meta
 
 from . import linkcheck
 from .cache import (
+    MODEL,
+    MODEL_PATCH,
     CacheFolder,
     Manifest,
     Memo,
@@ -106,6 +108,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 code_version()  # fingerprint the engine as imported
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pagefind")
 SEARCH_PREFIX = BUNDLE_DIR + "/"
+MODEL_PATCH_PAGES = 1000
+"""A stored model is stored again whole once this many pages changed since."""
 STATIC_PREFIX = "static/"
 SEARCHABLE = b"data-pagefind-body"
 BACKGROUND_REMOVAL_FILES = 1000
@@ -179,6 +183,10 @@ class BuildState:
         """The last model built without errors, and the inputs it was built from."""
         self._model_token = ""
         """Names that model in the manifest and the stored model (`Manifest.model_token`)."""
+        self._model_base: tuple[str, set[tuple[str, str]]] | None = None
+        """The stored model that model patches, and the pages changed since."""
+        self._storing: StoredModel | None = None
+        """What this build stores of its model (decided once, in case it is stored twice)."""
         self._patched: tuple[str, list[tuple[str, str]]] | None = None
         """This build's model patched the one named by this token: the pages it changed."""
         self._planned = ("", "")
@@ -381,14 +389,16 @@ class BuildState:
         bodies changed since (the dev server's common case: an edit to one page)."""
         compile_with_cache = self.cached(compile_all)
         last, self._last_model = self._last_model or self._stored_model(), None
-        built, self._patched = None, None
+        built, self._patched, self._storing = None, None, None
         if last is not None and self._only_pages_changed(last[0], inputs):
             built = patch_site_model(last[1], content, template_anchors, diagnostics,
                                      compile_with_cache)
             if built is not None:
                 self._patched = (self._model_token, built.compiled)
+                if self._model_base is not None:
+                    self._model_base[1].update(built.compiled)
         if built is None:
-            self._model_keys = {}
+            self._model_keys, self._model_base = {}, None
             built = build_model(content, template_anchors, diagnostics, compile_with_cache)
         self._model_keys.update(zip(built.compiled, self._compile_keys, strict=True))
         self._used_compiled.update(self._model_keys.values())
@@ -397,33 +407,59 @@ class BuildState:
         return built.site
 
     def _stored_model(self) -> tuple[Snapshot, BuiltModel] | None:
-        """The model the last build stored with its manifest, its pages' sources and
+        """The model the last build stored with its manifest (a stored model, and the
+        pages changed since, if the last build patched it), its pages' sources and
         compiled bodies taken back from the memo (None if any is missing)."""
         token = self.manifest.model_token
         if self.folder is None or not token:
             return None
-        model = self.folder.read_model(token)
+        stored, patch = self.folder.read_model(MODEL), self.folder.read_model(MODEL_PATCH)
+        if not isinstance(stored, tuple) or len(stored) != 2:
+            return None
+        base, model = stored
+        if token == base:
+            changes: dict[tuple[str, str], tuple[Any, Any]] = {}
+        elif isinstance(patch, tuple) and len(patch) == 3 and patch[:2] == (token, base):
+            changes = patch[2]
+        else:
+            return None
         if not isinstance(model, BuiltModel):
             return None
         memo = self.memo
         keys = {}
         try:
             for page in model.site.pages.values():
-                keys[(page.lang, page.key)] = page.compiled
-                page.source = memo.pages[page.source][0]
-                page.compiled = memo.compiled[page.compiled]
-            model.sources = [memo.pages[key][0] for key in model.sources]
-        except (KeyError, TypeError):
+                page_id = (page.lang, page.key)
+                source, keys[page_id] = changes.get(page_id, (page.source, page.compiled))
+                page.source = memo.pages[source][0]
+                page.compiled = memo.compiled[keys[page_id]]
+        except (KeyError, TypeError, IndexError):
             return None
+        model.sources = [page.source for page in model.site.pages.values()
+                         if not page.is_fallback]
         self._model_keys = keys  # type: ignore[assignment]
-        self._model_token = token
+        self._model_token, self._model_base = token, (base, set(changes))
         return self.manifest.inputs, model
 
     def _model_to_store(self, memo: Memo | None) -> StoredModel | None:
-        """The last model, to store with this build's manifest."""
-        if self._last_model is None or memo is None:
-            return None
-        return functools.partial(self._stored_form, self._last_model[1], memo)
+        """The last model, to store with this build's manifest: the pages changed since
+        the one stored last, or the whole model when there is none or they are many."""
+        if self._storing is None and self._last_model is not None and memo is not None:
+            model, base = self._last_model[1], self._model_base
+            if base is None or len(base[1]) > MODEL_PATCH_PAGES:
+                self._storing = functools.partial(self._stored_form, model, memo)
+                self._model_base = (self._model_token, set())
+            else:
+                self._storing = functools.partial(self._stored_patch, model, memo, base[0],
+                                                  sorted(base[1]))
+        return self._storing
+
+    def _page_keys(self, memo: Memo, sources: Iterable[SourcePage]) -> dict[int, Any] | None:
+        """The memo key of each of `sources`, by `id` (None if one is not in the memo)."""
+        wanted = {id(source) for source in sources}
+        found = {id(value[0]): key for key, value in memo.pages.items()
+                 if isinstance(value, tuple) and value and id(value[0]) in wanted}
+        return found if len(found) == len(wanted) else None
 
     @contextlib.contextmanager
     def _stored_form(self, model: BuiltModel,
@@ -431,24 +467,37 @@ class BuildState:
         """The model with its pages' sources and compiled bodies replaced by their memo
         keys while it is pickled (the memo stores them already), then put back; None
         if the memo does not hold every page the model was built from."""
-        page_keys = {id(value[0]): key for key, value in memo.pages.items()
-                     if isinstance(value, tuple) and value and isinstance(value[0], SourcePage)}
-        if (len(self._model_keys) != len(model.site.pages)
-                or any(id(source) not in page_keys for source in model.sources)):
+        pages = list(model.site.pages.values())
+        page_keys = self._page_keys(memo, (page.source for page in pages))
+        if page_keys is None or len(self._model_keys) != len(pages):
             yield None
             return
-        pages = list(model.site.pages.values())
         kept = [(page.source, page.compiled) for page in pages], model.sources
         try:
             for page in pages:
                 page.source = page_keys[id(page.source)]  # type: ignore[assignment]
                 page.compiled = self._model_keys[(page.lang, page.key)]  # type: ignore[assignment]
-            model.sources = [page_keys[id(source)] for source in kept[1]]  # type: ignore[misc]
-            yield self._model_token, model
+            model.sources = []  # the pages' own, when read back
+            yield MODEL, (self._model_token, model)
         finally:
             for page, (source, compiled) in zip(pages, kept[0], strict=True):
                 page.source, page.compiled = source, compiled
             model.sources = kept[1]
+
+    @contextlib.contextmanager
+    def _stored_patch(self, model: BuiltModel, memo: Memo, base: str,
+                      changed: list[tuple[str, str]]) -> Iterator[tuple[str, object] | None]:
+        """What changed since the stored model named `base`: the memo keys of the changed
+        pages' sources and compiled bodies."""
+        pages = [model.site.pages[page_id] for page_id in changed]
+        page_keys = self._page_keys(memo, (page.source for page in pages))
+        if page_keys is None:
+            yield None
+            return
+        yield MODEL_PATCH, (self._model_token, base, {
+            (page.lang, page.key): (page_keys[id(page.source)],
+                                    self._model_keys[(page.lang, page.key)])
+            for page in pages})
 
     def _only_pages_changed(self, before: Snapshot, after: Snapshot) -> bool:
         """Whether the content folder holds the same files as before, and the only ones

@@ -188,6 +188,7 @@ class BuiltModel:
 
     site: Site
     sources: list[SourcePage]
+    """The pages' files, one per page that is not a fallback (in any order)."""
     template_anchors: dict[str, set[str]]
     glossary: GlossaryIndex
     reported: list[Diagnostic]
@@ -249,17 +250,18 @@ def patch_site_model(last: BuiltModel, content: Content, template_anchors: dict[
     terms stay the same changes nothing that pairing, anchors, link checks or
     term usage read, and the model a full build would make is `last` with those
     pages' sources and compiled bodies replaced (it is patched in place)."""
-    if (template_anchors != last.template_anchors or not last.sources
-            or len(content.pages) != len(last.sources)):
+    known = {(source.key, source.lang): source for source in last.sources}
+    if (template_anchors != last.template_anchors or not known
+            or len(content.pages) != len(known)):
         return None
     replaced: dict[int, SourcePage] = {}
-    for new, old in zip(content.pages, last.sources, strict=True):
-        if new is old:
-            continue
-        if (new.key, new.lang, new.path, new.front_fingerprint) != (
-                old.key, old.lang, old.path, old.front_fingerprint):
+    for new in content.pages:
+        old = known.get((new.key, new.lang))
+        if old is None or (new is not old and (new.path, new.front_fingerprint)
+                           != (old.path, old.front_fingerprint)):
             return None
-        replaced[id(old)] = new
+        if new is not old:
+            replaced[id(old)] = new
     pages = list(last.site.pages.values())
     touched = [page for page in pages if id(page.source) in replaced]
     config = last.site.config

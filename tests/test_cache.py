@@ -148,3 +148,17 @@ def test_a_background_writer_that_fails_is_made_up_for(
     assert folder.wait_for_writer() is None  # failed: nothing counts as stored
     folder.write(Manifest(), memo)
     assert a_cache(tmp_path).read_memo() == memo
+
+
+def test_an_edit_rewrites_only_the_shards_whose_keys_changed(tmp_path: Path) -> None:
+    a_cache(tmp_path).write(Manifest(), a_memo(500))
+    folder = a_cache(tmp_path)
+    memo = folder.read_memo()
+    assert memo is not None and folder._changed_shards(memo) == []
+    memo.compiled[("body", "new")] = "<p>new</p>"  # a page compiled again
+    del memo.compiled[("body", 7)]  # and its old body pruned
+    del memo.links["hash-8"]
+    changed = folder._changed_shards(memo)
+    assert 1 <= len(changed) <= 3
+    folder.write(Manifest(), memo)
+    assert a_cache(tmp_path).read_memo() == memo

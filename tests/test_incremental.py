@@ -329,10 +329,20 @@ def test_a_command_line_build_patches_the_model_the_last_one_stored(
         project: Project, full_models: list[int], monkeypatch: pytest.MonkeyPatch,
         in_background: bool) -> None:
     monkeypatch.setattr(incremental, "MIN_PARALLEL_CHEAP_ITEMS", 1 if in_background else 10**9)
+    state = incremental.BuildState.open(project.options)
+    assert state.folder is not None
+    stored = state.folder.folder / "model.pickle"
+    whole = stored.read_bytes()
     for sentence in ("A sentence that changes no heading or link.", "And another."):
         project.append("about.en.md", f"\n{sentence}\n")
         project.build()  # a new BuildState, as each command-line run has
         assert full_models == []
+        assert stored.read_bytes() == whole  # only what changed is stored
+    assert (state.folder.folder / "model-patch.pickle").stat().st_size < len(whole) / 4
+    monkeypatch.setattr(incremental, "MODEL_PATCH_PAGES", 0)  # stored whole again
+    project.append("about.en.md", "\nA third.\n")
+    project.build()
+    assert full_models == [] and stored.read_bytes() != whole
     clean = dataclasses.replace(project.options, out_dir=project.root / "clean", cache_dir=None)
     build_site(clean)
     assert snapshot(project.out) == snapshot(project.root / "clean")
@@ -354,11 +364,14 @@ def test_the_model_of_a_build_that_failed_is_not_patched(
     assert full_models == [1]
 
 
+@pytest.mark.parametrize("damaged", ["model.pickle", "model-patch.pickle"])
 def test_a_damaged_stored_model_means_a_model_built_anew(
-        project: Project, full_models: list[int]) -> None:
+        project: Project, full_models: list[int], damaged: str) -> None:
+    project.append("about.en.md", "\nA sentence: the model is patched and the patch stored.\n")
+    project.build()
     state = incremental.BuildState.open(project.options)
-    assert state.folder is not None
-    (state.folder.folder / "model.pickle").write_bytes(b"not a model")
+    assert state.folder is not None and full_models == []
+    (state.folder.folder / damaged).write_bytes(b"not a model")
     project.append("about.en.md", "\nOne more sentence.\n")
     project.build()
     assert full_models == [1]
