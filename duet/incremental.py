@@ -552,8 +552,8 @@ class BuildState:
         if self._templates_seen[0] is not inputs:
             root = str(self.options.templates_dir) + os.sep
             self._templates_seen = (inputs, digest("".join(
-                f"{path}\0{stamp.hash}\0" for path, stamp in sorted(inputs.items())
-                if path.startswith(root))))
+                f"{path}\0{stamp.hash}\0" for path, stamp in sorted(
+                    item for item in inputs.items() if item[0].startswith(root)))))
         return self._templates_seen[1]
 
     def _template_facts(self, inputs: Snapshot) -> dict[str, TemplateFacts]:
@@ -1005,8 +1005,9 @@ class Tokens:
         self.structure = structure or digest("\n".join(
             _page_outline(page, page.source.front_fingerprint, page.compiled.outline)
             for page in site.all_pages()))
-        self.bodies = {(page.lang, page.key): page.compiled.fingerprint
-                       for page in site.all_pages()}
+        self.bodies: dict[tuple[str, str], str] = {}
+        """Each page's body fingerprint, taken when first asked for (after a patched
+        model, only the changed pages' are)."""
         self.data: dict[str, str] = {}
         self.terms: dict[str, dict[str, str]] = {}
         self.glossary: dict[str, str] = {}
@@ -1085,7 +1086,15 @@ class Tokens:
     @functools.cached_property
     def all_bodies(self) -> str:
         """Every page's body at once, for templates that may show any of them."""
-        return digest(repr(sorted(self.bodies.items())))
+        return digest(repr(sorted((page_id, self._body(page_id))
+                                  for page_id in self.site_model.pages)))
+
+    def _body(self, page_id: tuple[str, str]) -> str:
+        found = self.bodies.get(page_id)
+        if found is None:
+            page = self.site_model.pages.get(page_id)
+            found = self.bodies[page_id] = page.compiled.fingerprint if page else ""
+        return found
 
     def _facts(self, template: str) -> TemplateFacts:
         return self.facts.get(template) or TemplateFacts(f"missing:{template}", True, True)
@@ -1095,7 +1104,7 @@ class Tokens:
         """The output's fingerprint: a tuple of the fingerprints of what it reads (the
         parts are shared strings, so a tuple costs less than hashing them again)."""
         parts = [self.common[lang], facts.closure,
-                 *(self.bodies.get(body, "") for body in bodies),
+                 *(self._body(body) for body in bodies),
                  *(f"{term}={self.terms[lang].get(term, '')}" for term in terms),
                  *(self.data[code] for code in data_langs)]
         if wide_glossary:
