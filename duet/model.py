@@ -7,7 +7,7 @@ import difflib
 import functools
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,8 @@ from .schema import PageLink, Record, Text
 from .yamlsource import Where
 
 TAG = re.compile(r"<[^>]+>")
+SUGGESTION_BUDGET = 200_000
+"""Candidates compared for 'did you mean' in one build (see `Nearest`)."""
 HOME_KEY = "index"
 GLOSSARY = "glossary"
 
@@ -435,20 +437,21 @@ def _check_heading_parity(by_key: dict[str, dict[str, SourcePage]],
 def _check_links(site: Site, content: Content, data_links: list[tuple[Where, LinkRef]],
                  diagnostics: Diagnostics) -> None:
     terms = {term["id"] for term in content.data.get(GLOSSARY, [])}
+    nearest = Nearest()
     for page in site.all_pages():
         if page.is_fallback:
             continue
         for link in page.links:
-            problem = _link_problem(link, page.key, site, terms)
+            problem = _link_problem(link, page.key, site, terms, nearest)
             if problem:
                 diagnostics.error(page.source.path, link.line, link.col, problem)
-        _check_data_ref(page, content, diagnostics)
+        _check_data_ref(page, content, diagnostics, nearest)
     seen: set[tuple[Where, LinkRef]] = set()
     for where, link in data_links:
         if (where, link) in seen:
             continue
         seen.add((where, link))
-        problem = _link_problem(link, None, site, terms)
+        problem = _link_problem(link, None, site, terms, nearest)
         if problem:
             diagnostics.error(where.path, link.line, link.col, problem)
     for collection in ("highlands", "strengthenings", "places"):
@@ -456,26 +459,28 @@ def _check_links(site: Site, content: Content, data_links: list[tuple[Where, Lin
             for term in item.get("terms") or []:
                 if term not in terms:
                     diagnostics.error(item.where.path, item.where.line, item.where.col,
-                                      f"unknown glossary term '{term}'" + _nearest(term, terms))
+                                      f"unknown glossary term '{term}'" + nearest(term, terms))
 
 
-def _link_problem(link: LinkRef, own_key: str | None, site: Site, terms: set[str]) -> str | None:
+def _link_problem(link: LinkRef, own_key: str | None, site: Site, terms: set[str],
+                  nearest: Nearest) -> str | None:
     if link.kind == "term":
         if link.key not in terms:
-            return f"unknown glossary term '{link.key}'" + _nearest(link.key, terms)
+            return f"unknown glossary term '{link.key}'" + nearest(link.key, terms)
         return None
     key = own_key if link.kind == "anchor" else link.key
     if key is None:
         return f"link '#{link.anchor}' in a data field must name its page: @/key#{link.anchor}"
     if key not in site.page_anchors:
-        return f"broken link: no page '@/{key}'" + _nearest(key, set(site.page_anchors))
+        return f"broken link: no page '@/{key}'" + nearest(key, site.page_anchors.keys())
     if link.anchor and link.anchor not in site.page_anchors[key]:
         return (f"broken anchor: page '@/{key}' has no section '#{link.anchor}'"
-                + _nearest(link.anchor, site.page_anchors[key]))
+                + nearest(link.anchor, site.page_anchors[key]))
     return None
 
 
-def _check_data_ref(page: Page, content: Content, diagnostics: Diagnostics) -> None:
+def _check_data_ref(page: Page, content: Content, diagnostics: Diagnostics,
+                    nearest: Nearest) -> None:
     if not page.data_ref:
         return
     collection, _, item_id = page.data_ref.partition("/")
@@ -483,17 +488,32 @@ def _check_data_ref(page: Page, content: Content, diagnostics: Diagnostics) -> N
     if collection not in content.data:
         diagnostics.error(page.source.path, where.line, where.col,
                           f"data: no collection '{collection}'"
-                          + _nearest(collection, set(content.data)))
+                          + nearest(collection, content.data.keys()))
     elif item_id and item_id not in {i["id"] for i in content.data[collection]}:
         ids = {i["id"] for i in content.data[collection]}
         diagnostics.error(page.source.path, where.line, where.col,
                           f"data: collection '{collection}' has no item '{item_id}'"
-                          + _nearest(item_id, ids))
+                          + nearest(item_id, ids))
 
 
-def _nearest(word: str, options: set[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+class Nearest:
+    """'; did you mean …?' for a misspelt name, within a budget per build.
+
+    Each search compares the name with every candidate, and a folder renamed on a
+    site of 10,000 pages breaks thousands of links at once, each searched among
+    thousands of pages: minutes of difflib. Once SUGGESTION_BUDGET candidates have
+    been compared, problems are reported without a suggestion."""
+
+    def __init__(self) -> None:
+        self.budget = SUGGESTION_BUDGET
+
+    def __call__(self, word: str, options: Collection[str]) -> str:
+        if len(options) > self.budget:
+            self.budget = 0
+            return ""
+        self.budget -= len(options)
+        close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+        return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _term_usage(site: Site, content: Content) -> dict[str, list[str]]:

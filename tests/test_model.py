@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from duet import model as model_module
 from duet.diagnostics import Diagnostics
 from duet.load import Content, SourcePage, load_content
 from duet.model import (
@@ -178,3 +179,17 @@ def test_new_pages_or_template_anchors_are_not_patched(mini_content: Path) -> No
     (mini_content / "more.en.md").write_text("---\ntitle: More\n---\nText.\n")
     assert patch_site_model(last, loaded(mini_content), ANCHORS, Diagnostics(),
                             compile_serially) is None
+
+
+def test_suggestions_stop_once_their_budget_is_spent(
+        mini_content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, _ = model(mini_content)
+    keys = len(site.page_anchors)
+    monkeypatch.setattr(model_module, "SUGGESTION_BUDGET", 2 * keys)
+    page = mini_content / "about.en.md"
+    page.write_text(page.read_text() + "\n[a](@/abut) [b](@/abot) [c](@/abou)\n")
+    _, diagnostics = model(mini_content)
+    suggested = {d.message.split("'")[1]: d.message.endswith("did you mean 'about'?")
+                 for d in diagnostics.errors}
+    # every problem is reported; the last one checked without a suggestion
+    assert suggested == {"@/abut": True, "@/abot": True, "@/abou": False}
