@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, Diagnostics
 from .digests import canonical, digest
+from .lazytext import TextStoredAsUtf8
 from .schema import INVALID, Context, Record, Text
 from .schemas import COLLECTIONS, FRONT_MATTER, SITE
 from .yamlsource import Where, parse_yaml, read_text
@@ -61,8 +62,10 @@ class Config:
 
 
 @dataclass
-class SourcePage:
+class SourcePage(TextStoredAsUtf8):
     """One Markdown file: front matter checked, body not yet compiled."""
+
+    text_field = "body"
 
     path: Path
     key: str
@@ -82,24 +85,6 @@ class SourcePage:
         """The body's hash (part of its compiled form's key), taken once and kept with
         the page in the build cache."""
         return digest(self.body)
-
-    def __getstate__(self) -> dict[str, object]:
-        """Pickled with the body as UTF-8 bytes, decoded where it is first used: a
-        rebuild that finds a page's compiled body in its cache never reads the text."""
-        state = dict(self.__dict__)
-        body = state.pop("body", None)
-        if body is not None:
-            state["body_utf8"] = body.encode("utf-8")
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)  # without a call to `__getattr__` to look for this method
-
-    def __getattr__(self, name: str) -> str:
-        if name != "body" or "body_utf8" not in self.__dict__:
-            raise AttributeError(name)
-        self.body = self.__dict__.pop("body_utf8").decode("utf-8")
-        return self.body
 
 
 @dataclass

@@ -23,6 +23,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from .digests import digest
+from .lazytext import TextStoredAsUtf8
 
 HEADING_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -60,7 +61,8 @@ class GlossaryIndex:
 
 
 @dataclass
-class CompiledMarkdown:
+class CompiledMarkdown(TextStoredAsUtf8):
+    text_field = "html"
     html: Markup
     links: list[LinkRef] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
@@ -77,24 +79,8 @@ class CompiledMarkdown:
         """The headings as other pages can show them (menus, parallel readings)."""
         return repr([(heading.id, heading.level, heading.text) for heading in self.headings])
 
-    def __getstate__(self) -> dict[str, object]:
-        """Pickled with the HTML as UTF-8 bytes: loading the build cache, or a worker's
-        results, then copies bytes instead of decoding text, and `html` is decoded
-        where it is first used (for most pages of a rebuild, never)."""
-        state = dict(self.__dict__)
-        html = state.pop("html", None)
-        if html is not None:
-            state["html_utf8"] = html.encode("utf-8")
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)  # without a call to `__getattr__` to look for this method
-
-    def __getattr__(self, name: str) -> Markup:
-        if name != "html" or "html_utf8" not in self.__dict__:
-            raise AttributeError(name)
-        self.html = Markup(self.__dict__.pop("html_utf8").decode("utf-8"))
-        return self.html
+    def decoded(self, text: str) -> Markup:
+        return Markup(text)
 
 
 @dataclass(frozen=True)
