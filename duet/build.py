@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Snapshot
 from .diagnostics import ContentError, Diagnostic, Diagnostics
 from .i18n import Formatter, catalog_path, check_catalog_coverage
 from .incremental import BuildState, Update
@@ -104,6 +105,16 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
         pages, warnings, files = state.last_result()
         return BuildResult(pages, warnings, time.perf_counter() - started, files=files,
                            written=0)
+    state.prestage()  # the published files linked into a new folder, on another core
+    try:
+        return _rebuild(options, state, inputs, diagnostics, started)
+    finally:
+        state.settle()
+
+
+def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
+             diagnostics: Diagnostics, started: float) -> BuildResult:
+    """Everything after the scan found a change: load, model, render, write, post."""
 
     content = load_content(options.content_dir, diagnostics, options.base_url,
                            state.pages_loader(inputs), state.collection_loader(inputs))
@@ -137,12 +148,9 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
 
     update = state.stage(plan, files)
     state.store_memo_early(update)  # written on another core while the site is staged
-    try:
-        _write_and_publish(update, options, config.base_path, diagnostics)
-        pages = {code: len(site.pages_in(code)) for code in config.codes}
-        state.remember(update, inputs, pages, diagnostics.warnings)
-    finally:
-        state.settle()
+    _write_and_publish(update, options, config.base_path, diagnostics)
+    pages = {code: len(site.pages_in(code)) for code in config.codes}
+    state.remember(update, inputs, pages, diagnostics.warnings)
     return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
                        files=len(update.records), site=site, state=state,
                        written=len(update.written) + len(update.removed) + update.indexed)

@@ -413,3 +413,53 @@ def test_the_link_check_reads_only_the_written_pages_when_no_id_or_file_changed(
         project.append(name, "\n## More {#more}\n")
     assert "en/topics/index.html" in project.build()
     assert set(read) == pages
+
+
+def test_a_site_staged_while_the_build_runs_is_the_site_a_clean_build_writes(
+        project: Project, memo_written_early: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the published files linked into the new folder on another core before the
+    plan is known, every kind of change still ends in exactly the new site."""
+    out, clean = project.out, project.root / "clean"
+    used: list[object] = []
+    real = incremental.BuildState.take_prestaged
+
+    def take(self: incremental.BuildState) -> object:
+        found = real(self)
+        used.append(found)
+        return found
+
+    monkeypatch.setattr(incremental.BuildState, "take_prestaged", take)
+
+    def leftovers() -> list[str]:
+        return [path.name for path in project.root.iterdir() if ".site." in path.name]
+
+    def add_page() -> None:
+        for lang in ("en", "zh"):
+            (project.content / f"more.{lang}.md").write_text("---\ntitle: More\n---\nText.\n")
+
+    def remove_page() -> None:
+        for lang in ("en", "zh"):
+            (project.content / f"more.{lang}.md").unlink()
+
+    edits = [
+        lambda: project.append("about.en.md", "\nA sentence.\n"),
+        add_page,
+        remove_page,
+        lambda: (out / "en" / "topics" / "index.html").unlink(),  # removed by hand
+    ]
+    for edit in edits:
+        edit()
+        project.build()
+        shutil.rmtree(clean, ignore_errors=True)
+        build_site(dataclasses.replace(project.options, out_dir=clean, cache_dir=None))
+        assert snapshot(out) == snapshot(clean)
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == sorted(
+            p.relative_to(clean) for p in clean.rglob("*"))  # no folder left empty
+        assert leftovers() == []
+        assert any(found is not None for found in used)  # the staged folder was used
+        used.clear()
+    project.append("about.en.md", "\nA [broken link](@/nowhere).\n")
+    with pytest.raises(ContentError):
+        project.build()
+    assert leftovers() == []  # the folder staged in vain is gone
