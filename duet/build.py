@@ -105,7 +105,7 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
         pages, warnings, files = state.last_result()
         return BuildResult(pages, warnings, time.perf_counter() - started, files=files,
                            written=0)
-    state.prestage()  # the published files linked into a new folder, on another core
+    state.prestage()  # leftovers removed; on a large site, the published files linked
     try:
         return _rebuild(options, state, inputs, diagnostics, started)
     finally:

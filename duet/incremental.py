@@ -94,9 +94,12 @@ from .search import BUNDLE_DIR, Indexing
 from .termtips import TERM_LINK
 from .views import View, build_views
 from .write import (
+    Folders,
     WriteError,
+    ancestors,
     discard,
     discard_leftovers,
+    link_files,
     publish,
     scratch_prefix,
     write_new_file,
@@ -523,15 +526,18 @@ class BuildState:
         site_stamp = inputs.get(str(options.content_dir / SITE_FILE))
         catalogs = {code: (self._catalogs[code][0] if code in self._catalogs else "missing")
                     for code in site.config.codes}
-        basis = digest(repr((self._templates_digest(inputs), site_stamp and site_stamp.hash,
-                             catalogs)))
+        site_hash = site_stamp.hash if site_stamp else ""
+        basis = digest(repr((self._templates_digest(inputs), site_hash, catalogs)))
         manifest = self.manifest
-        follows = (self._patched is not None and self._patched[0] == manifest.model_token != ""
-                   and basis == manifest.plan_basis)
-        tokens = Tokens(site, site_stamp.hash if site_stamp else "", catalogs, facts,
-                        manifest.structure if follows else None)
-        if follows and self._patched is not None:
-            deps = tokens.outputs_after_patch(self._patched[1], {
+        # the pages this model changed in the manifest's, with the same templates,
+        # site file and catalogs: every other output keeps its fingerprint
+        patched = self._patched if (
+            self._patched is not None and self._patched[0] == manifest.model_token != ""
+            and basis == manifest.plan_basis) else None
+        tokens = Tokens(site, site_hash, catalogs, facts,
+                        manifest.structure if patched else None)
+        if patched is not None:
+            deps = tokens.outputs_after_patch(patched[1], {
                 path: record.deps for path, record in manifest.outputs.items()
                 if not path.startswith((SEARCH_PREFIX, STATIC_PREFIX))})
         else:
@@ -606,8 +612,6 @@ class BuildState:
         removed = sorted(path for path in old
                          if path not in records and not path.startswith(SEARCH_PREFIX))
         search = {path: record for path, record in old.items() if path.startswith(SEARCH_PREFIX)}
-        if not self.in_place and self._prestaged is None:
-            discard_leftovers(self.options.out_dir)
         return Update(self, records, written, removed, search, same_ids and not removed)
 
     def describer(self) -> Callable[[str, bytes], Description]:
@@ -636,20 +640,23 @@ class BuildState:
         self.folder.write_memo_in_background(memo, self._model_to_store(memo))
 
     def prestage(self) -> None:
-        """Swap mode, large sites: start hard-linking the published files into a new
-        staging folder in a forked process, while this one loads, models and plans.
+        """Swap mode: remove what a killed build left beside the output folder; on a
+        large site, start hard-linking the published files into a new staging folder
+        in a forked process, while this one loads, models and plans.
 
         Most files of a rebuild are unchanged, and linking 20,000 of them is a
         fifth of a second of system calls; `Update.write_staging` then corrects
         the folder for what the plan found changed, added or removed."""
-        published = [path for path in self.manifest.outputs
-                     if not path.startswith(SEARCH_PREFIX)]
-        if (self.in_place or not self.parallel or not hasattr(os, "fork")
-                or len(published) < MIN_PARALLEL_CHEAP_ITEMS):
+        if self.in_place:
             return
         out = self.options.out_dir
+        discard_leftovers(out)
+        published = [path for path in self.manifest.outputs
+                     if not path.startswith(SEARCH_PREFIX)]
+        if (not self.parallel or not hasattr(os, "fork")
+                or len(published) < MIN_PARALLEL_CHEAP_ITEMS):
+            return
         try:
-            discard_leftovers(out)
             staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(out, "staging"),
                                             dir=out.resolve().parent))
             report, reporter = os.pipe()
@@ -854,16 +861,9 @@ class Update:
             self.staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(self.out, "staging"),
                                                  dir=parent))
             staging, out = f"{self.staging}/", f"{self.out}/"
-            made = {""}
+            folders = Folders(staging)
             for path in self.records:  # output paths always use '/'
-                folder = path.rpartition("/")[0]
-                if folder not in made:
-                    if folder.rpartition("/")[0] in made:  # one mkdir, the usual case
-                        os.mkdir(staging + folder)
-                    else:
-                        os.makedirs(staging + folder, exist_ok=True)
-                        made.update(_ancestors(folder))
-                    made.add(folder)
+                folders.make_for(path)
                 if path in self.written:
                     self.stamps[path] = write_new_file(staging + path, self.written[path])
                 else:
@@ -1037,30 +1037,6 @@ def link_facts(payload: bytes) -> LinkFacts:
     return ids, targets, digest(repr(sorted(ids)))
 
 
-def link_files(source: str, target: str, paths: list[str]) -> list[str]:
-    """Hard-link each of `paths` from the folder `source` into `target` (both ending in
-    '/'), making folders as needed; the paths that were not there."""
-    made = {""}
-    missing = []
-    for path in paths:
-        folder = path.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(target + folder, exist_ok=True)
-            made.update(_ancestors(folder))
-            made.add(folder)
-        try:
-            os.link(source + path, target + path)
-        except FileNotFoundError:
-            missing.append(path)
-    return missing
-
-
-def _ancestors(path: str) -> list[str]:
-    """'a/b/c' → ['a', 'a/b']."""
-    parts = path.split("/")
-    return ["/".join(parts[:end]) for end in range(1, len(parts))]
-
-
 class _PageIds(Mapping[str, set[str]]):
     """The ids of each page of the new site, read from its link facts when asked."""
 
@@ -1087,22 +1063,28 @@ class _NewSite:
     linkcheck asks it of a staged folder, before anything is written (the folders
     are listed when first asked about)."""
 
-    def __init__(self, files: Iterable[str], path: str = "",
-                 entries: list[set[str]] | None = None) -> None:
-        self.files, self.path = files, path
-        self.entries = entries if entries is not None else []
+    def __init__(self, files: Iterable[str]) -> None:
+        self.files = files
 
-    def __truediv__(self, path: str) -> _NewSite:
-        return _NewSite(self.files, path, self.entries)
+    @functools.cached_property
+    def entries(self) -> set[str]:
+        listed = set()
+        for file in self.files:
+            listed.add(file)
+            listed.update(ancestors(file))
+        return listed
+
+    def __truediv__(self, path: str) -> _NewPath:
+        return _NewPath(self, path)
+
+
+@dataclass(frozen=True)
+class _NewPath:
+    site: _NewSite
+    path: str
 
     def exists(self) -> bool:
-        if not self.entries:
-            listed = set()
-            for file in self.files:
-                listed.add(file)
-                listed.update(_ancestors(file))
-            self.entries.append(listed)
-        return self.path.rstrip("/") in self.entries[0]
+        return self.path.rstrip("/") in self.site.entries
 
 
 class Tokens:

@@ -66,6 +66,45 @@ def write_new_file(path: str, payload: bytes) -> os.stat_result:
         os.close(descriptor)
 
 
+def link_files(source: str, target: str, paths: list[str]) -> list[str]:
+    """Hard-link each of `paths` from the folder `source` into `target` (both ending in
+    '/'), making folders as needed; the paths that were not there."""
+    folders = Folders(target)
+    missing = []
+    for path in paths:
+        folders.make_for(path)
+        try:
+            os.link(source + path, target + path)
+        except FileNotFoundError:
+            missing.append(path)
+    return missing
+
+
+class Folders:
+    """Makes the folder of each file put under a new folder `root` (ending in '/'), once:
+    a single `mkdir` where the folder above it is known to exist."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.made = {""}
+
+    def make_for(self, path: str) -> None:
+        folder = path.rpartition("/")[0]
+        if folder not in self.made:
+            if folder.rpartition("/")[0] in self.made:  # the usual case
+                os.mkdir(self.root + folder)
+            else:
+                os.makedirs(self.root + folder, exist_ok=True)
+                self.made.update(ancestors(folder))
+            self.made.add(folder)
+
+
+def ancestors(path: str) -> list[str]:
+    """'a/b/c' → ['a', 'a/b']."""
+    parts = path.split("/")
+    return ["/".join(parts[:end]) for end in range(1, len(parts))]
+
+
 def publish(staging: Path, out_dir: Path,
             remove_old: Callable[[Path], None] | None = None) -> None:
     """Put the staged folder at `out_dir` atomically and remove the old site
