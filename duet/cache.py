@@ -32,6 +32,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .digests import digest
+from .lazytext import packing_lazy_fields
 from .load import IGNORED_NAMES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -429,7 +430,7 @@ class CacheFolder:
     def _write(self, name: str, value: object) -> None:
         handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=self.folder)
         try:
-            with os.fdopen(handle, "wb") as stream:
+            with os.fdopen(handle, "wb") as stream, packing_lazy_fields():
                 pickle.dump((self.key, value), stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.folder / name)
         except BaseException:

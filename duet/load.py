@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, Diagnostics
 from .digests import canonical, digest
-from .lazytext import TextStoredAsUtf8
+from .lazytext import StoredLazily
 from .schema import INVALID, Context, Record, Text
 from .schemas import COLLECTIONS, FRONT_MATTER, SITE
 from .yamlsource import Where, parse_yaml, read_text
@@ -62,10 +62,11 @@ class Config:
 
 
 @dataclass
-class SourcePage(TextStoredAsUtf8):
+class SourcePage(StoredLazily):
     """One Markdown file: front matter checked, body not yet compiled."""
 
     text_field = "body"
+    lazy_fields = ("path", "front")
 
     path: Path
     key: str

@@ -23,7 +23,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from .digests import digest
-from .lazytext import TextStoredAsUtf8
+from .lazytext import StoredLazily
 
 HEADING_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -61,8 +61,9 @@ class GlossaryIndex:
 
 
 @dataclass
-class CompiledMarkdown(TextStoredAsUtf8):
+class CompiledMarkdown(StoredLazily):
     text_field = "html"
+    lazy_fields = ("links", "headings", "problems", "terms")
     html: Markup
     links: list[LinkRef] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)

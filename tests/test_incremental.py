@@ -15,6 +15,7 @@ from duet import incremental
 from duet.build import BuildOptions, build_site
 from duet.cache import CacheFolder, StoredModel
 from duet.diagnostics import ContentError
+from duet.load import SourcePage
 from duet.write import WriteError
 
 
@@ -394,6 +395,58 @@ def test_a_patched_model_fingerprints_only_the_outputs_of_the_pages_it_changed(
     clean = dataclasses.replace(project.options, out_dir=project.root / "clean", cache_dir=None)
     build_site(clean)
     assert snapshot(project.out) == snapshot(project.root / "clean")
+
+
+BENCH_SITE = """\
+base_url: http://bench.invalid/
+default_language: zh
+languages:
+  - {code: zh, tag: zh-CN, locale: zh_Hans_CN, name: 中文}
+  - {code: en, tag: en, locale: en, name: English}
+title: {zh: 列表, en: List}
+description: {zh: 列表, en: List}
+source:
+  title: {zh: 来源, en: Source}
+  outlet: {zh: 媒体, en: Outlet}
+  date: 2025-01-10
+"""
+
+
+def test_a_body_edit_leaves_the_other_pages_in_the_cache_unread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a theme whose pages show nothing of other pages (the benchmark's), a
+    rebuild unpickles the front matter and outline of the edited page alone."""
+    content, static = tmp_path / "content", tmp_path / "static"
+    content.mkdir()
+    static.mkdir()
+    (content / "site.yaml").write_text(BENCH_SITE, encoding="utf-8")
+    for lang in ("zh", "en"):
+        (content / f"index.{lang}.md").write_text("---\ntitle: List\ntemplate: list.html\n---\n",
+                                                  encoding="utf-8")
+        for number in range(6):
+            (content / f"page-{number}.{lang}.md").write_text(
+                f"---\ntitle: Page {number}\nupdated: 2024-05-01\n---\n\n## Part\n\n"
+                f"Text, see [next](@/page-{(number + 1) % 6}).\n", encoding="utf-8")
+    options = BuildOptions(content, tmp_path / "site", ROOT / "bench" / "templates", static,
+                           ROOT / "locales", strict=True, cache_dir=tmp_path / "cache")
+    build_site(options)
+    states: list[incremental.BuildState] = []
+    real = incremental.BuildState.remember
+    monkeypatch.setattr(incremental.BuildState, "remember",
+                        lambda self, *args: states.append(self) or real(self, *args))
+    with (content / "page-2.en.md").open("a", encoding="utf-8") as page:
+        page.write("\nA sentence.\n")
+    build_site(options)
+    memo = states[0].memo
+    sources = [value[0] for value in memo.pages.values() if isinstance(value[0], SourcePage)]
+    read = [(source.key, source.lang) for source in sources if "front" in vars(source)]
+    assert len(sources) == 14 and read == [("page-2", "en")]
+    bodies = list(memo.compiled.values())
+    read_bodies = [body for body in bodies if "headings" in vars(body)]
+    assert len(bodies) == 14 and len(read_bodies) == 1  # the old body pruned
+    clean = dataclasses.replace(options, out_dir=tmp_path / "clean", cache_dir=None)
+    build_site(clean)
+    assert snapshot(options.out_dir) == snapshot(tmp_path / "clean")
 
 
 def test_the_link_check_reads_only_the_written_pages_when_no_id_or_file_changed(
