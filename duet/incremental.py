@@ -100,6 +100,7 @@ from .write import (
     discard,
     discard_leftovers,
     link_files,
+    new_staging_folder,
     publish,
     scratch_prefix,
     write_new_file,
@@ -657,8 +658,7 @@ class BuildState:
                 or len(published) < MIN_PARALLEL_CHEAP_ITEMS):
             return
         try:
-            staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(out, "staging"),
-                                            dir=out.resolve().parent))
+            staging = new_staging_folder(out)
             report, reporter = os.pipe()
             pid = os.fork()
         except OSError:
@@ -857,9 +857,7 @@ class Update:
                 self.staging, linked = prestaged
                 self._correct_staging(linked)
                 return
-            parent.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(self.out, "staging"),
-                                                 dir=parent))
+            self.staging = new_staging_folder(self.out)
             staging, out = f"{self.staging}/", f"{self.out}/"
             folders = Folders(staging)
             for path in self.records:  # output paths always use '/'

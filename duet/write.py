@@ -31,26 +31,12 @@ class WriteError(Exception):
     """The output folder could not be written; the previous site is untouched."""
 
 
-def stage_output(out_dir: Path, files: dict[str, bytes], static_dir: Path | None) -> Path:
-    """Write every file into a fresh folder next to `out_dir` and return it."""
+def new_staging_folder(out_dir: Path) -> Path:
+    """A fresh, empty folder beside `out_dir` to stage the next site in (the folder
+    above it made if need be); raises OSError."""
     parent = out_dir.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=scratch_prefix(out_dir, "staging"),
-                                       dir=parent))
-    except OSError as exc:
-        raise WriteError(f"cannot create a folder in {parent}: {exc.strerror or exc}") from exc
-    try:
-        if static_dir is not None and static_dir.is_dir():
-            shutil.copytree(static_dir, staging / "static", dirs_exist_ok=True)
-        for relative, payload in sorted(files.items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(payload)
-    except OSError as exc:
-        discard(staging)
-        raise WriteError(f"cannot write the site into {parent}: {exc.strerror or exc}") from exc
-    return staging
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=scratch_prefix(out_dir, "staging"), dir=parent))
 
 
 def write_new_file(path: str, payload: bytes) -> os.stat_result:
