@@ -4,6 +4,7 @@ nothing written, and that a failed or interrupted build keeps the old site."""
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -397,36 +398,30 @@ def test_a_patched_model_fingerprints_only_the_outputs_of_the_pages_it_changed(
     assert snapshot(project.out) == snapshot(project.root / "clean")
 
 
-BENCH_SITE = """\
-base_url: http://bench.invalid/
-default_language: zh
-languages:
-  - {code: zh, tag: zh-CN, locale: zh_Hans_CN, name: 中文}
-  - {code: en, tag: en, locale: en, name: English}
-title: {zh: 列表, en: List}
-description: {zh: 列表, en: List}
-source:
-  title: {zh: 来源, en: Source}
-  outlet: {zh: 媒体, en: Outlet}
-  date: 2025-01-10
-"""
+def bench_content(project: Path, pages: int) -> Path:
+    """A small corpus as the benchmark's make_corpus.py writes it, converted as the
+    benchmark converts it (bench/corpus.py)."""
+    spec = importlib.util.spec_from_file_location("corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    for lang in ("zh", "en"):
+        (project / "corpus" / lang).mkdir(parents=True)
+        for number in range(pages):
+            (project / "corpus" / lang / f"page-{number}.md").write_text(
+                f"---\ntitle: Page {number}\ndate: 2024-05-01\nslug: page-{number}\n---\n\n"
+                f"## Part\n\nText, see [next](../page-{(number + 1) % pages}/).\n",
+                encoding="utf-8")
+    content: Path = corpus.convert(project / "corpus", project / "bench")
+    return content
 
 
 def test_a_body_edit_leaves_the_other_pages_in_the_cache_unread(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a theme whose pages show nothing of other pages (the benchmark's), a
     rebuild unpickles the front matter and outline of the edited page alone."""
-    content, static = tmp_path / "content", tmp_path / "static"
-    content.mkdir()
-    static.mkdir()
-    (content / "site.yaml").write_text(BENCH_SITE, encoding="utf-8")
-    for lang in ("zh", "en"):
-        (content / f"index.{lang}.md").write_text("---\ntitle: List\ntemplate: list.html\n---\n",
-                                                  encoding="utf-8")
-        for number in range(6):
-            (content / f"page-{number}.{lang}.md").write_text(
-                f"---\ntitle: Page {number}\nupdated: 2024-05-01\n---\n\n## Part\n\n"
-                f"Text, see [next](@/page-{(number + 1) % 6}).\n", encoding="utf-8")
+    content = bench_content(tmp_path, 6)
+    static = content.parent / "static"
     options = BuildOptions(content, tmp_path / "site", ROOT / "bench" / "templates", static,
                            ROOT / "locales", strict=True, cache_dir=tmp_path / "cache")
     build_site(options)
