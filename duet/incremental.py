@@ -582,8 +582,7 @@ class BuildState:
         records: dict[str, OutputRecord] = {}
         describe = self.describer()
         known = self.memo.links
-        same_ids = True
-        """Every file written replaces one of the same name, and every page keeps its ids."""
+        same_ids = True  # every file written replaces one of the same name, with the same ids
         for path in plan.render:
             if path in plan.static:
                 payload = plan.static[path].read_bytes()

@@ -35,10 +35,9 @@ class StoredLazily:
     rebuild reads back every page of the site: loading them then copies bytes
     instead of decoding text and building objects. The text is decoded, and the
     lazy fields are unpickled, where first used (for most pages of a rebuild,
-    never). The nested pickle is kept for the object's life and stored again as
-    it is, so the lazy fields must not change once it is made: by
-    `pack_lazy_fields` (called where the object is finished, on a worker's core)
-    or when the object is first stored."""
+    never). The nested pickle is made when the object is first stored, then kept
+    for the object's life and stored again as it is: the lazy fields must not
+    change once the object has been stored."""
 
     text_field: ClassVar[str]
     lazy_fields: ClassVar[tuple[str, ...]] = ()
@@ -47,22 +46,16 @@ class StoredLazily:
         """The text field's value, from its text."""
         return text
 
-    def pack_lazy_fields(self) -> None:
-        """Make the nested pickle of the lazy fields, which are final from now on."""
-        if self.lazy_fields and _PACKED not in self.__dict__:
-            values = tuple(getattr(self, name) for name in self.lazy_fields)
-            self.__dict__[_PACKED] = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
-
     def __getstate__(self) -> dict[str, object]:
-        if _packing:
-            self.pack_lazy_fields()
         state = dict(self.__dict__)
         text = state.pop(self.text_field, None)
         if text is not None:
             state[f"{self.text_field}_utf8"] = text.encode("utf-8")
-        if _packing:
-            for name in self.lazy_fields:
-                state.pop(name, None)
+        if _packing and self.lazy_fields:
+            values = tuple(state.pop(name, None) for name in self.lazy_fields)
+            if _PACKED not in state:  # never stored: every lazy field is in hand
+                packed = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+                state[_PACKED] = self.__dict__[_PACKED] = packed
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
