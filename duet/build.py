@@ -1,25 +1,43 @@
-"""The whole build, stage by stage: load → model → render → write → post."""
+"""The whole build, stage by stage: load → model → render → write → post.
+
+`build_site(options)` is the plain build, and the reference every incremental
+test compares with. Given a `Reuse` (incremental.py), the same stages take
+what earlier builds made from the store, render only what changed and write
+only what differs.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
-from .cache import Snapshot
 from .diagnostics import ContentError, Diagnostic, Diagnostics
-from .i18n import Formatter, catalog_path, check_catalog_coverage
-from .incremental import BuildState, Update
-from .load import load_content
-from .model import Site, compile_serially
-from .parallel import compile_all, map_in_order
-from .render import LanguageRenderer, map_serially, render_site
-from .search import SearchIndexError
+from .digests import digest
+from .i18n import (
+    Formatter,
+    catalog_path,
+    check_catalog_coverage,
+    extract_ui_strings,
+    load_translations,
+)
+from .incremental import SEARCHABLE, Reuse
+from .linkcheck import LinkFacts, check_links
+from .load import Content, LoadedPage, PageRequest, load_content, load_page_captured
+from .model import Site, build_site_model
+from .parallel import compile_all, map_cheap_in_order, map_in_order
+from .render import LanguageRenderer, make_environment, render_site, template_anchors
+from .search import SearchIndexError, build_search_index
+from .write import NewFile, WriteError, discard_leftovers, publish, stage_site
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_PREFIX = "static/"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,11 @@ class BuildOptions:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
+    def source_folders(self) -> list[Path]:
+        """Every folder whose files the output is made from."""
+        return [folder for folder in (self.content_dir, self.templates_dir, self.static_dir,
+                                      self.locales_dir) if folder.is_dir()]
+
 
 @dataclass
 class BuildResult:
@@ -52,11 +75,9 @@ class BuildResult:
     warnings: list[Diagnostic]
     seconds: float
     files: int = 0
-    site: Site | None = field(default=None, repr=False)
-    state: BuildState | None = field(default=None, repr=False)
-    """What the next build into the same folder can reuse (the cache, in memory)."""
     written: int = 0
     """Files written or removed in the output folder; 0 when nothing changed."""
+    site: Site | None = field(default=None, repr=False)
 
     def summary(self) -> str:
         counts = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
@@ -65,14 +86,141 @@ class BuildResult:
                 f"in {self.seconds:.2f} s")
 
 
-def build_site(options: BuildOptions, state: BuildState | None = None) -> BuildResult:
-    """Build the site into options.out_dir; raise ContentError and keep the old site on problems.
-
-    Only what changed since the last build into the same folder is done again
-    (`state`, or the cache in options.cache_dir; see incremental.py): the
-    result is byte for byte the site a build from nothing writes."""
+def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult:
+    """Build the site into options.out_dir; raise ContentError and keep the old site on
+    problems. With `reuse`, redo only what changed since the last build into the
+    same folder: the result is byte for byte the site a plain build writes."""
+    started = time.perf_counter()
     with collector_paused():
-        return _build(options, state)
+        diagnostics = Diagnostics()
+        check_output_location(options, diagnostics)
+        fail_on_errors(diagnostics, options.strict)
+        discard_leftovers(options.out_dir)
+        if reuse is not None and (last := reuse.unchanged()) is not None:
+            return BuildResult(dict(last.pages), list(last.warnings),
+                               time.perf_counter() - started, files=len(last.outputs))
+        content = load(options, diagnostics, reuse)
+        site = model(content, options, diagnostics, reuse)
+        files, facts = render(site, options, diagnostics, reuse)
+        pages = {code: len(site.pages_in(code)) for code in site.config.codes}
+        written = write_and_publish(files, facts, site.config.base_path, options,
+                                    diagnostics, reuse, pages)
+        return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
+                           files=len(files), written=written, site=site)
+
+
+def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None) -> Content:
+    """Stage 1: site.yaml, every page and data file, checked."""
+    loader = reuse.pages_loader(load_on_every_core) if reuse else load_on_every_core
+    content = load_content(options.content_dir, diagnostics, options.base_url, loader)
+    if content is None:
+        fail_on_errors(diagnostics, strict=options.strict, force=True)
+        raise AssertionError("unreachable")
+    return content
+
+
+def load_on_every_core(requests: list[PageRequest]) -> list[LoadedPage]:
+    return map_cheap_in_order(load_page_captured, requests)
+
+
+def model(content: Content, options: BuildOptions, diagnostics: Diagnostics,
+          reuse: Reuse | None) -> Site:
+    """Stage 2: one site with every language, pages compiled, links checked."""
+    anchors = from_templates(reuse, "anchors", partial(template_anchors, options.templates_dir),
+                             diagnostics)
+    compile_pages = reuse.compiler(compile_all) if reuse else compile_all
+    site = build_site_model(content, anchors, diagnostics, compile_pages)
+    fail_on_errors(diagnostics, options.strict)
+    return site
+
+
+def render(site: Site, options: BuildOptions, diagnostics: Diagnostics,
+           reuse: Reuse | None) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
+    """Stage 3: every file of the new site (pages rendered, static files), and the link
+    facts of its pages."""
+    renderers = make_renderers(site, options, diagnostics, reuse)
+    fail_on_errors(diagnostics, options.strict)
+    plan = reuse.plan(site) if reuse else None
+    rendered = render_site(site, renderers, diagnostics, map_in_order,
+                           plan.wants if plan else None)
+    fail_on_errors(diagnostics, options.strict)
+    static = static_files(options)
+    if reuse is not None and plan is not None:
+        return reuse.new_site(plan, rendered, static)
+    files = {path: NewFile("", done.payload) for path, done in rendered.items()}
+    files.update((path, NewFile("", source.read_bytes())) for path, source in static.items())
+    return files, {path: done.links for path, done in rendered.items() if done.links}
+
+
+def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
+                   reuse: Reuse | None) -> dict[str, LanguageRenderer]:
+    """A Jinja environment per language, with its catalog; untranslated strings reported."""
+    ui_strings = from_templates(reuse, "ui strings", lambda _: extract_ui_strings(
+        options.templates_dir, PACKAGE_DIR), diagnostics)
+    bytecode = reuse.bytecode_cache() if reuse else None
+    renderers = {}
+    for language in site.config.languages:
+        translations, translated = load_translations(options.locales_dir, language.code,
+                                                     language.locale, diagnostics)
+        check_catalog_coverage(ui_strings, language.code, translated,
+                               catalog_path(options.locales_dir, language.code), diagnostics)
+        renderers[language.code] = LanguageRenderer(
+            site, language, make_environment(options.templates_dir, translations, bytecode),
+            Formatter(language.locale, translations))
+    return renderers
+
+
+def from_templates(reuse: Reuse | None, name: str, compute: Callable[[Diagnostics], T],
+                   diagnostics: Diagnostics) -> T:
+    """What the templates give (their anchors, their UI strings), remembered by `reuse`."""
+    if reuse is None:
+        return compute(diagnostics)
+    return reuse.from_templates(name, compute, diagnostics)
+
+
+def static_files(options: BuildOptions) -> dict[str, Path]:
+    """The theme's static files, by output path."""
+    folder = options.static_dir
+    return {STATIC_PREFIX + path.relative_to(folder).as_posix(): path
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
+                      base_path: str, options: BuildOptions, diagnostics: Diagnostics,
+                      reuse: Reuse | None, pages: dict[str, int]) -> int:
+    """Stages 4 and 5: check every link, add the search index, then put the new site in
+    place at once (a plain build stages it whole beside the output folder; an
+    incremental one brings the spare folder up to date). The number of files
+    written or removed."""
+    sources = (reuse.pages_to_check(files, facts) if reuse
+               else [path for path in files if path.endswith(".html")])
+    for problem in check_links(sources, facts, files, base_path):
+        path, _, message = problem.partition(": ")
+        diagnostics.error(options.out_dir / path, 0, 0, message)
+    fail_on_errors(diagnostics, options.strict)
+    try:
+        searchable = (reuse.pages_to_index(files) if reuse
+                      else [path for path, new in files.items()
+                            if new.payload is not None and SEARCHABLE in new.payload])
+        if searchable is None and reuse is not None:
+            reuse.carry_search(files)
+        elif searchable:
+            bundle = build_search_index({path: files[path].payload
+                                         or (options.out_dir / path).read_bytes()
+                                         for path in searchable}, options.out_dir)
+            files.update((path, NewFile(digest(payload), payload))
+                         for path, payload in bundle.items())
+        if reuse is not None:
+            return reuse.publish(files, pages, diagnostics.warnings)
+        publish(stage_site(options.out_dir, {path: new.payload or b""
+                                             for path, new in files.items()}),
+                options.out_dir)
+    except SearchIndexError as exc:
+        diagnostics.error(options.out_dir, 0, 0, str(exc))
+        fail_on_errors(diagnostics, options.strict)
+    except OSError as exc:
+        raise WriteError(f"cannot write the site beside it: {exc}") from exc
+    return len(files)
 
 
 @contextlib.contextmanager
@@ -80,11 +228,9 @@ def collector_paused() -> Iterator[None]:
     """No garbage collection while a build runs.
 
     A build allocates millions of objects that live to its end (the content, the
-    site model, the cache it reads), and the collector would scan them again and
-    again as they pile up: a quarter of a cold build at 10,000 pages per
-    language, a third of a one-page rebuild in the dev server. What a build
-    leaves behind is collected later (the dev server collects after the reload;
-    the command line simply exits)."""
+    site model), and the collector would scan them again and again as they pile
+    up. What a build leaves behind is collected later (the dev server collects
+    after the reload; the command line simply exits)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -92,94 +238,6 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
-    started = time.perf_counter()
-    diagnostics = Diagnostics()
-    check_output_location(options, diagnostics)
-    fail_on_errors(diagnostics, options.strict)
-    state = state or BuildState.open(options)
-    inputs = state.scan_inputs()
-    if state.up_to_date(inputs, options.strict):
-        pages, warnings, files = state.last_result()
-        return BuildResult(pages, warnings, time.perf_counter() - started, files=files,
-                           written=0)
-    state.prestage()  # leftovers removed; on a large site, the published files linked
-    try:
-        return _rebuild(options, state, inputs, diagnostics, started)
-    finally:
-        state.settle()
-
-
-def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
-             diagnostics: Diagnostics, started: float) -> BuildResult:
-    """Everything after the scan found a change: load, model, render, write, post."""
-
-    content = load_content(options.content_dir, diagnostics, options.base_url,
-                           state.pages_loader(inputs), state.collection_loader(inputs))
-    anchors = state.template_anchors(inputs, diagnostics)
-    if content is None:
-        fail_on_errors(diagnostics, strict=options.strict, force=True)
-        raise AssertionError("unreachable")
-    config = content.config
-    ui_strings = state.ui_strings(inputs)
-    renderers_input = {}
-    for language in config.languages:
-        translations, translated = state.translations(inputs, language, diagnostics)
-        check_catalog_coverage(ui_strings, language.code, translated,
-                               catalog_path(options.locales_dir, language.code), diagnostics)
-        renderers_input[language.code] = (language, translations)
-
-    site = state.site_model(content, anchors, inputs, diagnostics,
-                            compile_all if state.parallel else compile_serially)
-    fail_on_errors(diagnostics, options.strict)
-
-    renderers = {
-        code: LanguageRenderer(site, language, state.environment(inputs, code, translations),
-                               Formatter(language.locale, translations))
-        for code, (language, translations) in renderers_input.items()
-    }
-    plan = state.plan(site, inputs)
-    files = render_site(site, renderers, diagnostics,
-                        map_in_order if state.parallel else map_serially, plan.needs_render,
-                        state.describer())
-    fail_on_errors(diagnostics, options.strict)
-
-    update = state.stage(plan, files)
-    state.store_memo_early(update)  # written on another core while the site is staged
-    _write_and_publish(update, options, config.base_path, diagnostics)
-    pages = {code: len(site.pages_in(code)) for code in config.codes}
-    state.remember(update, inputs, pages, diagnostics.warnings)
-    return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
-                       files=len(update.records), site=site, state=state,
-                       written=len(update.written) + len(update.removed) + update.indexed)
-
-
-def _write_and_publish(update: Update, options: BuildOptions, base_path: str,
-                       diagnostics: Diagnostics) -> None:
-    """Stage the new site, check its links, add the search index and swap it in; on a
-    problem, discard what was staged and raise ContentError (the old site stays)."""
-    try:
-        update.start_search()
-    except SearchIndexError as exc:
-        diagnostics.error(options.out_dir, 0, 0, str(exc))
-        fail_on_errors(diagnostics, options.strict)
-    update.write_staging()
-    problems = update.check_links(base_path)
-    if problems:
-        update.discard()
-        for problem in problems:
-            path, _, message = problem.partition(": ")
-            diagnostics.error(options.out_dir / path, 0, 0, message)
-        fail_on_errors(diagnostics, options.strict)
-    try:
-        update.index_search()
-    except SearchIndexError as exc:
-        update.discard()
-        diagnostics.error(options.out_dir, 0, 0, str(exc))
-        fail_on_errors(diagnostics, options.strict)
-    update.publish()
 
 
 def check_output_location(options: BuildOptions, diagnostics: Diagnostics) -> None:

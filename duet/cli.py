@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .build import BuildOptions, BuildResult, build_site
 from .diagnostics import ContentError
-from .incremental import drop_cache
+from .incremental import Reuse, drop_cache
+from .store import Store
 from .write import WriteError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -95,7 +96,8 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     # site model again at the end of it (build_site pauses it while it runs).
     gc.disable()
     try:
-        result = build_site(options)
+        assert options.cache_dir is not None
+        result = build_site(options, Reuse(options, Store(options.cache_dir)))
     except ContentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)

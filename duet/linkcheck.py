@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from pathlib import Path
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 ATTR_VALUE = re.compile(r'="([^"]*)"')
@@ -20,32 +21,40 @@ CHECKED_ATTRIBUTES = ("href", "src", "id")
 SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 
-def check_links(root: Path, base_path: str) -> list[str]:
-    """Problems as 'file: message', for every broken internal href, src or anchor."""
-    ids: dict[str, set[str]] = {}
-    links: list[tuple[str, str]] = []
-    for path in sorted(root.rglob("*.html")):
-        relative = path.relative_to(root).as_posix()
-        ids[relative], targets = ids_and_targets(path.read_text(encoding="utf-8"))
-        links.extend((relative, target) for target in targets)
-    problems = []
-    for source, target in links:
-        problem = _problem(source, target, root, base_path, ids)
-        if problem:
-            problems.append(f"{source}: {problem}")
-    return problems
+@dataclass(frozen=True)
+class LinkFacts:
+    """What the link check needs of one page: its ids and its link targets."""
+
+    ids: frozenset[str]
+    targets: tuple[str, ...]
 
 
-def ids_and_targets(text: str) -> tuple[set[str], list[str]]:
+def link_facts(payload: bytes) -> LinkFacts:
     """A page's ids, and the targets of its href and src attributes (unescaped)."""
     ids: set[str] = set()
     targets: list[str] = []
-    for name, value in _attributes(text):
+    for name, value in _attributes(payload.decode("utf-8")):
         if name == "id":
             ids.add(value)
         else:
             targets.append(html.unescape(value))
-    return ids, targets
+    return LinkFacts(frozenset(ids), tuple(targets))
+
+
+def check_links(sources: Iterable[str], pages: Mapping[str, LinkFacts],
+                files: Collection[str], base_path: str) -> list[str]:
+    """Problems as 'file: message', for every broken internal href, src or anchor in the
+    pages `sources`; `pages` gives the facts of every HTML page of the site (asked for
+    the sources and the pages they link to), `files` names every file of the site."""
+    folders = {"/".join(parts[:end]) for parts in (path.split("/") for path in files)
+               for end in range(1, len(parts))}
+    problems = []
+    for source in sources:
+        for target in pages[source].targets:
+            problem = _problem(source, target, pages, files, folders, base_path)
+            if problem:
+                problems.append(f"{source}: {problem}")
+    return sorted(problems)
 
 
 def _attributes(text: str) -> list[tuple[str, str]]:
@@ -61,8 +70,8 @@ def _attributes(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _problem(source: str, target: str, root: Path, base_path: str,
-             ids: dict[str, set[str]]) -> str | None:
+def _problem(source: str, target: str, pages: Mapping[str, LinkFacts],
+             files: Collection[str], folders: Collection[str], base_path: str) -> str | None:
     if not target or target.startswith(SKIP_SCHEMES) or target.startswith("//"):
         return None
     parts = urlsplit(target)
@@ -86,11 +95,11 @@ def _problem(source: str, target: str, root: Path, base_path: str,
     if path.startswith(".."):
         return f"link '{target}' leaves the site"
     if path.endswith(".html"):
-        if path not in ids:
+        if path not in files:
             return f"broken link '{target}': no page {path}"
-        if parts.fragment and unquote(parts.fragment) not in ids[path]:
+        if parts.fragment and unquote(parts.fragment) not in pages[path].ids:
             return f"broken anchor '{target}': {path} has no id '{parts.fragment}'"
         return None
-    if not (root / path).exists():
+    if path not in files and path.rstrip("/") not in folders:
         return f"broken link '{target}': no file {path}"
     return None

@@ -16,8 +16,6 @@ from pathlib import Path, PurePath
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, Diagnostics
-from .digests import canonical, digest
-from .lazytext import StoredLazily
 from .schema import INVALID, Context, Record, Text
 from .schemas import COLLECTIONS, FRONT_MATTER, SITE
 from .yamlsource import Where, parse_yaml, read_text
@@ -62,11 +60,8 @@ class Config:
 
 
 @dataclass
-class SourcePage(StoredLazily):
+class SourcePage:
     """One Markdown file: front matter checked, body not yet compiled."""
-
-    text_field = "body"
-    lazy_fields = ("path", "front")
 
     path: Path
     key: str
@@ -74,18 +69,6 @@ class SourcePage(StoredLazily):
     front: Record
     body: str
     body_line: int
-
-    @functools.cached_property
-    def front_fingerprint(self) -> str:
-        """The front matter's values without their positions, hashed once and kept with
-        the page in the build cache."""
-        return digest(repr(canonical(self.front)))
-
-    @functools.cached_property
-    def body_digest(self) -> str:
-        """The body's hash (part of its compiled form's key), taken once and kept with
-        the page in the build cache."""
-        return digest(self.body)
 
 
 @dataclass
@@ -107,17 +90,12 @@ PagesLoader = Callable[[list[PageRequest]], list[LoadedPage]]
 
 def load_content(content_dir: Path, diagnostics: Diagnostics,
                  base_url: str | None = None,
-                 pages_loader: PagesLoader | None = None,
-                 collection_loader: Callable[..., None] | None = None) -> Content | None:
+                 pages_loader: PagesLoader | None = None) -> Content | None:
     """Load and validate everything under `content_dir`; None if site.yaml is unusable.
 
     `pages_loader(requests)` loads all the pages at once, in order (on every
-    core, or from a build's cache); `collection_loader(path, content,
-    diagnostics)` stands in for `load_collection`. Paths are strings: an
-    incremental build answers from its cache without making Path objects for
-    thousands of unchanged files. Problems are reported in file order."""
+    core, or from a build's cache). Problems are reported in file order."""
     pages_loader = pages_loader or load_pages
-    collection_loader = collection_loader or load_collection_at
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
@@ -131,7 +109,7 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
     for path in paths:
         relative = path[root:]
         if relative.startswith(data_prefix):
-            collection_loader(path, content, diagnostics)
+            load_collection(Path(path), content, diagnostics)
         elif relative.endswith(".md"):
             page, problems = next(loaded)
             diagnostics.items.extend(problems)
@@ -269,13 +247,7 @@ def load_page_captured(request: PageRequest) -> LoadedPage:
     path, relative, config = request
     captured = Diagnostics()
     page = load_page(Path(path), PurePath(relative), config, captured)
-    if page is not None:  # hashed where the page is loaded, maybe on another core
-        _ = (page.front_fingerprint, page.body_digest)
     return page, captured.items
-
-
-def load_collection_at(path: str, content: Content, diagnostics: Diagnostics) -> None:
-    load_collection(Path(path), content, diagnostics)
 
 
 def load_page(path: Path, relative: PurePath, config: Config,
@@ -298,6 +270,12 @@ def load_page(path: Path, relative: PurePath, config: Config,
     text = read_text(path, diagnostics)
     if text is None:
         return None
+    return parse_page(path, key, match["lang"], text, config, diagnostics)
+
+
+def parse_page(path: Path, key: str, lang: str, text: str, config: Config,
+               diagnostics: Diagnostics) -> SourcePage | None:
+    """A page's text split into front matter (checked) and body."""
     front_text, body, body_line = split_front_matter(text)
     if front_text is None:
         diagnostics.error(path, 1, 1, "a page starts with front matter: a line '---', YAML with "
@@ -312,7 +290,7 @@ def load_page(path: Path, relative: PurePath, config: Config,
     front = FRONT_MATTER.check(node, ctx)
     if front is INVALID:
         return None
-    return SourcePage(path, key, match["lang"], front, body, body_line)
+    return SourcePage(path, key, lang, front, body, body_line)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:

@@ -16,14 +16,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
 from .digests import digest
-from .lazytext import StoredLazily
 
 HEADING_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -44,10 +45,12 @@ class LinkRef:
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading as pages show it (tables of contents, parallel readings): no source line,
+    so that moving a heading down the file changes nothing another page can show."""
+
     id: str
     level: int
     text: str
-    line: int
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,12 @@ class GlossaryIndex:
 
 
 @dataclass
-class CompiledMarkdown(StoredLazily):
-    text_field = "html"
-    lazy_fields = ("links", "headings", "problems", "terms")
+class CompiledMarkdown:
+    """A compiled body: its HTML, and what the site model reads of it.
+
+    A build's cache may keep the HTML apart and give it back only when a page
+    is rendered (`from_facts`); everything else is always present."""
+
     html: Markup
     links: list[LinkRef] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
@@ -71,17 +77,41 @@ class CompiledMarkdown(StoredLazily):
     terms: list[str] = field(default_factory=list)
 
     @functools.cached_property
-    def fingerprint(self) -> str:
-        """What the page shows of it, hashed once and kept with it in the build cache."""
-        return digest(self.html + repr(self.terms))
+    def html_digest(self) -> str:
+        return digest(self.html)
 
     @functools.cached_property
     def outline(self) -> str:
-        """The headings as other pages can show them (menus, parallel readings)."""
-        return repr([(heading.id, heading.level, heading.text) for heading in self.headings])
+        """What other pages and the site's checks can see of this body, without source
+        positions: headings, glossary terms and link targets."""
+        return repr(([(h.id, h.level, h.text) for h in self.headings], self.terms,
+                     [(link.kind, link.key, link.anchor) for link in self.links]))
 
-    def decoded(self, text: str) -> Markup:
-        return Markup(text)
+    def facts(self) -> tuple[list[LinkRef], list[Heading], list[tuple[int, int, str]],
+                             list[str], str]:
+        """Everything but the HTML, with the HTML's digest (what a cache keeps together)."""
+        return self.links, self.headings, self.problems, self.terms, self.html_digest
+
+    @classmethod
+    def from_facts(cls, facts: tuple[list[LinkRef], list[Heading], list[tuple[int, int, str]],
+                                     list[str], str],
+                   html: Callable[[str], Markup]) -> CompiledMarkdown:
+        """A compiled body whose HTML is fetched by `html(digest)` when first read."""
+        links, headings, problems, terms, html_digest = facts
+        compiled = cls.__new__(cls)
+        compiled.links, compiled.headings, compiled.problems = links, headings, problems
+        compiled.terms = terms
+        compiled.__dict__["html_digest"] = html_digest
+        compiled.__dict__["_fetch_html"] = html
+        return compiled
+
+    def __getattr__(self, name: str) -> Any:
+        """Only reached for `html` when it was left in the cache (`from_facts`)."""
+        fetch = self.__dict__.get("_fetch_html")
+        if name != "html" or fetch is None:
+            raise AttributeError(name)
+        self.html = fetch(self.__dict__["html_digest"])
+        return self.html
 
 
 @dataclass(frozen=True)
@@ -192,7 +222,7 @@ class _Compiler:
             self.problem(line, f"heading id '{heading_id}' is used twice on this page")
         open_token.attrSet("id", heading_id)
         text = "".join(c.content for c in children if c.type in ("text", "code_inline"))
-        self.result.headings.append(Heading(heading_id, int(open_token.tag[1]), text.strip(), line))
+        self.result.headings.append(Heading(heading_id, int(open_token.tag[1]), text.strip()))
 
     def inline(self, token: Token, first_line: int, autolink: bool) -> None:
         children = token.children or []

@@ -9,11 +9,12 @@ import html
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostics
 from .load import Config, Content, SourcePage
 from .markdown import (
     CompiledMarkdown,
@@ -24,6 +25,7 @@ from .markdown import (
     compile_inline,
     compile_markdown,
 )
+from .reads import note_body_read
 from .schema import PageLink, Record, Text
 from .yamlsource import Where
 
@@ -60,13 +62,19 @@ class DataItem(Record):
 
 @dataclass
 class Page:
+    """One page in one language, as templates see it.
+
+    What it was made from (`_source`, `_compiled`) is private: templates cannot
+    reach names that start with '_' (see render.make_environment), so the body
+    HTML is read only through `body`, which reports the read (reads.py)."""
+
     key: str
     lang: str
     content_lang: str
-    source: SourcePage
+    _source: SourcePage = field(repr=False)
     url: str
     output_path: str
-    compiled: CompiledMarkdown = field(repr=False)
+    _compiled: CompiledMarkdown = field(repr=False)
     is_fallback: bool = False
     translations: dict[str, Page] = field(default_factory=dict, repr=False)
     parent: Page | None = field(default=None, repr=False)
@@ -74,47 +82,49 @@ class Page:
 
     @property
     def body(self) -> Markup:
-        return self.compiled.html
+        compiled = self._compiled
+        note_body_read(self.lang, self.key, compiled.html_digest)
+        return compiled.html
 
     @property
     def headings(self) -> list[Heading]:
-        return self.compiled.headings
+        return self._compiled.headings
 
     @property
     def terms(self) -> list[str]:
-        return self.compiled.terms
+        return self._compiled.terms
 
     @property
-    def links(self) -> list[LinkRef]:
-        return self.compiled.links
+    def source_path(self) -> Path:
+        return self._source.path
 
     @property
     def title(self) -> str:
-        return str(self.source.front["title"])
+        return str(self._source.front["title"])
 
     @property
     def short_title(self) -> str:
-        return str(self.source.front["short_title"] or self.title)
+        return str(self._source.front["short_title"] or self.title)
 
     @property
     def description(self) -> str | None:
-        return self.source.front["description"]
+        return self._source.front["description"]
 
     @property
     def template(self) -> str:
-        return str(self.source.front["template"])
+        return str(self._source.front["template"])
 
     @property
     def data_ref(self) -> str | None:
-        return self.source.front["data"]
+        return self._source.front["data"]
 
     @property
     def weight(self) -> int:
-        return int(self.source.front["weight"])
+        return int(self._source.front["weight"])
 
     @property
     def updated(self) -> Any:
-        return self.source.front["updated"]
+        return self._source.front["updated"]
 
     @property
     def anchors(self) -> set[str]:
@@ -161,49 +171,34 @@ class Site:
         return by_language
 
 
-CompileJob = tuple[str, LinkContext, GlossaryIndex, bool, int, str]
-"""One body to compile: source, link context, glossary, auto-link terms?, line offset,
-and the source's digest (by which a build's cache knows it)."""
+@dataclass(frozen=True)
+class CompileJob:
+    """One page body to compile, with everything the compile reads."""
+
+    source: str
+    links: LinkContext
+    glossary: GlossaryIndex
+    autolink_terms: bool
+    line_offset: int
+
+    def run(self) -> CompiledMarkdown:
+        return compile_markdown(self.source, self.links, self.glossary,
+                                autolink_terms=self.autolink_terms,
+                                line_offset=self.line_offset)
+
 
 Compile = Callable[[list[CompileJob]], list[CompiledMarkdown]]
+"""Compiles many bodies at once, in order (on every core, or from a build's cache)."""
 
 
 def compile_serially(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
-    return [compile_markdown(src, ctx, gl, autolink_terms=auto, line_offset=off)
-            for src, ctx, gl, auto, off, _ in jobs]
+    return [job.run() for job in jobs]
 
 
-def build_site_model(
-    content: Content,
-    template_anchors: dict[str, set[str]],
-    diagnostics: Diagnostics,
-    compile_all: Compile = compile_serially,
-) -> Site:
+def build_site_model(content: Content, template_anchors: dict[str, set[str]],
+                     diagnostics: Diagnostics, compile_all: Compile = compile_serially) -> Site:
     """Pair pages by translation key, compile them, resolve data, check every link."""
-    return build_model(content, template_anchors, diagnostics, compile_all).site
-
-
-@dataclass
-class BuiltModel:
-    """A site model with what it was made from, so that the next build can patch it
-    when only page bodies changed (`patch_site_model`)."""
-
-    site: Site
-    sources: list[SourcePage]
-    """The pages' files, one per page that is not a fallback (in any order)."""
-    template_anchors: dict[str, set[str]]
-    glossary: GlossaryIndex
-    reported: list[Diagnostic]
-    """What building it reported (warnings only: a model with errors is not kept)."""
-    compiled: list[tuple[str, str]]
-    """The pages whose bodies this build compiled (or took from a cache), in the order
-    it passed them to `compile_all`."""
-
-
-def build_model(content: Content, template_anchors: dict[str, set[str]],
-                diagnostics: Diagnostics, compile_all: Compile = compile_serially) -> BuiltModel:
     config = content.config
-    reported_before = len(diagnostics.items)
     glossary = glossary_index(content.data.get(GLOSSARY, []), config.codes)
     by_key = _pair_pages(content.pages, config, diagnostics)
     plan: list[tuple[str, str, SourcePage, bool]] = []
@@ -219,9 +214,9 @@ def build_model(content: Content, template_anchors: dict[str, set[str]],
             for line, col, message in result.problems:
                 diagnostics.error(source.path, line, col, message)
         pages[(lang, key)] = Page(
-            key=key, lang=lang, content_lang=source.lang, source=source,
+            key=key, lang=lang, content_lang=source.lang, _source=source,
             url=LinkContext(config.base_path, lang).page_url(key),
-            output_path=_output_path(lang, key), compiled=result, is_fallback=is_fallback,
+            output_path=_output_path(lang, key), _compiled=result, is_fallback=is_fallback,
         )
     _link_pages(pages, config)
     data_links: list[tuple[Where, LinkRef]] = []
@@ -232,60 +227,13 @@ def build_model(content: Content, template_anchors: dict[str, set[str]],
     _check_heading_parity(by_key, pages, config, diagnostics)
     _check_links(site, content, data_links, diagnostics)
     site.term_usage = _term_usage(site, content)
-    return BuiltModel(site, list(content.pages), template_anchors, glossary,
-                      diagnostics.items[reported_before:], list(pages))
+    return site
 
 
 def _compile_job(config: Config, glossary: GlossaryIndex, key: str, lang: str,
                  source: SourcePage) -> CompileJob:
-    return (source.body, LinkContext(config.base_path, lang), glossary, key != GLOSSARY,
-            source.body_line - 1, source.body_digest)
-
-
-def patch_site_model(last: BuiltModel, content: Content, template_anchors: dict[str, set[str]],
-                     diagnostics: Diagnostics, compile_all: Compile) -> BuiltModel | None:
-    """`last`, with the pages whose bodies alone changed compiled again; None when the
-    change may reach other pages, so that the model must be built anew.
-
-    The caller vouches that the site file and the data are as `last` was built
-    from. Then a page whose front matter, headings, link targets and glossary
-    terms stay the same changes nothing that pairing, anchors, link checks or
-    term usage read, and the model a full build would make is `last` with those
-    pages' sources and compiled bodies replaced (it is patched in place)."""
-    known = {(source.key, source.lang): source for source in last.sources}
-    if (template_anchors != last.template_anchors or not known
-            or len(content.pages) != len(known)):
-        return None
-    replaced: dict[int, SourcePage] = {}
-    for new in content.pages:
-        old = known.get((new.key, new.lang))
-        if old is None or (new is not old and (new.path, new.front_fingerprint)
-                           != (old.path, old.front_fingerprint)):
-            return None
-        if new is not old:
-            replaced[id(old)] = new
-    pages = list(last.site.pages.values())
-    touched = [page for page in pages if id(page.source) in replaced]
-    config = last.site.config
-    results = compile_all([_compile_job(config, last.glossary, page.key, page.lang,
-                                        replaced[id(page.source)]) for page in touched])
-    for page, result in zip(touched, results, strict=True):
-        if result.problems or not _same_outline(page.compiled, result):
-            return None
-    for page, result in zip(touched, results, strict=True):
-        page.source = replaced[id(page.source)]
-        page.compiled = result
-    diagnostics.items.extend(last.reported)
-    return BuiltModel(last.site, list(content.pages), template_anchors, last.glossary,
-                      last.reported, [(page.lang, page.key) for page in touched])
-
-
-def _same_outline(old: CompiledMarkdown, new: CompiledMarkdown) -> bool:
-    """Whether other pages and the site's checks see the two bodies alike: the same
-    headings, link targets and glossary terms (lines and columns aside)."""
-    return (old.outline == new.outline and old.terms == new.terms
-            and [(link.kind, link.key, link.anchor) for link in old.links]
-            == [(link.kind, link.key, link.anchor) for link in new.links])
+    return CompileJob(source.body, LinkContext(config.base_path, lang), glossary,
+                      key != GLOSSARY, source.body_line - 1)
 
 
 def glossary_index(terms: list[Record], languages: tuple[str, ...]) -> GlossaryIndex:
@@ -441,10 +389,10 @@ def _check_links(site: Site, content: Content, data_links: list[tuple[Where, Lin
     for page in site.all_pages():
         if page.is_fallback:
             continue
-        for link in page.links:
+        for link in page._compiled.links:
             problem = _link_problem(link, page.key, site, terms, nearest)
             if problem:
-                diagnostics.error(page.source.path, link.line, link.col, problem)
+                diagnostics.error(page.source_path, link.line, link.col, problem)
         _check_data_ref(page, content, diagnostics, nearest)
     seen: set[tuple[Where, LinkRef]] = set()
     for where, link in data_links:
@@ -484,14 +432,14 @@ def _check_data_ref(page: Page, content: Content, diagnostics: Diagnostics,
     if not page.data_ref:
         return
     collection, _, item_id = page.data_ref.partition("/")
-    where = page.source.front.where
+    where = page._source.front.where
     if collection not in content.data:
-        diagnostics.error(page.source.path, where.line, where.col,
+        diagnostics.error(page.source_path, where.line, where.col,
                           f"data: no collection '{collection}'"
                           + nearest(collection, content.data.keys()))
     elif item_id and item_id not in {i["id"] for i in content.data[collection]}:
         ids = {i["id"] for i in content.data[collection]}
-        diagnostics.error(page.source.path, where.line, where.col,
+        diagnostics.error(page.source_path, where.line, where.col,
                           f"data: collection '{collection}' has no item '{item_id}'"
                           + nearest(item_id, ids))
 

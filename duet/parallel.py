@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from .markdown import CompiledMarkdown
-from .model import CompileJob, compile_serially
+from .model import CompileJob
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -87,8 +87,8 @@ def compile_all(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
 
 
 def _compile_one(job: CompileJob) -> CompiledMarkdown:
-    compiled = compile_serially([job])[0]
-    _ = (compiled.fingerprint, compiled.outline)  # hashed here, on this core
+    compiled = job.run()
+    _ = (compiled.html_digest, compiled.outline)  # hashed here, on this core
     return compiled
 
 

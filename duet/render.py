@@ -18,10 +18,12 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostics
 from .i18n import Formatter
+from .linkcheck import LinkFacts, link_facts
 from .load import Language
 from .markdown import LinkContext
 from .model import HOME_KEY, Page, Site
 from .presentation import presentation_globals
+from .reads import BodyReads, recording_reads
 from .views import View, build_views
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
@@ -58,10 +60,36 @@ class SharedBytecode(jinja2.BytecodeCache):
 SHARED_BYTECODE = SharedBytecode()
 
 
-def make_environment(templates_dir: Path, translations: Any | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(
+class TemplateEnvironment(jinja2.Environment):
+    """Jinja, with the model's private names out of the templates' reach.
+
+    Every `x.name`, `x[name]` and `x|attr(name)` in a template goes through
+    here; a name that starts with '_' is undefined (an error, as templates
+    render with StrictUndefined). The model keeps what a page was made from
+    under such names, so the only way to a page's body is `Page.body`, which
+    reports the read to the incremental build (reads.py)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute.startswith("_"):
+            return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: str | Any) -> Any:
+        if isinstance(argument, str) and argument.startswith("_"):
+            return self.undefined(obj=obj, name=argument)
+        return super().getitem(obj, argument)
+
+
+def _public_attr(environment: jinja2.Environment, obj: Any, name: str) -> Any:
+    """The `attr` filter, through the same gate as `x.name`."""
+    return environment.getattr(obj, name)
+
+
+def make_environment(templates_dir: Path, translations: Any | None = None,
+                     bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    env = TemplateEnvironment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        bytecode_cache=SHARED_BYTECODE,
+        bytecode_cache=bytecode_cache or SHARED_BYTECODE,
         autoescape=True,  # every template, whatever its extension: content is never trusted
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -70,6 +98,7 @@ def make_environment(templates_dir: Path, translations: Any | None = None) -> ji
         keep_trailing_newline=True,
     )
     env.policies["ext.i18n.trimmed"] = True
+    env.filters["attr"] = jinja2.pass_environment(_public_attr)
     if translations is not None:
         env.install_gettext_translations(translations, newstyle=True)
     else:
@@ -178,25 +207,29 @@ class LanguageRenderer:
         return self.env.get_template(name).render(**context).encode("utf-8")
 
 
-Describe = Callable[[str, bytes], Any]
-"""What the next stage wants to know of a rendered file (its hash, its links),
-computed where the file is rendered: on the core that made it."""
+@dataclass(frozen=True)
+class RenderedFile:
+    """One output file's bytes, and the page bodies its template read (reads.py)."""
 
-Rendered = dict[str, tuple[bytes, Any]]
-"""Output path → (the file's bytes, its description)."""
+    payload: bytes
+    reads: BodyReads
+    links: LinkFacts | None
+    """A page's link facts, taken where it was rendered (maybe on another core)."""
+
+    @classmethod
+    def of(cls, path: str, payload: bytes, reads: BodyReads) -> RenderedFile:
+        return cls(payload, reads, link_facts(payload) if path.endswith(".html") else None)
 
 
-def no_description(path: str, payload: bytes) -> None:
-    return None
+Rendered = dict[str, RenderedFile]
+"""Output path (relative to the output folder) → the rendered file."""
 
 
 def render_site(site: Site, renderers: dict[str, LanguageRenderer],
                 diagnostics: Diagnostics,
                 map_in_order: MapInOrder = map_serially,
-                wanted: Callable[[str], bool] | None = None,
-                describe: Describe = no_description) -> Rendered:
-    """Every output file of the site, by path relative to the output folder, with
-    `describe(path, bytes)` of each.
+                wanted: Callable[[str], bool] | None = None) -> Rendered:
+    """Every output file of the site, by path relative to the output folder.
 
     Pages and views are rendered through `map_in_order` (possibly on other
     cores); one that fails there is rendered again here to report why.
@@ -205,11 +238,13 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
     def want(path: str) -> bool:
         return wanted is None or wanted(path)
 
-    def add(path: str, payload: bytes) -> None:
-        files[path] = (payload, describe(path, payload))
+    def add(path: str, render: Callable[[], bytes]) -> None:
+        with recording_reads() as reads:
+            payload = render()
+        files[path] = RenderedFile.of(path, payload, reads)
 
     files: Rendered = {}
-    render_or_none = partial(_render_or_none, renderers, describe)
+    render_or_none = partial(_render_or_none, renderers)
     pages = [page for page in site.all_pages() if want(page.output_path)]
     for page, done in zip(pages, map_in_order(render_or_none, pages), strict=True):
         if done is not None:
@@ -217,10 +252,10 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
             continue
         renderer = renderers[page.lang]
         try:
-            add(page.output_path, renderer.render_page(page))
+            add(page.output_path, partial(renderer.render_page, page))
         except jinja2.TemplateNotFound as exc:
-            where = page.source.front.where
-            diagnostics.error(page.source.path, where.line, where.col,
+            where = page._source.front.where
+            diagnostics.error(page.source_path, where.line, where.col,
                               f"template '{exc.name}' does not exist in templates/")
         except jinja2.TemplateError as exc:
             _report_template_error(exc, page, diagnostics)
@@ -239,22 +274,23 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
             files[view.output_path] = done
             continue
         try:
-            add(view.output_path, renderers[view.lang].render_view(view))
+            add(view.output_path, partial(renderers[view.lang].render_view, view))
         except jinja2.TemplateError as exc:
             diagnostics.error(view.template, getattr(exc, "lineno", 0) or 0, 0,
                               f"while rendering {view.url}: {exc.message or exc}")
     default = renderers[site.config.default_language]
-    if want("index.html"):
-        add("index.html", default.render_named("root.html", page=None))
-    for code, renderer in renderers.items():
-        if want(f"{code}/404.html"):
-            add(f"{code}/404.html", renderer.render_named("404.html", page=None))
+    for path, renderer, name in [("index.html", default, "root.html"),
+                                 *((f"{code}/404.html", renderer, "404.html")
+                                   for code, renderer in renderers.items())]:
+        if want(path):
+            add(path, partial(renderer.render_named, name, page=None))
     if want("sitemap.xml"):
-        every_view = [view for view in every_view if view.output_path not in taken]
-        add("sitemap.xml", default.render_named("sitemap.xml", pages=_sitemap_entries(
-            [*site.all_pages(), *every_view], default)))
+        listed = [*site.all_pages(), *(view for view in every_view
+                                       if view.output_path not in taken)]
+        add("sitemap.xml", lambda: default.render_named(
+            "sitemap.xml", pages=_sitemap_entries(listed, default)))
     if want("robots.txt"):
-        add("robots.txt", default.render_named("robots.txt"))
+        add("robots.txt", partial(default.render_named, "robots.txt"))
     return files
 
 
@@ -263,17 +299,17 @@ def available_templates(renderers: dict[str, LanguageRenderer]) -> set[str]:
     return set(next(iter(renderers.values())).env.list_templates())
 
 
-def _render_or_none(renderers: dict[str, LanguageRenderer], describe: Describe,
-                    page: Page | View) -> tuple[bytes, Any] | None:
-    """The page's bytes and their description, or None when its template fails
-    (reported by the caller)."""
+def _render_or_none(renderers: dict[str, LanguageRenderer],
+                    page: Page | View) -> RenderedFile | None:
+    """The page rendered, or None when its template fails (reported by the caller)."""
     renderer = renderers[page.lang]
     try:
-        payload = (renderer.render_view(page) if isinstance(page, View)
-                   else renderer.render_page(page))
+        with recording_reads() as reads:
+            payload = (renderer.render_view(page) if isinstance(page, View)
+                       else renderer.render_page(page))
     except jinja2.TemplateError:
         return None
-    return payload, describe(page.output_path, payload)
+    return RenderedFile.of(page.output_path, payload, reads)
 
 
 def _sitemap_entries(pages: list[Page | View],
@@ -286,7 +322,7 @@ def _sitemap_entries(pages: list[Page | View],
 def files_owner(site: Site, view: View) -> Path | str:
     """The source file of the content page that sits where a generated page must go."""
     page = next((p for p in site.all_pages() if p.output_path == view.output_path), None)
-    return page.source.path if page else view.output_path
+    return page.source_path if page else view.output_path
 
 
 def _report_template_error(exc: jinja2.TemplateError, page: Page,
@@ -300,5 +336,5 @@ def _report_template_error(exc: jinja2.TemplateError, page: Page,
                 name, line = frame.filename, frame.lineno or 0
                 break
     diagnostics.error(name or page.template, line, 1 if line else 0,
-                      f"while rendering {Diagnostics.display(page.source.path)}: "
+                      f"while rendering {Diagnostics.display(page.source_path)}: "
                       f"{exc.message or exc}")

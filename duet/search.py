@@ -120,3 +120,17 @@ def normalise_entry(path: Path) -> None:
     entry = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps(entry, sort_keys=True, ensure_ascii=False,
                                separators=(",", ":")), encoding="utf-8")
+
+
+def build_search_index(pages: Mapping[str, bytes], out_dir: Path) -> dict[str, bytes]:
+    """The Pagefind bundle for `pages` (output path → HTML), as output path → bytes;
+    Pagefind works in scratch folders beside `out_dir`."""
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    indexing = Indexing(dict(pages), parent, f".{out_dir.name}.search-")
+    bundle = indexing.finish()
+    try:
+        return {f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+                for path in sorted(bundle.rglob("*")) if path.is_file()}
+    finally:
+        shutil.rmtree(bundle, ignore_errors=True)

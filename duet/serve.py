@@ -28,8 +28,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildOptions
-from .cache import CacheFolder
-from .incremental import BuildState, cache_key
+from .incremental import Reuse
+from .store import Store
 from .watch import Rebuilder, watch
 
 SCRIPT_URL = "/__duet/livereload.js"
@@ -248,10 +248,9 @@ class DevServer:
         shown_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
         self.url = f"http://{shown_host}:{bound}/"
         self.options = dataclasses.replace(options, out_dir=out_dir, base_url=self.url)
-        folder = (CacheFolder(options.cache_dir, out_dir, cache_key(self.options))
-                  if options.cache_dir else None)
-        self.state = BuildState(self.options, folder, in_place=True)
-        self.rebuilder = Rebuilder(self.options, self.state, self.events, self.log)
+        self.store = Store(options.cache_dir or out_dir.parent)
+        self.reuse = Reuse(self.options, self.store, search=False)
+        self.rebuilder = Rebuilder(self.options, self.reuse, self.events, self.log)
         self.watch_changes = watch_changes
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -261,8 +260,6 @@ class DevServer:
 
     def start(self) -> None:
         self.rebuilder.rebuild(first=True)
-        self.state.parallel = False  # no forking once other threads run
-        self.state.autosave = False  # stored once, when the server stops
         self._spawn(self.httpd.serve_forever, "http")
         self._spawn(self.rebuilder.refresh_search_forever, "search", self._stop)
         if self.watch_changes:
@@ -278,7 +275,7 @@ class DevServer:
         self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=10)
-        self.state.save()
+        self.store.close()
 
     def _spawn(self, target: Callable[..., object], name: str, *args: object) -> None:
         thread = threading.Thread(target=target, args=args, name=f"duet-{name}", daemon=True)

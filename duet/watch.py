@@ -18,7 +18,7 @@ from .search import SearchIndexError
 from .write import WriteError
 
 if TYPE_CHECKING:
-    from .incremental import BuildState
+    from .incremental import Reuse
     from .serve import Broadcaster
 
 STEP_MS = 10
@@ -36,10 +36,10 @@ COLLECT_DELAY_SECONDS = 0.5
 class Rebuilder:
     """One build at a time into the served folder; the last good site stays on failure."""
 
-    def __init__(self, options: BuildOptions, state: BuildState, events: Broadcaster,
+    def __init__(self, options: BuildOptions, reuse: Reuse, events: Broadcaster,
                  log: Callable[[str], None]) -> None:
         self.options = options
-        self.state = state
+        self.reuse = reuse
         self.events = events
         self.log = log
         self.quiet = False
@@ -51,17 +51,13 @@ class Rebuilder:
         """Set while the search index is being rebuilt."""
         self._collector: threading.Timer | None = None
 
-    def rebuild(self, first: bool = False, changed: set[str] | None = None) -> BuildResult | None:
-        """Build now; return the result, or None (problems reported) if it failed.
-
-        `changed`: the files the watcher saw change, when it saw them all."""
+    def rebuild(self, first: bool = False) -> BuildResult | None:
+        """Build now; return the result, or None (problems reported) if it failed."""
         with self._lock:
             started = time.perf_counter()
             self.builds += 1
-            if changed:
-                self.state.note_changes(changed)
             try:
-                result = build_site(self.options, self.state)
+                result = build_site(self.options, self.reuse)
             except ContentError as exc:
                 self._fail([str(diagnostic) for diagnostic in exc.diagnostics])
                 return None
@@ -114,11 +110,21 @@ class Rebuilder:
                 continue
             self.searching.set()
             try:
-                self.state.refresh_search()
-            except (OSError, SearchIndexError) as exc:
-                self.log(f"search index not updated: {exc}")
+                self._index_search()
             finally:
                 self.searching.clear()
+
+    def _index_search(self) -> None:
+        """One build that also brings the search index up to date (a plain rebuild with
+        nothing else to do renders nothing)."""
+        with self._lock:
+            self.reuse.search = True
+            try:
+                build_site(self.options, self.reuse)
+            except (ContentError, WriteError, SearchIndexError, OSError) as exc:
+                self.log(f"search index not updated: {exc}")
+            finally:
+                self.reuse.search = False
 
 
 def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event,
@@ -134,6 +140,6 @@ def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event,
                                     debounce=DEBOUNCE_MS, rust_timeout=WATCHER_TIMEOUT_MS,
                                     yield_on_timeout=True, raise_interrupt=False):
         if changes or (ready is not None and not ready.is_set()):
-            rebuilder.rebuild(changed={path for _, path in changes} if changes else None)
+            rebuilder.rebuild()
         if ready is not None:
             ready.set()

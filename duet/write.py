@@ -11,7 +11,8 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -52,20 +53,6 @@ def write_new_file(path: str, payload: bytes) -> os.stat_result:
         os.close(descriptor)
 
 
-def link_files(source: str, target: str, paths: list[str]) -> list[str]:
-    """Hard-link each of `paths` from the folder `source` into `target` (both ending in
-    '/'), making folders as needed; the paths that were not there."""
-    folders = Folders(target)
-    missing = []
-    for path in paths:
-        folders.make_for(path)
-        try:
-            os.link(source + path, target + path)
-        except FileNotFoundError:
-            missing.append(path)
-    return missing
-
-
 class Folders:
     """Makes the folder of each file put under a new folder `root` (ending in '/'), once:
     a single `mkdir` where the folder above it is known to exist."""
@@ -91,26 +78,107 @@ def ancestors(path: str) -> list[str]:
     return ["/".join(parts[:end]) for end in range(1, len(parts))]
 
 
-def publish(staging: Path, out_dir: Path,
-            remove_old: Callable[[Path], None] | None = None) -> None:
-    """Put the staged folder at `out_dir` atomically and remove the old site
-    (with `remove_old`, if given)."""
-    remove_old = remove_old or discard
+@dataclass(frozen=True)
+class NewFile:
+    """A file of the new site: its digest, and its bytes, or None where they are those of
+    the file of the same name in the published site."""
+
+    digest: str
+    payload: bytes | None
+
+
+def stage_site(out_dir: Path, files: Mapping[str, bytes]) -> Path:
+    """A new folder beside `out_dir` holding `files` (output path → bytes)."""
+    staging = new_staging_folder(out_dir)
+    try:
+        folders = Folders(f"{staging}/")
+        for path, payload in files.items():
+            folders.make_for(path)
+            write_new_file(f"{staging}/{path}", payload)
+    except OSError:
+        discard(staging)
+        raise
+    return staging
+
+
+def update_folder(folder: Path, holds: Mapping[str, str], files: Mapping[str, NewFile],
+                  published: Path) -> None:
+    """Make `folder`, which holds `holds` (output path → digest), hold `files`: a file that
+    differs is written anew (its bytes, or a hard link to the published copy), a file
+    that goes is removed, with the folders it leaves empty. Raises OSError.
+
+    Files are replaced, never written into: they may be hard links shared with the
+    published site."""
+    root = f"{folder}/"
+    for path in sorted(holds.keys() - files.keys()):
+        os.unlink(root + path)
+        parent = path.rpartition("/")[0]
+        while parent and not os.listdir(root + parent):
+            os.rmdir(root + parent)
+            parent = parent.rpartition("/")[0]
+    made = Folders(root)  # the folders that still hold a file
+    for path in holds.keys() & files.keys():
+        made.made.add(folder_of(path))
+        made.made.update(ancestors(folder_of(path)))
+    for path, new in files.items():
+        if holds.get(path) == new.digest:
+            continue
+        if path in holds:
+            os.unlink(root + path)
+        else:
+            made.make_for(path)
+        if new.payload is None:
+            os.link(f"{published}/{path}", root + path)
+        else:
+            write_new_file(root + path, new.payload)
+
+
+def folder_of(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def identity(folder: Path) -> str | None:
+    """Which folder this is on disk (device and inode), or None if there is none: a
+    rename or an exchange moves the name, not the identity."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return None
+    return f"{info.st_dev}:{info.st_ino}"
+
+
+def spare_folder(out_dir: Path) -> Path:
+    """Where the site before the published one is kept, to be brought up to date and
+    exchanged with it by the next build."""
+    out = out_dir.resolve()
+    return out.with_name(f".{out.name}.spare")
+
+
+def swap_in(folder: Path, out_dir: Path) -> bool:
+    """Put `folder` at `out_dir` atomically; True if the old site is now at `folder`'s
+    path (False: there was none, or it has been removed)."""
     out_dir = out_dir.resolve()
     try:
-        if out_dir.exists():
-            if _exchange(staging, out_dir):
-                remove_old(staging)  # now holds the old site
-                return
-            old = staging.with_name(staging.name.replace("staging", "old"))
-            os.rename(out_dir, old)
-            os.rename(staging, out_dir)
-            remove_old(old)
-        else:
-            os.rename(staging, out_dir)
+        if not out_dir.exists():
+            os.rename(folder, out_dir)
+            return False
+        if _exchange(folder, out_dir):
+            return True
+        old = folder.with_name(folder.name + ".old")
+        os.rename(out_dir, old)
+        os.rename(folder, out_dir)
+        os.rename(old, folder)
+        return True
     except OSError as exc:
-        discard(staging)
         raise WriteError(f"cannot replace {out_dir}: {exc.strerror or exc}") from exc
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Put the staged folder at `out_dir` atomically and remove the old site."""
+    try:
+        swap_in(staging, out_dir)
+    finally:
+        discard(staging)
 
 
 def discard(path: Path) -> None:

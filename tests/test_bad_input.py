@@ -249,7 +249,7 @@ def test_full_disk_in_process(mini_content: Path, tmp_path: Path, failing: str,
                               capsys: pytest.CaptureFixture[str]) -> None:
     """ENOSPC simulated where a tmpfs cannot be mounted: every write of a file fails, or
     only the staged site's (the search index has started by then and must stop)."""
-    from duet import cli, incremental
+    from duet import cli, write
 
     out = tmp_path / "site"
     build(mini_content, out, cache_dir=None)
@@ -265,7 +265,7 @@ def test_full_disk_in_process(mini_content: Path, tmp_path: Path, failing: str,
 
     if failing == "every write":
         monkeypatch.setattr(Path, "write_bytes", no_space)
-    monkeypatch.setattr(incremental, "write_new_file", no_space_staged)
+    monkeypatch.setattr(write, "write_new_file", no_space_staged)
     monkeypatch.chdir(tmp_path)
     code = cli.main(["--content", str(mini_content), "--out", str(out), "--strict",
                      "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),

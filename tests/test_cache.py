@@ -9,7 +9,6 @@ import random
 from pathlib import Path
 
 import pytest
-
 from duet.cache import CacheFolder, Manifest, Memo, Snapshot, rescan, scan
 
 SKIPS = (True, False)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI, ROOT, run_cli, snapshot
+from duet.cache import CacheFolder, StoredModel
 
 from duet import incremental
 from duet.build import BuildOptions, build_site
-from duet.cache import CacheFolder, StoredModel
 from duet.diagnostics import ContentError
 from duet.load import SourcePage
 from duet.write import WriteError

@@ -6,7 +6,6 @@ import pickle
 from dataclasses import dataclass, field
 
 import pytest
-
 from duet.lazytext import StoredLazily, packing_lazy_fields
 
 PACKED = "_packed_fields"

@@ -1,27 +1,30 @@
-from pathlib import Path
-
-from duet.linkcheck import check_links
+from duet.linkcheck import check_links, link_facts
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
+def check(files: dict[str, str]) -> list[str]:
+    pages = {name: link_facts(text.encode()) for name, text in files.items()
+             if name.endswith(".html")}
+    return check_links(pages, pages, files, "/")
 
 
-def test_links_and_anchors_resolve(tmp_path: Path) -> None:
-    write(tmp_path, {
+def test_links_and_anchors_resolve() -> None:
+    assert check({
         "zh/index.html": '<a href="/zh/a/#x"></a><a href="a/"></a><a href="#top"></a>'
                          '<a href="https://example.org/"></a><p id="top"></p>'
                          '<link href="/static/s.css">',
         "zh/a/index.html": '<h2 id="x"></h2><a href="../">up</a>',
         "static/s.css": "",
-    })
-    assert check_links(tmp_path, "/") == []
+    }) == []
 
 
-def test_broken_targets_are_named(tmp_path: Path) -> None:
-    write(tmp_path, {"zh/index.html": '<a href="/zh/b/"></a><a href="/zh/#nope"></a>'
-                                      '<img src="/static/missing.png">'})
-    problems = check_links(tmp_path, "/")
+def test_broken_targets_are_named() -> None:
+    problems = check({"zh/index.html": '<a href="/zh/b/"></a><a href="/zh/#nope"></a>'
+                                       '<img src="/static/missing.png">'})
     assert len(problems) == 3 and all(p.startswith("zh/index.html: ") for p in problems)
+
+
+def test_only_the_pages_asked_for_are_checked() -> None:
+    files = {"a.html": '<a href="/nowhere.html"></a>', "b.html": '<a href="/a.html"></a>'}
+    pages = {name: link_facts(text.encode()) for name, text in files.items()}
+    assert check_links(["b.html"], pages, files, "/") == []
+    assert check_links(["a.html"], pages, files, "/") != []

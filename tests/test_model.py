@@ -4,16 +4,9 @@ import pytest
 
 from duet import model as model_module
 from duet.diagnostics import Diagnostics
-from duet.load import Content, SourcePage, load_content
-from duet.model import (
-    BuiltModel,
-    Page,
-    Site,
-    build_model,
-    build_site_model,
-    compile_serially,
-    patch_site_model,
-)
+from duet.load import load_content
+from duet.model import Site, build_site_model
+from duet.reads import recording_reads
 
 
 def model(content_dir: Path) -> tuple[Site, Diagnostics]:
@@ -98,89 +91,6 @@ def test_glossary_usage_is_collected(mini_content: Path) -> None:
 ANCHORS = {"home.html": {"key-figures"}}
 
 
-def loaded(content_dir: Path) -> Content:
-    content = load_content(content_dir, Diagnostics())
-    assert content is not None
-    return content
-
-
-def with_new_bodies(last: BuiltModel, fresh: Content) -> Content:
-    """`fresh`, with the pages whose files did not change being the last model's own
-    objects, as a build's cache hands them over."""
-    old = {(source.key, source.lang): source for source in last.sources}
-
-    def unchanged(source: SourcePage) -> bool:
-        before = old.get((source.key, source.lang))
-        return before is not None and (before.body, before.front_fingerprint) == (
-            source.body, source.front_fingerprint)
-
-    fresh.pages = [old[(source.key, source.lang)] if unchanged(source) else source
-                   for source in fresh.pages]
-    return fresh
-
-
-def site_facts(site: Site) -> list[tuple[object, ...]]:
-    """Everything the renderers read of a model, in comparable form."""
-    return [(lang, key, page.url, page.content_lang, page.is_fallback, page.body,
-             page.source.body, page.compiled.headings, page.compiled.links,
-             page.parent.key if page.parent else None, [c.key for c in page.children],
-             sorted(page.translations))
-            for (lang, key), page in page_items(site)] + [
-        (site.page_anchors, site.term_usage, site.data)]
-
-
-def page_items(site: Site) -> list[tuple[tuple[str, str], Page]]:
-    return list(site.pages.items())
-
-
-def test_a_body_edit_patches_the_model_into_the_one_a_full_build_makes(
-        mini_content: Path) -> None:
-    (mini_content / "about.en.md").unlink()  # a fallback page, and a warning to repeat
-    last = build_model(loaded(mini_content), ANCHORS, Diagnostics())
-    page = mini_content / "about.zh.md"
-    page.write_text(page.read_text().replace("来源说明。", "\n\n来源说明，补充一句。\n"))
-    fresh = with_new_bodies(last, loaded(mini_content))
-    diagnostics = Diagnostics()
-    patched = patch_site_model(last, fresh, ANCHORS, diagnostics, compile_serially)
-    assert patched is not None and patched.site is last.site
-    assert patched.compiled == [("zh", "about"), ("en", "about")]
-    full_diagnostics = Diagnostics()
-    full = build_model(loaded(mini_content), ANCHORS, full_diagnostics)
-    assert site_facts(patched.site) == site_facts(full.site)
-    assert "补充一句" in str(patched.site.pages[("en", "about")].body)
-    assert diagnostics.items == full_diagnostics.items != []
-
-
-@pytest.mark.parametrize("edit", [
-    ("about.zh.md", "来源说明。", "## 新节 {#new}\n\n来源说明。"),
-    ("about.zh.md", "来源说明。", "来源说明，见[主题](@/topics)。"),
-    ("topics/index.en.md", "[Back](@/)", "[Back](@/about)"),
-    ("topics/index.en.md", "Optics Valley", "Wuhan"),
-    ("about.zh.md", "title: 关于", "title: 关于本站"),
-    ("about.zh.md", "来源说明。", "[坏链接](@/nowhere)"),
-], ids=["heading", "new link", "link target", "glossary term", "front matter", "error"])
-def test_a_change_other_pages_can_see_is_not_patched(
-        mini_content: Path, edit: tuple[str, str, str]) -> None:
-    last = build_model(loaded(mini_content), ANCHORS, Diagnostics())
-    before = site_facts(last.site)
-    name, old, new = edit
-    page = mini_content / name
-    assert old in page.read_text()
-    page.write_text(page.read_text().replace(old, new))
-    fresh = with_new_bodies(last, loaded(mini_content))
-    assert patch_site_model(last, fresh, ANCHORS, Diagnostics(), compile_serially) is None
-    assert site_facts(last.site) == before  # refused without touching the model
-
-
-def test_new_pages_or_template_anchors_are_not_patched(mini_content: Path) -> None:
-    last = build_model(loaded(mini_content), ANCHORS, Diagnostics())
-    assert patch_site_model(last, loaded(mini_content), {}, Diagnostics(),
-                            compile_serially) is None
-    (mini_content / "more.en.md").write_text("---\ntitle: More\n---\nText.\n")
-    assert patch_site_model(last, loaded(mini_content), ANCHORS, Diagnostics(),
-                            compile_serially) is None
-
-
 def test_suggestions_stop_once_their_budget_is_spent(
         mini_content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site, _ = model(mini_content)
@@ -193,3 +103,14 @@ def test_suggestions_stop_once_their_budget_is_spent(
                  for d in diagnostics.errors}
     # every problem is reported; the last one checked without a suggestion
     assert suggested == {"@/abut": True, "@/abot": True, "@/abou": False}
+
+
+def test_reading_a_body_is_recorded_and_only_the_body_is(mini_content: Path) -> None:
+    site, _ = model(mini_content)
+    page = site.pages[("en", "about")]
+    with recording_reads() as reads:
+        _ = (page.title, page.headings, page.terms, page.translations["zh"].url)
+    assert reads == {}
+    with recording_reads() as reads:
+        _ = page.translations["zh"].body
+    assert list(reads) == [("zh", "about")]

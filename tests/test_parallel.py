@@ -11,9 +11,8 @@ from conftest import build, snapshot
 from duet import build as build_module
 from duet import parallel
 from duet.diagnostics import ContentError
-from duet.digests import digest
 from duet.markdown import GlossaryIndex, LinkContext
-from duet.model import compile_serially
+from duet.model import CompileJob, compile_serially
 from duet.render import map_serially
 
 PAGES = 150  # x 2 languages: above parallel.MIN_PARALLEL_ITEMS
@@ -55,7 +54,7 @@ def test_pool_results_equal_serial_results(two_workers: None,
                               ("en", "Optics Valley", "optics-valley")))
     bodies = [(_body(lang, n) + ("[bad](javascript:x)\n" if n == 7 else ""), lang, n)
               for n in range(1, 2 * PAGES) for lang in ("zh", "en")]
-    jobs = [(body, LinkContext("/", lang), glossary, True, n % 5, digest(body))
+    jobs = [CompileJob(body, LinkContext("/", lang), glossary, True, n % 5)
             for body, lang, n in bodies]
     pools: list[object] = []
 
@@ -70,8 +69,7 @@ def test_pool_results_equal_serial_results(two_workers: None,
 
 
 def test_small_sites_compile_in_this_process(two_workers: None) -> None:
-    jobs = [(_body("en", 1), LinkContext("/", "en"), GlossaryIndex(), True, 0,
-             digest(_body("en", 1)))]
+    jobs = [CompileJob(_body("en", 1), LinkContext("/", "en"), GlossaryIndex(), True, 0)]
     assert parallel.compile_all(jobs) == compile_serially(jobs)
 
 

@@ -1,0 +1,151 @@
+"""The build cache: one SQLite file of values keyed by what made them.
+
+Two tables. `memo` holds results of pure steps (a page's checked front
+matter, a compiled body's facts, a body's HTML, a page's link facts), each
+under a key that digests everything the step read, so an entry can never be
+stale: a changed input is a different key. `folders` holds, for each output
+folder and spare folder a build wrote, what is in it (see incremental.py),
+keyed by the folder's identity on disk.
+
+Values are pickled. A build reads what it needs as it goes and writes what it
+made in one transaction at its end; entries no build used for a while are
+dropped when the memo has grown to twice what the last build used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+STORE_FILE = "store.sqlite3"
+SCHEMA_VERSION = 1
+BATCH = 500
+"""Keys asked for in one query (SQLite allows a few hundred parameters at least)."""
+
+
+class Store:
+    """A memo of pure results and a record of output folders, in `folder/store.sqlite3`.
+
+    Reads go through a dictionary in memory, so a process that builds again
+    (the dev server) asks SQLite only for what it has not seen. A forked worker
+    opens its own connection."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / STORE_FILE
+        folder.mkdir(parents=True, exist_ok=True)
+        self._connection: sqlite3.Connection | None = None
+        self._pid = -1
+        self.known: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        self.used: set[str] = set()
+        self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            connection = sqlite3.connect(self.path, isolation_level=None, timeout=30,
+                                         check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                connection.executescript(
+                    "DROP TABLE IF EXISTS memo; DROP TABLE IF EXISTS folders;"
+                    "CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+                    "CREATE TABLE folders (id TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+                    f"PRAGMA user_version={SCHEMA_VERSION};")
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    # -- the memo ------------------------------------------------------------
+
+    def get(self, key: str) -> Any | None:
+        """The value stored under `key`, or None."""
+        self.used.add(key)
+        if key in self.known:
+            return self.known[key]
+        row = self._open().execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
+        value = pickle.loads(row[0]) if row else None
+        if value is not None:
+            self.known[key] = value
+        return value
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The values stored under those of `keys` that are stored."""
+        keys = list(keys)
+        self.used.update(keys)
+        found = {key: self.known[key] for key in keys if key in self.known}
+        missing = [key for key in keys if key not in found]
+        connection = self._open()
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start:start + BATCH]
+            marks = ",".join("?" * len(batch))
+            for key, blob in connection.execute(
+                    f"SELECT key, value FROM memo WHERE key IN ({marks})", batch):
+                found[key] = self.known[key] = pickle.loads(blob)
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        """Store `value` under `key` (written at `commit`)."""
+        self.used.add(key)
+        if key not in self.known:
+            self.known[key] = value
+            self.new[key] = value
+
+    # -- output folders ------------------------------------------------------
+
+    def folder(self, identity: str) -> Any | None:
+        row = self._open().execute("SELECT value FROM folders WHERE id = ?",
+                                   (identity,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def set_folder(self, identity: str, value: Any | None) -> None:
+        """Record (or, with None, forget) what a folder holds, at once."""
+        connection = self._open()
+        if value is None:
+            connection.execute("DELETE FROM folders WHERE id = ?", (identity,))
+        else:
+            connection.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)",
+                               (identity, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+
+    # -- at the end of a build ------------------------------------------------
+
+    def commit(self) -> None:
+        """Write the new entries; drop old ones once the memo is twice what was used."""
+        connection = self._open()
+        with self._transaction(connection):
+            connection.executemany(
+                "INSERT OR REPLACE INTO memo VALUES (?, ?)",
+                ((key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+                 for key, value in self.new.items()))
+            stored = connection.execute("SELECT count(*) FROM memo").fetchone()[0]
+            if stored > 2 * len(self.used) + 100:
+                connection.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                connection.execute("DELETE FROM used")
+                connection.executemany("INSERT OR IGNORE INTO used VALUES (?)",
+                                       ((key,) for key in self.used))
+                connection.execute("DELETE FROM memo WHERE key NOT IN (SELECT key FROM used)")
+                self.known = {key: value for key, value in self.known.items()
+                              if key in self.used}
+        self.new = {}
+        self.used = set()
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+        connection.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
