@@ -29,7 +29,8 @@ from .i18n import (
 from .incremental import SEARCHABLE, Reuse
 from .linkcheck import LinkFacts, check_links
 from .load import Content, LoadedPage, PageRequest, load_content, load_page_captured
-from .model import Site, build_site_model
+from .markdown import CompiledMarkdown
+from .model import CompileJob, Site, build_site_model
 from .parallel import compile_all, map_cheap_in_order, map_in_order
 from .render import LanguageRenderer, make_environment, render_site, template_anchors
 from .search import SearchIndexError, build_search_index
@@ -70,14 +71,32 @@ class BuildOptions:
 
 
 @dataclass
+class BuildReport:
+    """What a build had to make, stage by stage (an incremental build takes the rest from
+    earlier builds): what the tests and the dev server look at."""
+
+    parsed: int = 0
+    """Page files read and checked."""
+    compiled: int = 0
+    """Page bodies compiled."""
+    rendered: list[str] = field(default_factory=list)
+    """Output files rendered, by path."""
+    written: int = 0
+    """Files written or removed in the output folder; 0 when nothing changed."""
+
+
+@dataclass
 class BuildResult:
     pages: dict[str, int]
     warnings: list[Diagnostic]
     seconds: float
     files: int = 0
-    written: int = 0
-    """Files written or removed in the output folder; 0 when nothing changed."""
+    report: BuildReport = field(default_factory=BuildReport)
     site: Site | None = field(default=None, repr=False)
+
+    @property
+    def written(self) -> int:
+        return self.report.written
 
     def summary(self) -> str:
         counts = ", ".join(f"{count} {lang}" for lang, count in self.pages.items())
@@ -99,43 +118,49 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
         if reuse is not None and (last := reuse.unchanged()) is not None:
             return BuildResult(dict(last.pages), list(last.warnings),
                                time.perf_counter() - started, files=len(last.outputs))
-        content = load(options, diagnostics, reuse)
-        site = model(content, options, diagnostics, reuse)
-        files, facts = render(site, options, diagnostics, reuse)
+        report = BuildReport()
+        content = load(options, diagnostics, reuse, report)
+        site = model(content, options, diagnostics, reuse, report)
+        files, facts = render(site, options, diagnostics, reuse, report)
         pages = {code: len(site.pages_in(code)) for code in site.config.codes}
-        written = write_and_publish(files, facts, site.config.base_path, options,
-                                    diagnostics, reuse, pages)
+        report.written = write_and_publish(files, facts, site.config.base_path, options,
+                                           diagnostics, reuse, pages)
         return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
-                           files=len(files), written=written, site=site)
+                           files=len(files), report=report, site=site)
 
 
-def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None) -> Content:
+def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
+         report: BuildReport) -> Content:
     """Stage 1: site.yaml, every page and data file, checked."""
-    loader = reuse.pages_loader(load_on_every_core) if reuse else load_on_every_core
-    content = load_content(options.content_dir, diagnostics, options.base_url, loader)
+    def parse(requests: list[PageRequest]) -> list[LoadedPage]:
+        report.parsed += len(requests)
+        return map_cheap_in_order(load_page_captured, requests)
+
+    content = load_content(options.content_dir, diagnostics, options.base_url,
+                           reuse.pages_loader(parse) if reuse else parse)
     if content is None:
         fail_on_errors(diagnostics, strict=options.strict, force=True)
         raise AssertionError("unreachable")
     return content
 
 
-def load_on_every_core(requests: list[PageRequest]) -> list[LoadedPage]:
-    return map_cheap_in_order(load_page_captured, requests)
-
-
 def model(content: Content, options: BuildOptions, diagnostics: Diagnostics,
-          reuse: Reuse | None) -> Site:
+          reuse: Reuse | None, report: BuildReport) -> Site:
     """Stage 2: one site with every language, pages compiled, links checked."""
+    def compile_pages(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
+        report.compiled += len(jobs)
+        return compile_all(jobs)
+
     anchors = from_templates(reuse, "anchors", partial(template_anchors, options.templates_dir),
                              diagnostics)
-    compile_pages = reuse.compiler(compile_all) if reuse else compile_all
-    site = build_site_model(content, anchors, diagnostics, compile_pages)
+    site = build_site_model(content, anchors, diagnostics,
+                            reuse.compiler(compile_pages) if reuse else compile_pages)
     fail_on_errors(diagnostics, options.strict)
     return site
 
 
-def render(site: Site, options: BuildOptions, diagnostics: Diagnostics,
-           reuse: Reuse | None) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
+def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
+           report: BuildReport) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
     """Stage 3: every file of the new site (pages rendered, static files), and the link
     facts of its pages."""
     renderers = make_renderers(site, options, diagnostics, reuse)
@@ -144,6 +169,7 @@ def render(site: Site, options: BuildOptions, diagnostics: Diagnostics,
     rendered = render_site(site, renderers, diagnostics, map_in_order,
                            plan.wants if plan else None)
     fail_on_errors(diagnostics, options.strict)
+    report.rendered = sorted(rendered)
     static = static_files(options)
     if reuse is not None and plan is not None:
         return reuse.new_site(plan, rendered, static)

@@ -153,6 +153,8 @@ class BuildRecord:
     warnings: list[Diagnostic]
     search: str
     """A digest of the searchable pages the search index was made from."""
+    stamps: dict[str, tuple[int, int, int]]
+    """Each file's inode, size and modification time, as written."""
 
 
 @dataclass
@@ -178,9 +180,9 @@ class Reuse:
         self.store = store
         self.search = search
         """Index the site for search (the dev server indexes after a quiet moment)."""
-        self.record_key = f"build:{options.out_dir.resolve()}"
+        self.record_key = f"build:{engine_version()}:{options.out_dir.resolve()}"
         self.inputs = Inputs({}, {})
-        self._last: BuildRecord | None = None
+        self._trusted: BuildRecord | None = None
         self._front_digests: dict[str, str] = {}
         self._structure = ""
         self._records: dict[str, OutputRecord] = {}
@@ -188,24 +190,29 @@ class Reuse:
     # -- before loading ------------------------------------------------------
 
     def last(self) -> BuildRecord | None:
-        """The last build's record, if the published folder is still the one it wrote."""
-        if self._last is None:
-            self._last = self.store.folder(self.record_key)
-        last = self._last
-        if last is None or last.live != identity(self.options.out_dir):
-            return None
-        return last
+        """The last build's record, if the published folder is still what it wrote."""
+        return self._trusted
 
     def unchanged(self) -> BuildRecord | None:
-        """Scan the inputs; the last build's record when nothing it was made from has
-        changed (and its warnings are not errors now)."""
+        """Scan the inputs and check the published folder; the last build's record when
+        nothing it was made from has changed (and its warnings are not errors now)."""
         self.inputs = scan_inputs(self.options)
-        last = self.last()
+        if self._trusted is None:
+            self._trusted = self.store.folder(self.record_key)
+        last = self._trusted = self._still_published(self._trusted)
         if (last is None or last.inputs != self._inputs_key()
                 or (self.options.strict and last.warnings)
                 or (self.search and last.search != _search_key(last.outputs))):
             return None
         return last
+
+    def _still_published(self, record: BuildRecord | None) -> BuildRecord | None:
+        """`record`, if the output folder is the one it describes and every file in it is
+        the file written (a file replaced or removed by hand means a full build)."""
+        out = self.options.out_dir
+        if record is None or record.live != identity(out):
+            return None
+        return record if _stamps(out, record.stamps) == record.stamps else None
 
     def _inputs_key(self) -> str:
         return digest(repr((engine_version(), self.inputs.digest, self.options.base_url)))
@@ -274,7 +281,11 @@ class Reuse:
         store = self.store
 
         def html(html_digest: str) -> Any:
-            return store.get(f"html:{html_digest}")
+            found = store.get(f"html:{html_digest}")
+            if found is None:
+                raise LookupError(f"the build cache lost a page body ({html_digest}); "
+                                  "build again with --clean")
+            return found
 
         def compile_cached(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
             glossaries: dict[int, str] = {}
@@ -291,6 +302,7 @@ class Reuse:
                 value = found[key]
                 if isinstance(value, tuple):
                     facts, outline = value
+                    store.keep(f"html:{facts[-1]}")
                     value = CompiledMarkdown.from_facts(facts, html)
                     value.__dict__["outline"] = outline
                 compiled.append(value)
@@ -402,9 +414,9 @@ class Reuse:
         out = self.options.out_dir
         spare = spare_folder(out)
         spare_id = identity(spare)
-        holds = self.store.folder(f"folder:{spare_id}") if spare_id else None
+        holds = self.store.folder(f"folder:{engine_version()}:{spare_id}") if spare_id else None
         if spare_id is not None:
-            self.store.set_folder(f"folder:{spare_id}", None)
+            self.store.set_folder(f"folder:{engine_version()}:{spare_id}", None)
         if holds is None:
             discard(spare)
             target, holds = new_staging_folder(out), {}
@@ -421,11 +433,14 @@ class Reuse:
         last = self.last()
         search = (_search_key(records) if self.search or last is None else last.search)
         record = BuildRecord(identity(target) or "", self._inputs_key(), self._structure,
-                             records, pages, warnings, search)
-        self.store.set_folder(f"folder:{record.live}", manifest)
+                             records, pages, warnings, search,
+                             _stamps(target, dict.fromkeys(files, (0, 0, 0))))
+        for new in files.values():
+            self.store.keep(f"links:{new.digest}")
+        self.store.set_folder(f"folder:{engine_version()}:{record.live}", manifest)
         self.store.set_folder(self.record_key, record)
         self.store.commit()
-        self._last = record
+        self._trusted = record
         if swap_in(target, out) and target != spare:
             os.rename(target, spare)
         published = {path: old.digest for path, old in last.outputs.items()} if last else {}
@@ -446,6 +461,21 @@ class StoredBytecode(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store.put(f"jinja:{engine_version()}:{bucket.key}", bucket.bytecode_to_string())
+
+
+def _stamps(folder: Path, paths: Mapping[str, object]) -> dict[str, tuple[int, int, int]]:
+    """(inode, size, modification time) of each of `paths` in `folder`; missing files get
+    (0, 0, 0)."""
+    root = f"{folder}/"
+    stamps = {}
+    for path in paths:
+        try:
+            info = os.stat(root + path)
+        except FileNotFoundError:
+            stamps[path] = (0, 0, 0)
+            continue
+        stamps[path] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return stamps
 
 
 def _compile_key(job: CompileJob, glossaries: dict[int, str]) -> str:

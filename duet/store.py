@@ -47,19 +47,29 @@ class Store:
 
     def _open(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
-            connection = sqlite3.connect(self.path, isolation_level=None, timeout=30,
-                                         check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                connection.executescript(
-                    "DROP TABLE IF EXISTS memo; DROP TABLE IF EXISTS folders;"
-                    "CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
-                    "CREATE TABLE folders (id TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
-                    f"PRAGMA user_version={SCHEMA_VERSION};")
-            self._connection, self._pid = connection, os.getpid()
+            try:
+                self._connection = self._connect()
+            except sqlite3.DatabaseError:  # not a database (damaged): start again
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                self._connection = self._connect()
+            self._pid = os.getpid()
         return self._connection
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection to the store, its tables made (anew, for another schema)."""
+        connection = sqlite3.connect(self.path, isolation_level=None, timeout=30,
+                                     check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            connection.executescript(
+                "DROP TABLE IF EXISTS memo; DROP TABLE IF EXISTS folders;"
+                "CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+                "CREATE TABLE folders (id TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+                f"PRAGMA user_version={SCHEMA_VERSION};")
+        return connection
 
     # -- the memo ------------------------------------------------------------
 
@@ -88,6 +98,10 @@ class Store:
                     f"SELECT key, value FROM memo WHERE key IN ({marks})", batch):
                 found[key] = self.known[key] = pickle.loads(blob)
         return found
+
+    def keep(self, key: str) -> None:
+        """Count `key` as used by this build without reading it (it is not pruned)."""
+        self.used.add(key)
 
     def put(self, key: str, value: Any) -> None:
         """Store `value` under `key` (written at `commit`)."""

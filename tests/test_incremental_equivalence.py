@@ -1,11 +1,14 @@
 """Random sequences of edits: after each one, an incremental build writes exactly
-the site a build from nothing writes (or fails with the same problems and keeps
-the previous site).
+the site a plain build writes (or fails with the same problems and keeps the
+previous site). The plain build (`build_site(options)`, no store) is the oracle:
+it runs none of the incremental code.
 
-Two incremental builders follow every sequence: the command line's (state
-stored in a cache folder and read back by each build, the site staged and
-swapped in) and the dev server's (state kept in memory, files replaced in
-place, search index left out).
+Two incremental builders follow every sequence: the command line's (a new Reuse
+each build, reading the store back) and the dev server's (one Reuse kept in
+memory, the search index left for later). The sequences run over the mini
+fixture and over the real explainer, each with the project's theme and with an
+awkward one (tests/fixtures/awkward/) that reaches other pages' bodies through
+aliases, macros, filters and subscripts.
 """
 
 from __future__ import annotations
@@ -21,25 +24,34 @@ from conftest import MINI, ROOT, snapshot
 
 from duet.build import BuildOptions, build_site
 from duet.diagnostics import ContentError
-from duet.incremental import BuildState
+from duet.incremental import Reuse
+from duet.store import Store
+
+pytestmark = pytest.mark.slow
 
 SEEDS = (1, 2, 3)
-EDITS_PER_SEQUENCE = 14
+EDITS_PER_SEQUENCE = 12
+AWKWARD = Path(__file__).parent / "fixtures" / "awkward" / "_awkward.html"
 WORDS = ("plan", "valley", "optics", "lab", "region", "science", "光谷", "创新", "湖北", "实验室")
 
 
 class Project:
     """A writable copy of the mini site with its own templates, static files and catalogs."""
 
-    def __init__(self, root: Path, rng: random.Random) -> None:
+    def __init__(self, root: Path, rng: random.Random, source: Path, awkward: bool) -> None:
         self.root = root
         self.rng = rng
         self.content = root / "content"
         self.templates = root / "templates"
         self.static = root / "static"
         self.locales = root / "locales"
-        shutil.copytree(MINI, self.content)
+        shutil.copytree(source, self.content)
         shutil.copytree(ROOT / "templates", self.templates)
+        if awkward:
+            shutil.copy(AWKWARD, self.templates / AWKWARD.name)
+            base = self.templates / "base.html"
+            base.write_text(base.read_text(encoding="utf-8").replace(
+                "</body>", '{% include "_awkward.html" %}\n</body>', 1), encoding="utf-8")
         shutil.copytree(ROOT / "static", self.static)
         shutil.copytree(ROOT / "locales", self.locales, ignore=shutil.ignore_patterns("*.mo"))
         self.added_pages: list[str] = []
@@ -124,8 +136,7 @@ class Project:
         text = path.read_text(encoding="utf-8")
         choice = self.rng.randrange(3)
         if choice == 0:
-            text = text.replace("An area of Wuhan", f"An area of Wuhan ({self.next_id()})", 1)
-            what = "explanation"
+            return self.edit_data_text(path)
         elif choice == 1 or not self.added_terms:
             term = f"term-{self.next_id()}"
             text += (f"- id: {term}\n  zh: 术语{self.counter}\n  en: Term {self.counter}\n"
@@ -139,6 +150,20 @@ class Project:
             what = "changed a term's form"
         path.write_text(text, encoding="utf-8")
         return f"glossary: {what}"
+
+    def edit_data_text(self, path: Path | None = None) -> str:
+        """An English text of a data file, quoted or plain, gets a few more words."""
+        path = path or self.rng.choice(sorted((self.content / "data").glob("*.yaml")))
+        lines = path.read_text(encoding="utf-8").split("\n")
+        texts = [index for index, line in enumerate(lines)
+                 if re.match(r'^\s+en: ("[^"]*"|[A-Za-z][^:#"]*)$', line)]
+        if not texts:
+            return self.edit_figures()
+        index = self.rng.choice(texts)
+        line, words = lines[index], f" {self.words(2)} {self.next_id()}"
+        lines[index] = line[:-1] + words + '"' if line.endswith('"') else line + words
+        path.write_text("\n".join(lines), encoding="utf-8")
+        return f"data text in {path.name}"
 
     def edit_figures(self) -> str:
         path = self.content / "data" / "figures.yaml"
@@ -204,7 +229,8 @@ class Project:
 EDITS: list[tuple[Callable[[Project], str], int]] = [
     (Project.edit_body, 6), (Project.insert_sentence, 3), (Project.edit_title, 2),
     (Project.add_page, 3), (Project.rename_page, 2), (Project.delete_page, 2),
-    (Project.edit_glossary, 3), (Project.edit_figures, 1), (Project.edit_template, 2),
+    (Project.edit_glossary, 3), (Project.edit_figures, 1), (Project.edit_data_text, 2),
+    (Project.edit_template, 2),
     (Project.edit_catalog, 2), (Project.edit_static, 1), (Project.touch, 1),
     (Project.break_content, 1), (Project.repair_content, 2),
 ]
@@ -223,11 +249,17 @@ def without_search(files: dict[str, bytes]) -> dict[str, bytes]:
     return {path: data for path, data in files.items() if not path.startswith("pagefind/")}
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_incremental_builds_equal_clean_builds(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize("source, awkward, seed", [
+    *((MINI, awkward, seed) for awkward in (False, True) for seed in SEEDS),
+    *((ROOT / "content", awkward, seed) for awkward, seed in ((False, 4), (True, 5))),
+], ids=lambda value: value.parent.name if isinstance(value, Path) else str(value))
+def test_incremental_builds_equal_plain_builds(tmp_path: Path, source: Path, awkward: bool,
+                                               seed: int) -> None:
     rng = random.Random(seed)
-    project = Project(tmp_path, rng)
-    server = BuildState(project.options("served", cache=False), in_place=True, parallel=False)
+    project = Project(tmp_path, rng, source, awkward)
+    served_options = project.options("served", cache=True)
+    site_options = project.options("site", cache=True)
+    server = Reuse(served_options, Store(tmp_path / "cache"), search=False)
     history = []
     for step in range(EDITS_PER_SEQUENCE + 1):
         if step:
@@ -238,8 +270,9 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path, seed: int) -> Non
         expected = outcome(lambda: build_site(project.options("clean", cache=False)))
         before = snapshot(tmp_path / "site") if (tmp_path / "site").exists() else None
         served_before = snapshot(tmp_path / "served") if (tmp_path / "served").exists() else None
-        got = outcome(lambda: build_site(project.options("site", cache=True)))
-        served = outcome(lambda: build_site(server.options, server))
+        got = outcome(lambda: build_site(site_options, Reuse(site_options,
+                                                             Store(tmp_path / "cache"))))
+        served = outcome(lambda: build_site(served_options, server))
         where = f"seed {seed}, after {history}"
         assert got == expected, where
         assert served == expected, where
