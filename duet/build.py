@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .cache import Snapshot
 from .diagnostics import ContentError, Diagnostic, Diagnostics
+from .drift.check import check_translations
 from .i18n import Formatter, catalog_path, check_catalog_coverage
 from .incremental import BuildState, Update
 from .load import load_content
@@ -123,6 +124,7 @@ def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
         fail_on_errors(diagnostics, strict=options.strict, force=True)
         raise AssertionError("unreachable")
     config = content.config
+    drift = check_translations(options.content_dir, content, diagnostics)
     ui_strings = state.ui_strings(inputs)
     renderers_input = {}
     for language in config.languages:
@@ -133,6 +135,7 @@ def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
 
     site = state.site_model(content, anchors, inputs, diagnostics,
                             compile_all if state.parallel else compile_serially)
+    site.translation_behind = drift.behind if config.translation_notice else {}
     fail_on_errors(diagnostics, options.strict)
 
     renderers = {

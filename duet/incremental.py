@@ -528,6 +528,7 @@ class BuildState:
         catalogs = {code: (self._catalogs[code][0] if code in self._catalogs else "missing")
                     for code in site.config.codes}
         site_hash = site_stamp.hash if site_stamp else ""
+        site_hash += digest(repr(sorted(site.translation_behind.items())))  # page notices
         basis = digest(repr((self._templates_digest(inputs), site_hash, catalogs)))
         manifest = self.manifest
         # the pages this model changed in the manifest's, with the same templates,
