@@ -27,6 +27,8 @@ FRONT_TEXTS = ("title", "short_title", "description")
 
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+MARKS = ("#", "`", "~")
+"""How a line that starts a heading or a code fence begins (after its indent)."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,9 @@ def page_units(page: SourcePage) -> dict[str, Occurrence]:
     count = 0
     fence = ""
     for index, line in enumerate(page.body.split("\n")):
+        if not line.lstrip(" ").startswith(MARKS):
+            texts[current].append(line)
+            continue
         fence_mark = FENCE.match(line)
         if fence:
             if fence_mark and fence_mark.group(1)[0] == fence[0] and \
