@@ -278,3 +278,20 @@ def test_without_git_the_record_alone_is_enough(recorded: Path) -> None:
     edit(recorded / "about.zh.md", "来源说明。", "来源说明，补充了一句。")
     [message] = drift_problems(recorded, file_history)
     assert f"(zh changed {TODAY});" in message
+
+
+def test_a_record_edited_by_hand_in_another_yaml_form_still_reads(recorded: Path) -> None:
+    path = recorded / RECORD_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    block = []
+    for line in lines:
+        if line.startswith("  ") and "{" in line:
+            key, _, fields = line.strip().partition(": ")
+            block.append(f"  '{key}':")
+            block += [f"    {field}" for field in fields.strip("{}").split(", ")]
+        else:
+            block.append(line)
+    path.write_text("\n".join(block) + "\n", encoding="utf-8")
+    assert drift_problems(recorded) == []
+    edit(recorded / "about.zh.md", "来源说明。", "来源说明，补充了一句。")
+    assert len(drift_problems(recorded)) == 1
