@@ -65,12 +65,13 @@ def translations_command(content_dir: Path, accept: list[str] | None, accept_all
     except ValueError as exc:
         print(f"build.py translations: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    updated, accepted = accept_units(record or Record(), groups, selections,
-                                     today or dt.date.today())
+    updated, accepted, dropped = accept_units(record or Record(), groups, selections,
+                                              today or dt.date.today())
     write_record(record_path, dump_record(updated, content.config.codes))
     shown = Diagnostics.display(record_path)
-    print(f"{shown}: {accepted} unit(s) accepted as in step" if accepted else
-          f"{shown}: unchanged, every unit selected was accepted as it is already")
+    done = ", ".join(filter(None, [f"{accepted} unit(s) accepted as in step" if accepted else "",
+                                   f"{dropped} gone unit(s) dropped" if dropped else ""]))
+    print(f"{shown}: {done or 'unchanged, every unit selected was accepted as it is already'}")
     return EXIT_OK
 
 
@@ -175,10 +176,12 @@ def _with_unit(selection: Selection, unit: str, groups: dict[str, Group],
 
 
 def accept_units(record: Record, groups: dict[str, Group],
-                 selections: list[Selection] | None, today: dt.date) -> tuple[Record, int]:
+                 selections: list[Selection] | None, today: dt.date
+                 ) -> tuple[Record, int, int]:
     """The record with the selected units (all when `selections` is None) accepted as they
-    are now, and how many entries changed. Units already in step keep their entry; a
-    selected unit, or a selected group's unit, that the content no longer has is dropped."""
+    are now, with how many entries that changed and how many it dropped. Units already in
+    step keep their entry; a selected unit, or a selected group's unit, that the content no
+    longer has is dropped."""
     chosen: dict[str, set[str] | None] = (
         dict.fromkeys(groups.keys() | record.groups.keys()) if selections is None else {})
     for selection in selections or []:
@@ -186,7 +189,7 @@ def accept_units(record: Record, groups: dict[str, Group],
         chosen[selection.group] = (None if before is None or not selection.units
                                    else before | set(selection.units))
     updated = Record({name: dict(units) for name, units in record.groups.items()})
-    changed = 0
+    changed = dropped = 0
     for name, units in chosen.items():
         old = record.groups.get(name, {})
         current = groups[name].units if name in groups else {}
@@ -201,13 +204,13 @@ def accept_units(record: Record, groups: dict[str, Group],
         for unit_id, entry in old.items():
             if unit_id not in current:
                 if units is None or unit_id in units:
-                    changed += 1
+                    dropped += 1
                 else:
                     entries[unit_id] = entry
         updated.groups[name] = entries
         if not entries:
             del updated.groups[name]
-    return updated, changed
+    return updated, changed, dropped
 
 
 def _accepted(old: Entry | None, unit: Unit, today: dt.date) -> Entry:
