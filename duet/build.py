@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from .diagnostics import ContentError, Diagnostic, Diagnostics
 from .digests import digest
+from .drift.check import check_translations
 from .i18n import (
     Formatter,
     catalog_path,
@@ -120,7 +121,9 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
                                time.perf_counter() - started, files=len(last.outputs))
         report = BuildReport()
         content = load(options, diagnostics, reuse, report)
+        drift = check_translations(options.content_dir, content, diagnostics)
         site = model(content, options, diagnostics, reuse, report)
+        site.translation_behind = drift.behind if content.config.translation_notice else {}
         files, facts = render(site, options, diagnostics, reuse, report)
         pages = {code: len(site.pages_in(code)) for code in site.config.codes}
         report.written = write_and_publish(files, facts, site.config.base_path, options,

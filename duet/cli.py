@@ -27,12 +27,14 @@ def make_parser() -> argparse.ArgumentParser:
                "edit affects. Exit status: 0 built, 1 problems in the content (each printed "
                "as path:line:col: message; the previous site is kept), 2 wrong usage.",
     )
-    parser.add_argument("command", nargs="?", choices=("build", "serve"), default="build",
+    parser.add_argument("command", nargs="?", choices=("build", "serve", "translations"),
+                        default="build",
                         help="build: build the site once (the default); serve: build it into "
                              ".duet-cache/serve-PORT/ (never _site/; --out and --base-url do "
                              "not apply), serve it at http://127.0.0.1:PORT/ and rebuild and "
                              "reload the browser whenever content/, templates/, static/ or "
-                             "locales/ change (Ctrl-C stops)")
+                             "locales/ change (Ctrl-C stops); translations: list every "
+                             "translation unit's state (in step, drifted, new)")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")
@@ -50,6 +52,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--clean", action="store_true",
                         help="ignore what earlier builds left in .duet-cache/ and build "
                              "everything")
+    drift = parser.add_argument_group("translations options")
+    drift.add_argument("--accept", nargs="+", metavar="PATH[#SECTION]",
+                       help="record the current texts of these pages (any language's file "
+                            "names the page), data files, or single sections as in step")
+    drift.add_argument("--accept-all", action="store_true",
+                       help="record every current text as in step (writes "
+                            "content/translations.yaml)")
     serve = parser.add_argument_group("serve options")
     serve.add_argument("--port", type=int, default=8000,
                        help="port to serve on (default: 8000)")
@@ -80,6 +89,11 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         parser.print_usage(sys.stderr)
         print("build.py: error: --port must be between 1 and 65535", file=sys.stderr)
         return EXIT_USAGE
+    if (args.accept or args.accept_all) and args.command != "translations":
+        parser.print_usage(sys.stderr)
+        print("build.py: error: --accept and --accept-all go with `build.py translations`",
+              file=sys.stderr)
+        return EXIT_USAGE
     root = project_root or Path.cwd()
     options = BuildOptions.for_project(
         root, content_dir=args.content, out_dir=args.out, templates_dir=args.templates,
@@ -88,6 +102,10 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     )
     if args.clean:
         drop_cache(options)
+    if args.command == "translations":
+        from .drift.command import translations_command
+
+        return translations_command(options.content_dir, args.accept, args.accept_all)
     if args.command == "serve":
         from .serve import serve
 

@@ -336,7 +336,8 @@ class Reuse:
                  for path, value in sorted(self.inputs.digests.items())]
         pages = [(page.lang, page.key, page.is_fallback, page.content_lang,
                   page._compiled.outline) for page in site.all_pages()]
-        return digest(repr((engine_version(), self.options.base_url, files, pages)))
+        return digest(repr((engine_version(), self.options.base_url, files, pages,
+                            site.derived_from_bodies())))
 
     def new_site(self, plan: Plan, rendered: Rendered, static: Mapping[str, Path]
                  ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:

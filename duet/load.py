@@ -24,6 +24,8 @@ PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[A-Za-z-]+)\.md$")
 PATH_SEGMENT = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 DATA_DIR = "data"
 SITE_FILE = "site.yaml"
+RECORD_FILE = "translations.yaml"
+"""The translation record (duet/drift): read by the drift check, not as content."""
 IGNORED_NAMES = re.compile(r"^(\..*|.*~|#.*#|.*\.swp|.*\.tmp)$")
 
 
@@ -44,6 +46,8 @@ class Config:
     description: Text
     menu: tuple[str, ...]
     source: Record
+    translation_notice: bool = False
+    """Pages that may be behind their translation say so (see duet/drift)."""
 
     @functools.cached_property
     def codes(self) -> tuple[str, ...]:
@@ -115,7 +119,7 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
             diagnostics.items.extend(problems)
             if page is not None:
                 content.pages.append(page)
-        elif relative != SITE_FILE:
+        elif relative not in (SITE_FILE, RECORD_FILE):
             diagnostics.warning(Path(path), 0, 0, "ignored: only Markdown pages (.md) and "
                                                   "data/*.yaml belong in the content folder")
     _report_missing(content.missing_text, diagnostics)
@@ -158,6 +162,7 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         description=record["description"],
         menu=tuple(record["menu"]),
         source=record["source"],
+        translation_notice=record["translation_notice"],
     )
 
 

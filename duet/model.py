@@ -146,6 +146,8 @@ class Site:
     data: dict[str, dict[str, Any]]
     term_usage: dict[str, list[str]]
     page_anchors: dict[str, set[str]]
+    translation_behind: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """(language, page key) → the drift check's `Behind` (see duet/drift), set by the build."""
 
     def page(self, lang: str, key: str) -> Page | None:
         return self.pages.get((lang, key))

@@ -17,6 +17,7 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from .diagnostics import Diagnostics
+from .drift.notice import notice_lookup
 from .i18n import Formatter
 from .linkcheck import LinkFacts, link_facts
 from .load import Language
@@ -159,6 +160,8 @@ class LanguageRenderer:
             menu=self.menu(),
         )
         self.env.globals.update(presentation_globals(self.site, self.language, self.formatter))
+        self.env.globals["translation_notice"] = notice_lookup(
+            self.site.config, self.site.translation_behind, self.language)
 
     def url_for(self, key: str, anchor: str = "") -> str:
         return self.links.page_url(key) + (f"#{anchor}" if anchor else "")

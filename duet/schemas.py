@@ -45,6 +45,7 @@ SITE = RecordOf({
         "outlet": Field(Localized()),
         "date": Field(Date()),
     })),
+    "translation_notice": Field(Bool(), required=False, default=False),
 })
 
 FRONT_MATTER = RecordOf({
