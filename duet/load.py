@@ -46,6 +46,7 @@ class Config:
     description: Text
     menu: tuple[str, ...]
     source: Record
+    corrections: Record | None = None
 
     @functools.cached_property
     def codes(self) -> tuple[str, ...]:
@@ -180,6 +181,7 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         description=record["description"],
         menu=tuple(record["menu"]),
         source=record["source"],
+        corrections=record["corrections"],
     )
 
 

@@ -24,6 +24,7 @@ BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/]+(?:/[^\s]*)?/$")
 DATA_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_-]+\.html$")
+EMAIL = re.compile(r"^[^\s@<>\"]+@[^\s@<>\"]+\.[A-Za-z]{2,}$")
 
 LANGUAGE = RecordOf({
     "code": Field(Str(pattern=LANG_CODE, pattern_help="a short code such as 'zh' or 'en'")),
@@ -45,6 +46,11 @@ SITE = RecordOf({
         "outlet": Field(Localized()),
         "date": Field(Date()),
     })),
+    # Where readers send corrections; templates show it when it is given.
+    "corrections": Field(RecordOf({
+        "email": Field(Str(pattern=EMAIL, pattern_help="an e-mail address such as "
+                           "'corrections@example.org'")),
+    }), required=False),
 })
 
 FRONT_MATTER = RecordOf({
