@@ -134,6 +134,9 @@ COLLECTIONS: dict[str, ListOf] = {
         "en": Field(Str()),
         "explanation": Field(TEXT),
         "source_defines": Field(Bool()),
+        # The explanation is the source's own wording (its Chinese quoted as it
+        # stands, the English translated), shown as a quotation.
+        "from_source": Field(Bool(), required=False, default=False),
         "match": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False)), required=False,
                        default={}),
     })),
