@@ -113,6 +113,12 @@ class Presentation:
     def term_tips(self, body: str) -> Markup:
         return add_term_tips(str(body), self.definitions)
 
+    def lead_and_sections(self, body: str) -> tuple[Markup, Markup]:
+        """A body with its term tips, cut before the first section heading: the
+        opening paragraphs (a page's lead) and the sections after them."""
+        lead, heading, rest = str(self.term_tips(body)).partition("<h2")
+        return Markup(lead), Markup(heading + rest)
+
     # -- metadata -----------------------------------------------------------
 
     def json_ld(self, page: Page | View, url: str, title: str, description: str) -> Markup:
