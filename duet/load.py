@@ -48,6 +48,7 @@ class Config:
     source: Record
     translation_notice: bool = False
     """Pages that may be behind their translation say so (see duet/drift)."""
+    corrections: Record | None = None
 
     @functools.cached_property
     def codes(self) -> tuple[str, ...]:
@@ -163,6 +164,7 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         menu=tuple(record["menu"]),
         source=record["source"],
         translation_notice=record["translation_notice"],
+        corrections=record["corrections"],
     )
 
 

@@ -152,6 +152,13 @@ class Site:
     def page(self, lang: str, key: str) -> Page | None:
         return self.pages.get((lang, key))
 
+    def derived_from_bodies(self) -> str:
+        """What the site holds that page bodies decide, outside `Page.body`: the
+        incremental build counts it in the structure every page can see."""
+        return repr((sorted(self.term_usage.items()), sorted(
+            (key, sorted(ids)) for key, ids in self.page_anchors.items()),
+            sorted(self.translation_behind.items())))
+
     def pages_in(self, lang: str) -> list[Page]:
         return list(self._by_language.get(lang, ()))
 

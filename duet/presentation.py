@@ -4,6 +4,7 @@ term links and the page metadata for search engines and link previews."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -19,13 +20,14 @@ from .model import HOME_KEY, Page, Site
 from .termtips import add_term_tips, definitions
 from .views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
 
-MAP_NOTE = N_("Schematic map: each dot stands at the place's real latitude and longitude. "
+MAP_NOTE = N_("Schematic map: each dot stands at the place’s real latitude and longitude. "
               "No borders are drawn; the lines only join the places the plan groups "
               "together, and the three provinces are marked by their capitals.")
 SCALE = N_("100 km")
 NORTH = N_("N")
 OVER = N_("over %(value)s")
 MEASURES = N_("What the plan lists")
+FIGURE = N_("%(value)s %(label)s")
 PHRASE_BREAK = re.compile(r"(?<=[的：])(?=[^\W\d_]{3})|(?<=\w\w)(?=[与和])")
 """Where a Chinese title may break: after 的 with at least three characters left,
 after a full-width colon, before the conjunctions 与 and 和."""
@@ -40,6 +42,17 @@ class Presentation:
         self.formatter = formatter
         self.data = site.data[self.lang]
         self.definitions = definitions(self.data.get("glossary", []))
+        self.wording = self._wording()
+
+    def _wording(self) -> visuals.Wording:
+        """Full-width punctuation where the locale lists items with a full-width
+        separator (Chinese 、), half-width otherwise; figures worded as the
+        catalog orders value and label."""
+        middle = Locale.parse(self.formatter.locale).list_patterns["standard"]["middle"]
+        base = visuals.Wording() if str(middle).isascii() else visuals.FULL_WIDTH
+        figure = self.gettext(FIGURE).replace("%(value)s", "{value}").replace(
+            "%(label)s", "{label}")
+        return dataclasses.replace(base, figure=figure)
 
     def gettext(self, message: str) -> str:
         return str(self.formatter.translations.gettext(message))
@@ -100,6 +113,12 @@ class Presentation:
     def term_tips(self, body: str) -> Markup:
         return add_term_tips(str(body), self.definitions)
 
+    def lead_and_sections(self, body: str) -> tuple[Markup, Markup]:
+        """A body with its term tips, cut before the first section heading: the
+        opening paragraphs (a page's lead) and the sections after them."""
+        lead, heading, rest = str(self.term_tips(body)).partition("<h2")
+        return Markup(lead), Markup(heading + rest)
+
     # -- metadata -----------------------------------------------------------
 
     def json_ld(self, page: Page | View, url: str, title: str, description: str) -> Markup:
@@ -148,13 +167,15 @@ class Presentation:
             count=int(f["value"]) if f["style"] == "count" and f["value"] <= 60 else None,
             share=f["value"] / 100 if f["style"] == "percent" else None)
             for f in self.data.get("figures", [])]
-        return self._both(lambda width, ident: visuals.figure_panel(items, ident, title, width),
+        return self._both(lambda width, ident: visuals.figure_panel(
+            items, ident, title, width, self.wording),
                           "figures-picture", items)
 
     def timeline(self, title: str) -> Markup:
         years = [visuals.Year(int(m["year"]), str(m["motto"]), tuple(str(e) for e in m["events"]))
                  for m in self.data.get("milestones", [])]
-        return self._both(lambda width, ident: visuals.timeline(years, ident, title, width),
+        return self._both(lambda width, ident: visuals.timeline(
+            years, ident, title, width, self.wording),
                           "timeline-picture", years)
 
     def structure(self, goal: str, title: str) -> Markup:
@@ -169,7 +190,8 @@ class Presentation:
             return Markup()
         labels = [self._short_title(key) for key in ("highlands", "strengthenings")]
         return self._both(lambda width, ident: visuals.structure(
-            goal, labels[0], highlands, labels[1], strengthenings, ident, title, width),
+            goal, labels[0], highlands, labels[1], strengthenings, ident, title, width,
+            self.wording),
             "structure-picture", highlands)
 
     def place_map(self, page: Page, item: Any, title: str) -> Markup:
@@ -189,7 +211,7 @@ class Presentation:
                   for p in places]
         return Markup('<figure class="picture picture-map">') + visuals.schematic_map(
             points, drawn, "map-picture", title, self.gettext(MAP_NOTE), self.gettext(SCALE),
-            self.gettext(NORTH)) + Markup(
+            self.gettext(NORTH), wording=self.wording) + Markup(
             f'<figcaption>{Markup.escape(self.gettext(MAP_NOTE))}</figcaption></figure>')
 
     def _short_title(self, key: str) -> str:

@@ -24,6 +24,7 @@ BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/]+(?:/[^\s]*)?/$")
 DATA_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_-]+\.html$")
+EMAIL = re.compile(r"^[^\s@<>\"]+@[^\s@<>\"]+\.[A-Za-z]{2,}$")
 
 LANGUAGE = RecordOf({
     "code": Field(Str(pattern=LANG_CODE, pattern_help="a short code such as 'zh' or 'en'")),
@@ -46,6 +47,11 @@ SITE = RecordOf({
         "date": Field(Date()),
     })),
     "translation_notice": Field(Bool(), required=False, default=False),
+    # Where readers send corrections; templates show it when it is given.
+    "corrections": Field(RecordOf({
+        "email": Field(Str(pattern=EMAIL, pattern_help="an e-mail address such as "
+                           "'corrections@example.org'")),
+    }), required=False),
 })
 
 FRONT_MATTER = RecordOf({
@@ -129,6 +135,9 @@ COLLECTIONS: dict[str, ListOf] = {
         "en": Field(Str()),
         "explanation": Field(TEXT),
         "source_defines": Field(Bool()),
+        # The explanation is the source's own wording (its Chinese quoted as it
+        # stands, the English translated), shown as a quotation.
+        "from_source": Field(Bool(), required=False, default=False),
         "match": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False)), required=False,
                        default={}),
     })),

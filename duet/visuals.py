@@ -190,6 +190,32 @@ def sentence_list(items: Iterable[str], separator: str) -> str:
     return separator.join(item.strip() for item in items if item.strip())
 
 
+@dataclass(frozen=True)
+class Wording:
+    """The punctuation that joins the parts of a picture's text alternative:
+    half-width with spaces for languages such as English, full-width without
+    spaces for Chinese (`FULL_WIDTH`)."""
+
+    colon: str = ": "
+    semicolon: str = "; "
+    stop: str = ". "
+    comma: str = ", "
+    open: str = " ("
+    close: str = ")"
+    space: str = " "
+    year: str = "{}"
+    number: str = "{}. "
+    figure: str = "{value} {label}"
+
+    def end(self, text: str) -> str:
+        """`text` closed with a full stop, without the trailing space."""
+        return text + self.stop.rstrip()
+
+
+FULL_WIDTH = Wording(colon="：", semicolon="；", stop="。", comma="、", open="（", close="）",
+                     space="", year="{}年", number="{}.", figure="{label}：{value}")
+
+
 # -- the 2021–2024 timeline -------------------------------------------------
 
 @dataclass(frozen=True)
@@ -199,7 +225,8 @@ class Year:
     events: tuple[str, ...]
 
 
-def timeline(years: Sequence[Year], ident: str, title: str, width: int = WIDE) -> Markup:
+def timeline(years: Sequence[Year], ident: str, title: str, width: int = WIDE,
+             wording: Wording = Wording()) -> Markup:
     """Years left to right (wide) or top to bottom (narrow), each with motto and facts."""
     columns = 4 if width >= WIDE else 1
     gap = 20
@@ -230,7 +257,9 @@ def timeline(years: Sequence[Year], ident: str, title: str, width: int = WIDE) -
     else:
         height = y_cursor
         canvas.parts.insert(0, _axis_narrow(blocks))
-    desc = " ".join(f"{y.year}: {y.motto}. " + sentence_list(y.events, " ") for y in years)
+    w = wording
+    desc = w.end(w.stop.join(w.year.format(y.year) + f"{w.colon}{y.motto}{w.stop}"
+                             + sentence_list(y.events, w.stop) for y in years))
     return canvas.svg(ident, width, height, title, desc, "vis-timeline")
 
 
@@ -312,7 +341,7 @@ def _bus(canvas: Canvas, from_x: float, from_y: float, targets: list[tuple[float
 
 def structure(goal: str, highlands_label: str, highlands: Sequence[Box],
               strengthenings_label: str, strengthenings: Sequence[Box], ident: str,
-              title: str, width: int = WIDE) -> Markup:
+              title: str, width: int = WIDE, wording: Wording = Wording()) -> Markup:
     canvas = Canvas()
     wide = width >= WIDE
     # The goal on one line if a slightly smaller size allows, else in balanced lines.
@@ -336,11 +365,14 @@ def structure(goal: str, highlands_label: str, highlands: Sequence[Box],
                          "vis-strengthening")
     _bus(canvas, width / 2, highlands_bottom, tops)
     height = bottom + 4
-    desc = (f"{goal}. {highlands_label}: "
-            + sentence_list((f"{b.number}. {b.name}" + (f" ({b.note})" if b.note else "")
-                             for b in highlands), "; ")
-            + f". {strengthenings_label}: "
-            + sentence_list((f"{b.number}. {b.name}" for b in strengthenings), "; ") + ".")
+    w = wording
+    desc = (f"{goal}{w.stop}{highlands_label}{w.colon}"
+            + sentence_list((w.number.format(b.number) + b.name
+                             + (f"{w.open}{b.note}{w.close}" if b.note else "")
+                             for b in highlands), w.semicolon)
+            + f"{w.stop}{strengthenings_label}{w.colon}"
+            + w.end(sentence_list((w.number.format(b.number) + b.name
+                                   for b in strengthenings), w.semicolon)))
     return canvas.svg(ident, width, height, title, desc, "vis-structure")
 
 
@@ -380,7 +412,8 @@ def project(places: Sequence[Place], width: float, margin: float
 
 
 def schematic_map(places: Sequence[Place], groups: Sequence[Group], ident: str, title: str,
-                  desc_note: str, scale_label: str, north: str, width: int = NARROW) -> Markup:
+                  desc_note: str, scale_label: str, north: str, width: int = NARROW,
+                  wording: Wording = Wording()) -> Markup:
     """Cities at their real positions, each named on the side away from the
     middle of the map; the groups as outlined areas with a legend under them.
 
@@ -392,9 +425,11 @@ def schematic_map(places: Sequence[Place], groups: Sequence[Group], ident: str, 
         span = max(120.0, span + width - (box[2] - box[0]))
     x0, y0, x1, y1 = box
     pad = 6
-    desc = desc_note + " " + sentence_list(
-        (f"{p.name}" + (f" ({p.marks})" if p.marks else "") + ": "
-         + ", ".join(g.name for g in groups if g.id in p.groups) for p in places), "; ") + "."
+    w = wording
+    desc = desc_note + w.space + w.end(sentence_list(
+        (p.name + (f"{w.open}{p.marks}{w.close}" if p.marks else "") + w.colon
+         + w.comma.join(g.name for g in groups if g.id in p.groups) for p in places),
+        w.semicolon))
     return drawing.svg(ident, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad, title, desc, "vis-map",
                        origin=(x0 - pad, y0 - pad))
 
@@ -526,8 +561,8 @@ class Figure:
     share: float | None = None  # draw a ring filled to this fraction
 
 
-def figure_panel(figures: Sequence[Figure], ident: str, title: str, width: int = WIDE
-                 ) -> Markup:
+def figure_panel(figures: Sequence[Figure], ident: str, title: str, width: int = WIDE,
+                 wording: Wording = Wording()) -> Markup:
     columns = 3 if width >= WIDE else 2
     gap = 12
     cell_width = (width - gap * (columns - 1)) / columns
@@ -566,7 +601,8 @@ def figure_panel(figures: Sequence[Figure], ident: str, title: str, width: int =
             elif figure.count:
                 _dots(canvas, x + 16, below + 10, figure.count, room)
         y += height + gap
-    desc = sentence_list((f"{f.value} {f.label}" for f in figures), "; ") + "."
+    desc = wording.end(sentence_list((wording.figure.format(value=f.value, label=f.label)
+                                      for f in figures), wording.semicolon))
     return canvas.svg(ident, width, y - gap, title, desc, "vis-figures")
 
 

@@ -25,6 +25,8 @@ def test_dates_and_numbers_follow_the_locale() -> None:
     day = dt.date(2025, 1, 6)
     assert zh.date(day) == "2025年1月6日" and en.date(day) == "January 6, 2025"
     assert en.number(10000) == "10,000" and en.percent(70) == "70%"
+    british = Formatter("en_GB", Translations())
+    assert british.date(day) == "6 January 2025" and british.ordinal(2) == "2nd"
 
 
 def test_english_ordinals_use_cldr_categories() -> None:
