@@ -11,12 +11,15 @@ from pathlib import Path
 
 from .cache import Snapshot
 from .diagnostics import ContentError, Diagnostic, Diagnostics
+from .hooks import DEFAULT_DIR as HOOKS_DIR
+from .hooks import load_hook
 from .i18n import Formatter, catalog_path, check_catalog_coverage
 from .incremental import BuildState, Update
 from .load import load_content
 from .model import Site, compile_serially
 from .parallel import compile_all, map_in_order
 from .render import LanguageRenderer, map_serially, render_site
+from .schemas import COLLECTIONS
 from .search import SearchIndexError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -33,14 +36,17 @@ class BuildOptions:
     base_url: str | None = None
     cache_dir: Path | None = None
     """Where builds keep what the next build can reuse; None: build everything."""
+    hooks_dir: Path | None = None
+    """The site's own code (hooks.py); None, or a folder that does not exist: none."""
 
     @classmethod
     def for_project(cls, root: Path, **overrides: object) -> BuildOptions:
-        """The standard layout: content/, templates/, static/, locales/ and _site/ in root."""
+        """The standard layout: content/, templates/, static/, locales/, the site's code
+        in explainer/ and _site/ in root."""
         values: dict[str, object] = {
             "content_dir": root / "content", "out_dir": root / "_site",
             "templates_dir": root / "templates", "static_dir": root / "static",
-            "locales_dir": root / "locales",
+            "locales_dir": root / "locales", "hooks_dir": root / HOOKS_DIR,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -116,8 +122,10 @@ def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
              diagnostics: Diagnostics, started: float) -> BuildResult:
     """Everything after the scan found a change: load, model, render, write, post."""
 
+    hook = load_hook(options.hooks_dir, diagnostics, reserved=COLLECTIONS)
+    fail_on_errors(diagnostics, options.strict)
     content = load_content(options.content_dir, diagnostics, options.base_url,
-                           state.pages_loader(inputs), state.collection_loader(inputs))
+                           state.pages_loader(inputs), state.collection_loader(inputs), hook)
     anchors = state.template_anchors(inputs, diagnostics)
     if content is None:
         fail_on_errors(diagnostics, strict=options.strict, force=True)
@@ -137,7 +145,7 @@ def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
 
     renderers = {
         code: LanguageRenderer(site, language, state.environment(inputs, code, translations),
-                               Formatter(language.locale, translations))
+                               Formatter(language.locale, translations), hook.template_globals)
         for code, (language, translations) in renderers_input.items()
     }
     plan = state.plan(site, inputs)

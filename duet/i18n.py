@@ -18,6 +18,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from .diagnostics import Diagnostics
+from .hooks import hook_files
 
 TEMPLATE_LANGUAGE = "en"
 """UI strings are written in English in templates and code; other languages need
@@ -85,8 +86,10 @@ GETTEXT_CALL = re.compile(rb"(?<!\w)(?:%s)\(" % b"|".join(
 them by name (`__init__(` does not count)."""
 
 
-def extract_ui_strings(templates_dir: Path, package_dir: Path) -> list[UiString]:
-    """The msgids that templates and code mark for translation (as `pybabel extract`).
+def extract_ui_strings(templates_dir: Path, package_dir: Path,
+                       hooks_dir: Path | None = None) -> list[UiString]:
+    """The msgids that templates, the engine and the site's hooks mark for translation
+    (as `pybabel extract`).
 
     Python files without a gettext call are not tokenised at all: that is most
     of the engine, and reading it costs more than a small site's whole build."""
@@ -96,7 +99,7 @@ def extract_ui_strings(templates_dir: Path, package_dir: Path) -> list[UiString]
     for filename, line, message, _comments, _context in extract_from_dir(
             str(templates_dir), method_map=method_map, options_map=options, keywords=KEYWORDS):
         _add(found, message, templates_dir / filename, line)
-    for path in sorted(package_dir.rglob("*.py")):
+    for path in [*sorted(package_dir.rglob("*.py")), *hook_files(hooks_dir)]:
         code = path.read_bytes()
         if not GETTEXT_CALL.search(code):
             continue

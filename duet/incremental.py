@@ -64,6 +64,7 @@ from .cache import (
 )
 from .diagnostics import Diagnostic, Diagnostics
 from .digests import digest
+from .hooks import hook_files
 from .i18n import extract_ui_strings, load_translations
 from .load import (
     DATA_DIR,
@@ -305,7 +306,8 @@ class BuildState:
             key = ("data", path, stamp.hash, content.config.codes)
             cached = memo.pages.get(key)
             if cached is None:
-                scratch, captured = Content(content.config), Diagnostics()
+                scratch = Content(content.config, schemas=content.schemas)
+                captured = Diagnostics()
                 load_collection_at(path, scratch, captured)
                 cached = (scratch.data, scratch.missing_text, captured.items)
                 memo.pages[key] = cached
@@ -334,7 +336,8 @@ class BuildState:
         if key not in self._templates:
             memo = self.memo.pages
             if key not in memo:
-                memo[key] = extract_ui_strings(self.options.templates_dir, PACKAGE_DIR)
+                memo[key] = extract_ui_strings(self.options.templates_dir, PACKAGE_DIR,
+                                               self.options.hooks_dir)
             self._templates[key] = memo[key]
         self._used_pages.add(key)
         return self._templates[key]  # type: ignore[no-any-return]
@@ -1281,7 +1284,8 @@ def cache_key(options: BuildOptions) -> str:
     versions = [installed.get(library, "-") for library in LIBRARIES]
     folders = [options.content_dir, options.templates_dir, options.static_dir,
                options.locales_dir, options.out_dir]
-    return digest(repr((code_version(), sys.version, versions, os.getcwd(),
+    site_code = [digest(path.read_bytes()) for path in hook_files(options.hooks_dir)]
+    return digest(repr((code_version(), site_code, sys.version, versions, os.getcwd(),
                         [str(folder.resolve()) for folder in folders], options.base_url)))
 
 

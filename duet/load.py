@@ -17,8 +17,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, Diagnostics
 from .digests import canonical, digest
+from .hooks import NO_HOOK, Hook
 from .lazytext import StoredLazily
-from .schema import INVALID, Context, Record, Text
+from .schema import INVALID, Check, Context, Record, Text
 from .schemas import COLLECTIONS, FRONT_MATTER, SITE
 from .yamlsource import Where, parse_yaml, read_text
 
@@ -94,6 +95,8 @@ class Content:
     pages: list[SourcePage] = field(default_factory=list)
     data: dict[str, list[Record]] = field(default_factory=dict)
     missing_text: list[tuple[Where, str]] = field(default_factory=list)
+    schemas: dict[str, Check] = field(default_factory=lambda: dict(COLLECTIONS))
+    """The schema of every collection the site may hold: the engine's and its hook's."""
 
 
 PageRequest = tuple[str, str, Config]
@@ -108,12 +111,14 @@ PagesLoader = Callable[[list[PageRequest]], list[LoadedPage]]
 def load_content(content_dir: Path, diagnostics: Diagnostics,
                  base_url: str | None = None,
                  pages_loader: PagesLoader | None = None,
-                 collection_loader: Callable[..., None] | None = None) -> Content | None:
+                 collection_loader: Callable[..., None] | None = None,
+                 hook: Hook = NO_HOOK) -> Content | None:
     """Load and validate everything under `content_dir`; None if site.yaml is unusable.
 
     `pages_loader(requests)` loads all the pages at once, in order (on every
     core, or from a build's cache); `collection_loader(path, content,
-    diagnostics)` stands in for `load_collection`. Paths are strings: an
+    diagnostics)` stands in for `load_collection`; `hook` adds the site's own
+    collections to the engine's. Paths are strings: an
     incremental build answers from its cache without making Path objects for
     thousands of unchanged files. Problems are reported in file order."""
     pages_loader = pages_loader or load_pages
@@ -121,7 +126,7 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
-    content = Content(config)
+    content = Content(config, schemas={**COLLECTIONS, **hook.collections})
     root = len(str(content_dir)) + len(os.sep)
     paths = discover_files(content_dir, diagnostics)
     data_prefix = DATA_DIR + os.sep
@@ -332,9 +337,9 @@ def load_collection(path: Path, content: Content, diagnostics: Diagnostics) -> N
         diagnostics.error(path, 0, 0, "the data folder holds only <collection>.yaml files")
         return
     name = relative.stem
-    schema = COLLECTIONS.get(name)
+    schema = content.schemas.get(name)
     if schema is None:
-        known = ", ".join(sorted(COLLECTIONS))
+        known = ", ".join(sorted(content.schemas))
         diagnostics.error(path, 0, 0, f"no schema for a collection named '{name}' "
                                       f"(known collections: {known})")
         return

@@ -17,11 +17,11 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from .diagnostics import Diagnostics
+from .hooks import TemplateGlobals, no_globals
 from .i18n import Formatter
 from .load import Language
 from .markdown import LinkContext
 from .model import HOME_KEY, Page, Site
-from .presentation import presentation_globals
 from .views import View, build_views
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
@@ -108,12 +108,14 @@ def template_anchors(templates_dir: Path, diagnostics: Diagnostics) -> dict[str,
 
 @dataclass
 class LanguageRenderer:
-    """Everything a template needs that depends on the language."""
+    """Everything a template needs that depends on the language: the engine's globals,
+    and those the site's hooks add (`site_globals`)."""
 
     site: Site
     language: Language
     env: jinja2.Environment
     formatter: Formatter
+    site_globals: TemplateGlobals = no_globals
 
     def __post_init__(self) -> None:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
@@ -129,7 +131,7 @@ class LanguageRenderer:
             data_of=self.data_for,
             menu=self.menu(),
         )
-        self.env.globals.update(presentation_globals(self.site, self.language, self.formatter))
+        self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
 
     def url_for(self, key: str, anchor: str = "") -> str:
         return self.links.page_url(key) + (f"#{anchor}" if anchor else "")

@@ -1,4 +1,4 @@
-"""The schemas of `site.yaml`, page front matter and every data collection."""
+"""The schemas of `site.yaml`, page front matter and the engine's own data collections."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 from .schema import (
     Bool,
+    Check,
     Date,
     Field,
     Ident,
@@ -13,8 +14,6 @@ from .schema import (
     LangMap,
     ListOf,
     Localized,
-    Number,
-    PageRef,
     RecordOf,
     Str,
 )
@@ -59,78 +58,17 @@ FRONT_MATTER = RecordOf({
     "updated": Field(Date(), required=False),
 })
 
-TEXT = Localized()
-TERM_IDS = ListOf(Ident(), unique_ids=False)
-
-COLLECTIONS: dict[str, ListOf] = {
-    "figures": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "value": Field(Number()),
-        "style": Field(Str(choices=("count", "ordinal", "percent", "text"))),
-        "qualifier": Field(Str(choices=("over",)), required=False),
-        "text": Field(TEXT, required=False),
-        "label": Field(TEXT),
-        "link": Field(PageRef(), required=False),
-    })),
-    "highlands": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "number": Field(Int(minimum=1)),
-        "name": Field(TEXT),
-        "quality": Field(TEXT),
-        "summary": Field(TEXT),
-        "measures": Field(ListOf(TEXT, min_items=1)),
-        "terms": Field(TERM_IDS, required=False, default=[]),
-    })),
-    "strengthenings": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "number": Field(Int(minimum=1)),
-        "name": Field(TEXT),
-        "aim": Field(TEXT),
-        "summary": Field(TEXT),
-        "measures": Field(ListOf(TEXT, min_items=1)),
-        "terms": Field(TERM_IDS, required=False, default=[]),
-    })),
-    "milestones": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "year": Field(Int(minimum=1900, maximum=2100)),
-        "motto": Field(TEXT),
-        "events": Field(ListOf(TEXT, min_items=1)),
-    })),
-    "breakthroughs": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "title": Field(TEXT),
-        "summary": Field(TEXT),
-        "items": Field(ListOf(RecordOf({
-            "id": Field(Ident()),
-            "title": Field(TEXT),
-            "detail": Field(TEXT),
-        }), min_items=1)),
-    })),
-    "relationships": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "first": Field(TEXT),
-        "second": Field(TEXT),
-    })),
-    "places": ListOf(RecordOf({
-        # Places the plan names, for the schematic map. `terms`: the glossary
-        # entries (e.g. a named triangle of cities) the place belongs to.
-        "id": Field(Ident()),
-        "name": Field(TEXT),
-        "lat": Field(Number()),
-        "lon": Field(Number()),
-        "marks": Field(TEXT, required=False),
-        "terms": Field(TERM_IDS, required=False, default=[]),
-    })),
+COLLECTIONS: dict[str, Check] = {
     "glossary": ListOf(RecordOf({
         "id": Field(Ident()),
         "zh": Field(Str()),
         "pinyin": Field(Str()),
         "en": Field(Str()),
-        "explanation": Field(TEXT),
+        "explanation": Field(Localized()),
         "source_defines": Field(Bool()),
         "match": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False)), required=False,
                        default={}),
     })),
 }
-"""Known collections. A data file with another name is checked only as a list of
-items with an `id`; its text fields must still be `{lang: …}` maps."""
+"""The collections the engine itself reads: the glossary, for term links and their
+tooltips. A site adds its own through its hook (`hooks.py`)."""

@@ -31,7 +31,7 @@ class Project:
         shutil.copytree(ROOT / "locales", self.locales, ignore=shutil.ignore_patterns("*.mo"))
         self.options = BuildOptions(self.content, root / "site", self.templates,
                                     ROOT / "static", self.locales, strict=True,
-                                    cache_dir=root / "cache")
+                                    cache_dir=root / "cache", hooks_dir=ROOT / "explainer")
         self.out = self.options.out_dir
 
     def build(self) -> set[str]:
@@ -92,7 +92,8 @@ def test_a_fallback_page_follows_the_other_languages_source(project: Project) ->
     options = project.options
     project.options = BuildOptions(options.content_dir, options.out_dir,
                                    options.templates_dir, options.static_dir,
-                                   options.locales_dir, cache_dir=options.cache_dir)
+                                   options.locales_dir, cache_dir=options.cache_dir,
+                                   hooks_dir=options.hooks_dir)
     project.build()
     project.append("extra.zh.md", "又一句。\n")
     assert project.build() == {"zh/extra/index.html", "en/extra/index.html"}

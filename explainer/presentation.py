@@ -12,12 +12,13 @@ from typing import Any
 from babel import Locale
 from markupsafe import Markup
 
+from duet.i18n import N_, Formatter
+from duet.load import Language
+from duet.model import HOME_KEY, Page, Site
+from duet.termtips import add_term_tips, definitions
+from duet.views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
+
 from . import visuals
-from .i18n import N_, Formatter
-from .load import Language
-from .model import HOME_KEY, Page, Site
-from .termtips import add_term_tips, definitions
-from .views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
 
 MAP_NOTE = N_("Schematic map: each dot stands at the place's real latitude and longitude. "
               "No borders are drawn; the lines only join the places the plan groups "
