@@ -19,7 +19,7 @@ from .load import load_content
 from .model import Site, compile_serially
 from .parallel import compile_all, map_in_order
 from .render import LanguageRenderer, map_serially, render_site
-from .schemas import COLLECTIONS
+from .schemas import ENGINE_COLLECTIONS
 from .search import SearchIndexError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -122,7 +122,7 @@ def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
              diagnostics: Diagnostics, started: float) -> BuildResult:
     """Everything after the scan found a change: load, model, render, write, post."""
 
-    hook = load_hook(options.hooks_dir, diagnostics, reserved=COLLECTIONS)
+    hook = load_hook(options.hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
     fail_on_errors(diagnostics, options.strict)
     content = load_content(options.content_dir, diagnostics, options.base_url,
                            state.pages_loader(inputs), state.collection_loader(inputs), hook)

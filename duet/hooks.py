@@ -9,6 +9,9 @@ project root; `build.py --hooks DIR`) whose `__init__.py` defines:
 - `template_globals(site, language, formatter) -> dict[str, Any]`: extra Jinja
   globals for the templates of one language, called once per language and build.
 
+and may define `GLOSSARY_FIELDS: dict[str, Field]`: fields a glossary entry has
+besides its term in each language, `explanation` and `match`.
+
 Without the folder a site has no hooks: its data may hold only the engine's
 collections and its templates see only the engine's globals. The folder is
 imported as the package `duet_site` (its modules import each other
@@ -23,7 +26,7 @@ import importlib
 import importlib.util
 import sys
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -31,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics
 from .digests import digest
-from .schema import Check
+from .schema import Check, Field
 
 if TYPE_CHECKING:
     from .i18n import Formatter
@@ -55,6 +58,7 @@ class Hook:
 
     collections: Mapping[str, Check] = field(default_factory=dict)
     template_globals: TemplateGlobals = no_globals
+    glossary_fields: Mapping[str, Field] = field(default_factory=dict)
 
 
 NO_HOOK = Hook()
@@ -72,7 +76,7 @@ def hook_files(hooks_dir: Path | None) -> list[Path]:
 
 
 def load_hook(hooks_dir: Path | None, diagnostics: Diagnostics,
-              reserved: Mapping[str, object] = {}) -> Hook:
+              reserved: Collection[str] = ()) -> Hook:
     """The site's hooks from `hooks_dir` (NO_HOOK when there is no such folder).
 
     A hook that cannot be imported, or lacks a name, is reported as a problem at
@@ -142,7 +146,7 @@ def _report_import_error(exc: Exception, hooks_dir: Path, init: Path,
 
 
 def _checked(module: ModuleType, init: Path, diagnostics: Diagnostics,
-             reserved: Mapping[str, object]) -> Hook | None:
+             reserved: Collection[str]) -> Hook | None:
     """The hook the module defines, or None after reporting what is missing or wrong."""
     ok = True
     collections = getattr(module, "COLLECTIONS", None)
@@ -159,9 +163,16 @@ def _checked(module: ModuleType, init: Path, diagnostics: Diagnostics,
     if not callable(template_globals):
         ok = _problem(init, "template_globals", diagnostics, "the hooks must define "
                       "template_globals(site, language, formatter) -> dict of Jinja globals")
+    glossary_fields = getattr(module, "GLOSSARY_FIELDS", {})
+    if not isinstance(glossary_fields, dict) or not all(
+            isinstance(name, str) and isinstance(spec, Field)
+            for name, spec in glossary_fields.items()):
+        ok = _problem(init, "GLOSSARY_FIELDS", diagnostics, "GLOSSARY_FIELDS must be a dict "
+                      "from field name to duet.schema.Field")
     if not ok:
         return None
-    return Hook(dict(collections), template_globals)  # type: ignore[arg-type]
+    return Hook(dict(collections), template_globals,  # type: ignore[arg-type]
+                dict(glossary_fields))
 
 
 def _problem(init: Path, name: str, diagnostics: Diagnostics, message: str) -> bool:

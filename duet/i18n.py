@@ -20,9 +20,14 @@ from babel.support import Translations
 from .diagnostics import Diagnostics
 from .hooks import hook_files
 
-TEMPLATE_LANGUAGE = "en"
-"""UI strings are written in English in templates and code; other languages need
-a catalog entry for each, English needs none."""
+MSGID_LANGUAGE = "en"
+"""The language UI strings are written in, in templates and code (not a site
+language, the theme's): a site language of this language (`en`, `en-gb`) needs
+no catalog, every other one needs an entry for each string."""
+
+
+def needs_catalog(code: str) -> bool:
+    return code.split("-")[0] != MSGID_LANGUAGE
 
 DOMAIN = "messages"
 
@@ -47,7 +52,7 @@ def load_translations(locales_dir: Path, lang: str, locale: str,
     """Compile one language's .po file in memory; return it and its translated msgids."""
     path = catalog_path(locales_dir, lang)
     if not path.exists():
-        if lang != TEMPLATE_LANGUAGE:
+        if needs_catalog(lang):
             diagnostics.warning(path, 0, 0, f"missing translation: no catalog for '{lang}' "
                                             "(run 'make locales-update')")
         return Translations(), set()
@@ -117,7 +122,7 @@ def _add(found: list[UiString], message: str | tuple[str, ...], path: Path, line
 
 def check_catalog_coverage(strings: list[UiString], lang: str, translated: set[str],
                            catalog: Path, diagnostics: Diagnostics) -> None:
-    if lang == TEMPLATE_LANGUAGE:
+    if not needs_catalog(lang):
         return
     for msgid in sorted({s.msgid for s in strings} - translated):
         first = next(s for s in strings if s.msgid == msgid)

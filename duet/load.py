@@ -20,7 +20,7 @@ from .digests import canonical, digest
 from .hooks import NO_HOOK, Hook
 from .lazytext import StoredLazily
 from .schema import INVALID, Check, Context, Record, Text
-from .schemas import COLLECTIONS, FRONT_MATTER, SITE
+from .schemas import FRONT_MATTER, SITE, engine_collections
 from .yamlsource import Where, parse_yaml, read_text
 
 PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[A-Za-z-]+)\.md$")
@@ -95,8 +95,13 @@ class Content:
     pages: list[SourcePage] = field(default_factory=list)
     data: dict[str, list[Record]] = field(default_factory=dict)
     missing_text: list[tuple[Where, str]] = field(default_factory=list)
-    schemas: dict[str, Check] = field(default_factory=lambda: dict(COLLECTIONS))
-    """The schema of every collection the site may hold: the engine's and its hook's."""
+    schemas: dict[str, Check] | None = None
+    """The schema of every collection the site may hold: the engine's and its hooks';
+    None: the engine's alone."""
+
+    def __post_init__(self) -> None:
+        if self.schemas is None:
+            self.schemas = engine_collections(self.config.codes)
 
 
 PageRequest = tuple[str, str, Config]
@@ -126,7 +131,8 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
-    content = Content(config, schemas={**COLLECTIONS, **hook.collections})
+    content = Content(config, schemas={
+        **engine_collections(config.codes, hook.glossary_fields), **hook.collections})
     root = len(str(content_dir)) + len(os.sep)
     paths = discover_files(content_dir, diagnostics)
     data_prefix = DATA_DIR + os.sep
@@ -337,9 +343,10 @@ def load_collection(path: Path, content: Content, diagnostics: Diagnostics) -> N
         diagnostics.error(path, 0, 0, "the data folder holds only <collection>.yaml files")
         return
     name = relative.stem
-    schema = content.schemas.get(name)
+    schemas = content.schemas or {}
+    schema = schemas.get(name)
     if schema is None:
-        known = ", ".join(sorted(content.schemas))
+        known = ", ".join(sorted(schemas))
         diagnostics.error(path, 0, 0, f"no schema for a collection named '{name}' "
                                       f"(known collections: {known})")
         return

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .schema import (
-    Bool,
     Check,
     Date,
     Field,
@@ -18,14 +18,15 @@ from .schema import (
     Str,
 )
 
-LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/]+(?:/[^\s]*)?/$")
 DATA_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_-]+\.html$")
 
 LANGUAGE = RecordOf({
-    "code": Field(Str(pattern=LANG_CODE, pattern_help="a short code such as 'zh' or 'en'")),
+    "code": Field(Str(pattern=LANG_CODE,
+                      pattern_help="a short lower-case code such as 'zh', 'en' or 'zh-tw'")),
     "tag": Field(Str(pattern=BCP47, pattern_help="a BCP 47 tag such as 'zh-CN' or 'en'")),
     "locale": Field(Str(pattern=re.compile(r"^[A-Za-z_]+$"),
                         pattern_help="a Babel locale such as 'zh_Hans_CN' or 'en'")),
@@ -58,17 +59,27 @@ FRONT_MATTER = RecordOf({
     "updated": Field(Date(), required=False),
 })
 
-COLLECTIONS: dict[str, Check] = {
-    "glossary": ListOf(RecordOf({
+GLOSSARY = "glossary"
+ENGINE_COLLECTIONS = (GLOSSARY,)
+"""The collections the engine itself reads: the glossary, for term links and their
+tooltips. A site adds its own through its hooks (`hooks.py`)."""
+
+
+def glossary_schema(codes: tuple[str, ...], extra: Mapping[str, Field] = {}) -> ListOf:
+    """A glossary entry: the term in each language (the field named by the language's
+    code), its explanation, the forms that link it in page text (`match`, by default
+    the term itself) and the fields the site's hooks add (`extra`)."""
+    return ListOf(RecordOf({
         "id": Field(Ident()),
-        "zh": Field(Str()),
-        "pinyin": Field(Str()),
-        "en": Field(Str()),
+        **{code: Field(Str()) for code in codes},
         "explanation": Field(Localized()),
-        "source_defines": Field(Bool()),
         "match": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False)), required=False,
                        default={}),
-    })),
-}
-"""The collections the engine itself reads: the glossary, for term links and their
-tooltips. A site adds its own through its hook (`hooks.py`)."""
+        **extra,
+    }))
+
+
+def engine_collections(codes: tuple[str, ...],
+                       glossary_fields: Mapping[str, Field] = {}) -> dict[str, Check]:
+    """The schemas of the engine's collections for a site in these languages."""
+    return {GLOSSARY: glossary_schema(codes, glossary_fields)}

@@ -5,6 +5,7 @@ relationships and the places on the schematic map."""
 from __future__ import annotations
 
 from duet.schema import (
+    Bool,
     Check,
     Field,
     Ident,
@@ -82,3 +83,10 @@ COLLECTIONS: dict[str, Check] = {
 }
 """The explainer's own data collections (`content/data/<name>.yaml`), beside the
 engine's glossary."""
+
+GLOSSARY_FIELDS = {
+    "pinyin": Field(Str()),
+    "source_defines": Field(Bool()),
+}
+"""What the explainer's glossary says of each term beyond the engine's fields: its
+pinyin, and whether the source article defines it."""

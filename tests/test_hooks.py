@@ -12,20 +12,20 @@ from conftest import ROOT, run_cli
 from duet.build import BuildOptions, build_site
 from duet.diagnostics import Diagnostics
 from duet.hooks import MODULE, NO_HOOK, hook_files, load_hook
-from duet.schemas import COLLECTIONS as ENGINE_COLLECTIONS
+from duet.schemas import ENGINE_COLLECTIONS
 
 SITE_YAML = """\
 base_url: https://example.org/
-default_language: zh
+default_language: aa
 languages:
-  - {code: zh, tag: zh-CN, locale: zh_Hans_CN, name: 中文}
-  - {code: en, tag: en, locale: en, name: English}
-title: {zh: Site A, en: Site B}
-description: {zh: A site., en: B site.}
+  - {code: aa, tag: aa, locale: en, name: First}
+  - {code: bb, tag: bb, locale: en, name: Second}
+title: {aa: Site A, bb: Site B}
+description: {aa: A site., bb: B site.}
 menu: [index]
 source:
-  title: {zh: Source, en: Source}
-  outlet: {zh: Paper, en: Paper}
+  title: {aa: Source, bb: Source}
+  outlet: {aa: Paper, bb: Paper}
   date: 2025-01-10
 """
 
@@ -56,16 +56,14 @@ def small_site(tmp_path: Path, theme: dict[str, str] | None = None,
                data: dict[str, str] | None = None) -> BuildOptions:
     """Two languages, one page each, a glossary, a theme that needs no site code."""
     content = {"site.yaml": SITE_YAML,
-               "index.zh.md": "---\ntitle: Home A\n---\nSee the [word](term:word).\n",
-               "index.en.md": "---\ntitle: Home B\n---\nSee the [word](term:word).\n",
-               "glossary.zh.md": GLOSSARY_PAGE, "glossary.en.md": GLOSSARY_PAGE,
+               "index.aa.md": "---\ntitle: Home A\n---\nSee the [word](term:word).\n",
+               "index.bb.md": "---\ntitle: Home B\n---\nSee the [word](term:word).\n",
+               "glossary.aa.md": GLOSSARY_PAGE, "glossary.bb.md": GLOSSARY_PAGE,
                "data/glossary.yaml": """\
                    - id: word
-                     zh: "word A"
-                     en: "word B"
-                     pinyin: "-"
-                     explanation: {zh: "A word.", en: "B word."}
-                     source_defines: true
+                     aa: "word A"
+                     bb: "word B"
+                     explanation: {aa: "A word.", bb: "B word."}
                    """}
     content.update({f"data/{name}.yaml": text for name, text in (data or {}).items()})
     write_tree(tmp_path / "content", content)
@@ -87,10 +85,10 @@ def test_no_folder_means_no_hooks(tmp_path: Path) -> None:
 def test_the_engine_builds_a_site_without_hooks(tmp_path: Path) -> None:
     options = small_site(tmp_path)
     result = build_site(options)
-    assert result.pages == {"zh": 2, "en": 2}
-    html = (tmp_path / "_site" / "en" / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in html and 'href="/en/glossary/#word"' in html
-    glossary = (tmp_path / "_site" / "en" / "glossary" / "index.html").read_text()
+    assert result.pages == {"aa": 2, "bb": 2}
+    html = (tmp_path / "_site" / "bb" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="bb">' in html and 'href="/bb/glossary/#word"' in html
+    glossary = (tmp_path / "_site" / "bb" / "glossary" / "index.html").read_text()
     assert '<dt id="word">word A;word B;</dt><dd>B word.</dd>' in glossary
 
 
@@ -125,17 +123,17 @@ def test_a_hook_adds_a_collection_and_a_global(tmp_path: Path) -> None:
         theme={"page.html": "<!DOCTYPE html><html lang=\"{{ language.tag }}\"><title>x"
                             "</title><p>{{ shout(page.title) }}: "
                             "{{ book_titles|join(', ') }}</p></html>\n"},
-        data={"books": "- id: one\n  title: {zh: Book A, en: Book B}\n"})
+        data={"books": "- id: one\n  title: {aa: Book A, bb: Book B}\n"})
     write_tree(tmp_path / "hooks", {"__init__.py": HOOK_INIT,
                                     "helpers.py": "def shout(text):\n    return text.upper()\n"})
     build_site(options)
-    assert "<p>HOME B: Book B</p>" in (tmp_path / "_site/en/index.html").read_text()
-    assert "<p>HOME A: Book A</p>" in (tmp_path / "_site/zh/index.html").read_text()
+    assert "<p>HOME B: Book B</p>" in (tmp_path / "_site/bb/index.html").read_text()
+    assert "<p>HOME A: Book A</p>" in (tmp_path / "_site/aa/index.html").read_text()
     assert [p.name for p in hook_files(tmp_path / "hooks")] == ["__init__.py", "helpers.py"]
 
     (tmp_path / "hooks" / "helpers.py").write_text("def shout(text):\n    return text + '!'\n")
     build_site(options)  # the changed hook is loaded again
-    assert "<p>Home B!: Book B</p>" in (tmp_path / "_site/en/index.html").read_text()
+    assert "<p>Home B!: Book B</p>" in (tmp_path / "_site/bb/index.html").read_text()
 
 
 def test_hook_files_leave_compiled_files_out(tmp_path: Path) -> None:
@@ -156,8 +154,11 @@ def test_hook_files_leave_compiled_files_out(tmp_path: Path) -> None:
      "to schema (duet.schema.Check)"),
     ({"__init__.py": "COLLECTIONS = {}\n"},
      "__init__.py:1:1: the hooks must define template_globals(site, language, formatter)"),
-    ({"__init__.py": "from duet.schemas import COLLECTIONS\ntemplate_globals = dict\n"},
-     "__init__.py:1:1: the collection 'glossary' is the engine's own"),
+    ({"__init__.py": "from duet.schemas import engine_collections\n"
+                     "COLLECTIONS = engine_collections(('en',))\ntemplate_globals = dict\n"},
+     "__init__.py:2:1: the collection 'glossary' is the engine's own"),
+    ({"__init__.py": "COLLECTIONS = {}\ntemplate_globals = dict\nGLOSSARY_FIELDS = {'x': 1}\n"},
+     "__init__.py:3:1: GLOSSARY_FIELDS must be a dict from field name to duet.schema.Field"),
     ({"part.py": "X = 1\n"},
      "hooks:1:1: the hooks folder needs an __init__.py"),
 ])

@@ -17,11 +17,10 @@ from duet.diagnostics import Diagnostics
 from duet.load import Config, Content, load_collection, load_config, load_content, load_page
 from duet.markdown import LinkContext, compile_inline, compile_markdown
 from duet.model import build_site_model
-from duet.schemas import COLLECTIONS as ENGINE_COLLECTIONS
+from duet.schemas import engine_collections
 from duet.yamlsource import parse_yaml
 from explainer.schemas import COLLECTIONS as SITE_COLLECTIONS
-
-COLLECTIONS = {**ENGINE_COLLECTIONS, **SITE_COLLECTIONS}
+from explainer.schemas import GLOSSARY_FIELDS
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -59,6 +58,7 @@ def config() -> Config:
 
 
 CONFIG = config()
+COLLECTIONS = {**engine_collections(CONFIG.codes, GLOSSARY_FIELDS), **SITE_COLLECTIONS}
 
 
 def dumped(value: object) -> str:
