@@ -23,7 +23,7 @@ $(TEST_STAMP): requirements-test.txt requirements.txt $(STAMP)
 # The engine is byte-compiled as an install would leave it (even where
 # PYTHONDONTWRITEBYTECODE is set): every later run starts without compiling it.
 compile: $(STAMP)
-	@$(BIN)/python -m compileall -q duet
+	@$(BIN)/python -m compileall -q duet explainer
 
 site: compile
 	@$(BIN)/python build.py

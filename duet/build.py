@@ -20,6 +20,8 @@ from typing import TypeVar
 from .diagnostics import ContentError, Diagnostic, Diagnostics
 from .digests import digest
 from .drift.check import check_translations
+from .hooks import DEFAULT_DIR as HOOKS_DIR
+from .hooks import Hook, load_hook
 from .i18n import (
     Formatter,
     catalog_path,
@@ -34,6 +36,7 @@ from .markdown import CompiledMarkdown
 from .model import CompileJob, Site, build_site_model
 from .parallel import compile_all, map_cheap_in_order, map_in_order
 from .render import LanguageRenderer, make_environment, render_site, template_anchors
+from .schemas import ENGINE_COLLECTIONS
 from .search import SearchIndexError, build_search_index
 from .write import NewFile, WriteError, discard_leftovers, publish, stage_site
 
@@ -53,14 +56,17 @@ class BuildOptions:
     base_url: str | None = None
     cache_dir: Path | None = None
     """Where builds keep what the next build can reuse; None: build everything."""
+    hooks_dir: Path | None = None
+    """The site's own code (see hooks.py); None, or a folder that does not exist: none."""
 
     @classmethod
     def for_project(cls, root: Path, **overrides: object) -> BuildOptions:
-        """The standard layout: content/, templates/, static/, locales/ and _site/ in root."""
+        """The standard layout: content/, templates/, static/, locales/, the site's code
+        in explainer/ and _site/ in root."""
         values: dict[str, object] = {
             "content_dir": root / "content", "out_dir": root / "_site",
             "templates_dir": root / "templates", "static_dir": root / "static",
-            "locales_dir": root / "locales",
+            "locales_dir": root / "locales", "hooks_dir": root / HOOKS_DIR,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -68,7 +74,8 @@ class BuildOptions:
     def source_folders(self) -> list[Path]:
         """Every folder whose files the output is made from."""
         return [folder for folder in (self.content_dir, self.templates_dir, self.static_dir,
-                                      self.locales_dir) if folder.is_dir()]
+                                      self.locales_dir, self.hooks_dir)
+                if folder is not None and folder.is_dir()]
 
 
 @dataclass
@@ -120,11 +127,13 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
             return BuildResult(dict(last.pages), list(last.warnings),
                                time.perf_counter() - started, files=len(last.outputs))
         report = BuildReport()
-        content = load(options, diagnostics, reuse, report)
+        hook = load_hook(options.hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
+        fail_on_errors(diagnostics, options.strict)
+        content = load(options, diagnostics, reuse, report, hook)
         drift = check_translations(options.content_dir, content, diagnostics)
         site = model(content, options, diagnostics, reuse, report)
         site.translation_behind = drift.behind if content.config.translation_notice else {}
-        files, facts = render(site, options, diagnostics, reuse, report)
+        files, facts = render(site, options, diagnostics, reuse, report, hook)
         pages = {code: len(site.pages_in(code)) for code in site.config.codes}
         report.written = write_and_publish(files, facts, site.config.base_path, options,
                                            diagnostics, reuse, pages)
@@ -133,14 +142,14 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
 
 
 def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
-         report: BuildReport) -> Content:
+         report: BuildReport, hook: Hook) -> Content:
     """Stage 1: site.yaml, every page and data file, checked."""
     def parse(requests: list[PageRequest]) -> list[LoadedPage]:
         report.parsed += len(requests)
         return map_cheap_in_order(load_page_captured, requests)
 
     content = load_content(options.content_dir, diagnostics, options.base_url,
-                           reuse.pages_loader(parse) if reuse else parse)
+                           reuse.pages_loader(parse) if reuse else parse, hook)
     if content is None:
         fail_on_errors(diagnostics, strict=options.strict, force=True)
         raise AssertionError("unreachable")
@@ -163,10 +172,11 @@ def model(content: Content, options: BuildOptions, diagnostics: Diagnostics,
 
 
 def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
-           report: BuildReport) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
+           report: BuildReport, hook: Hook
+           ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
     """Stage 3: every file of the new site (pages rendered, static files), and the link
     facts of its pages."""
-    renderers = make_renderers(site, options, diagnostics, reuse)
+    renderers = make_renderers(site, options, diagnostics, reuse, hook)
     fail_on_errors(diagnostics, options.strict)
     plan = reuse.plan(site) if reuse else None
     rendered = render_site(site, renderers, diagnostics, map_in_order,
@@ -182,10 +192,11 @@ def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, reuse: R
 
 
 def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
-                   reuse: Reuse | None) -> dict[str, LanguageRenderer]:
-    """A Jinja environment per language, with its catalog; untranslated strings reported."""
+                   reuse: Reuse | None, hook: Hook) -> dict[str, LanguageRenderer]:
+    """A Jinja environment per language, with its catalog and the site's template globals;
+    untranslated strings reported."""
     ui_strings = from_templates(reuse, "ui strings", lambda _: extract_ui_strings(
-        options.templates_dir, PACKAGE_DIR), diagnostics)
+        options.templates_dir, PACKAGE_DIR, options.hooks_dir), diagnostics)
     bytecode = reuse.bytecode_cache() if reuse else None
     renderers = {}
     for language in site.config.languages:
@@ -195,7 +206,7 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
                                catalog_path(options.locales_dir, language.code), diagnostics)
         renderers[language.code] = LanguageRenderer(
             site, language, make_environment(options.templates_dir, translations, bytecode),
-            Formatter(language.locale, translations))
+            Formatter(language.locale, translations), hook.template_globals)
     return renderers
 
 

@@ -44,6 +44,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="static files folder (default: ./static)")
     parser.add_argument("--locales", type=Path, metavar="DIR",
                         help="gettext catalogs folder (default: ./locales)")
+    parser.add_argument("--hooks", type=Path, metavar="DIR",
+                        help="the site's own code: data schemas and template helpers "
+                             "(default: ./explainer; a missing folder means none)")
     parser.add_argument("--base-url", metavar="URL",
                         help="absolute URL the site is published at (overrides site.yaml)")
     parser.add_argument("--strict", action="store_true",
@@ -97,7 +100,8 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     root = project_root or Path.cwd()
     options = BuildOptions.for_project(
         root, content_dir=args.content, out_dir=args.out, templates_dir=args.templates,
-        static_dir=args.static, locales_dir=args.locales, strict=args.strict,
+        static_dir=args.static, locales_dir=args.locales, hooks_dir=args.hooks,
+        strict=args.strict,
         base_url=args.base_url, cache_dir=root / CACHE_DIR,
     )
     if args.clean:

@@ -18,10 +18,16 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from .diagnostics import Diagnostics
+from .hooks import hook_files
 
-TEMPLATE_LANGUAGE = "en"
-"""UI strings are written in English in templates and code; other languages need
-a catalog entry for each, English needs none."""
+MSGID_LANGUAGE = "en"
+"""The language UI strings are written in, in templates and code (not a site
+language, the theme's): a site language of this language (`en`, `en-gb`) needs
+no catalog, every other one needs an entry for each string."""
+
+
+def needs_catalog(code: str) -> bool:
+    return code.split("-")[0] != MSGID_LANGUAGE
 
 DOMAIN = "messages"
 
@@ -46,7 +52,7 @@ def load_translations(locales_dir: Path, lang: str, locale: str,
     """Compile one language's .po file in memory; return it and its translated msgids."""
     path = catalog_path(locales_dir, lang)
     if not path.exists():
-        if lang != TEMPLATE_LANGUAGE:
+        if needs_catalog(lang):
             diagnostics.warning(path, 0, 0, f"missing translation: no catalog for '{lang}' "
                                             "(run 'make locales-update')")
         return Translations(), set()
@@ -85,8 +91,10 @@ GETTEXT_CALL = re.compile(rb"(?<!\w)(?:%s)\(" % b"|".join(
 them by name (`__init__(` does not count)."""
 
 
-def extract_ui_strings(templates_dir: Path, package_dir: Path) -> list[UiString]:
-    """The msgids that templates and code mark for translation (as `pybabel extract`).
+def extract_ui_strings(templates_dir: Path, package_dir: Path,
+                       hooks_dir: Path | None = None) -> list[UiString]:
+    """The msgids that templates, the engine and the site's hooks mark for translation
+    (as `pybabel extract`).
 
     Python files without a gettext call are not tokenised at all: that is most
     of the engine, and reading it costs more than a small site's whole build."""
@@ -96,7 +104,7 @@ def extract_ui_strings(templates_dir: Path, package_dir: Path) -> list[UiString]
     for filename, line, message, _comments, _context in extract_from_dir(
             str(templates_dir), method_map=method_map, options_map=options, keywords=KEYWORDS):
         _add(found, message, templates_dir / filename, line)
-    for path in sorted(package_dir.rglob("*.py")):
+    for path in [*sorted(package_dir.rglob("*.py")), *hook_files(hooks_dir)]:
         code = path.read_bytes()
         if not GETTEXT_CALL.search(code):
             continue
@@ -114,7 +122,7 @@ def _add(found: list[UiString], message: str | tuple[str, ...], path: Path, line
 
 def check_catalog_coverage(strings: list[UiString], lang: str, translated: set[str],
                            catalog: Path, diagnostics: Diagnostics) -> None:
-    if lang == TEMPLATE_LANGUAGE:
+    if not needs_catalog(lang):
         return
     for msgid in sorted({s.msgid for s in strings} - translated):
         first = next(s for s in strings if s.msgid == msgid)

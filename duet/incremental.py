@@ -221,11 +221,12 @@ class Reuse:
 
     def from_templates(self, name: str, compute: Callable[[Diagnostics], T],
                        diagnostics: Diagnostics) -> T:
-        """`compute(diagnostics)`, a pure function of the templates (and the engine),
-        answered from the memo when the templates are unchanged."""
-        templates = str(self.options.templates_dir)
-        key = digest(repr((name, engine_version(), templates, sorted(
-            item for item in self.inputs.digests.items() if item[0].startswith(templates)))))
+        """`compute(diagnostics)`, a pure function of the templates and the site's code
+        (and the engine), answered from the memo when they are unchanged."""
+        code = tuple(str(folder) for folder in (self.options.templates_dir,
+                                                  self.options.hooks_dir) if folder)
+        key = digest(repr((name, engine_version(), code, sorted(
+            item for item in self.inputs.digests.items() if item[0].startswith(code)))))
         found = self.store.get(key)
         if found is None:
             captured = Diagnostics()

@@ -16,8 +16,9 @@ from pathlib import Path, PurePath
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .diagnostics import Diagnostic, Diagnostics
-from .schema import INVALID, Context, Record, Text
-from .schemas import COLLECTIONS, FRONT_MATTER, SITE
+from .hooks import NO_HOOK, Hook
+from .schema import INVALID, Check, Context, Record, Text
+from .schemas import FRONT_MATTER, SITE, engine_collections
 from .yamlsource import Where, parse_yaml, read_text
 
 PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[A-Za-z-]+)\.md$")
@@ -82,6 +83,13 @@ class Content:
     pages: list[SourcePage] = field(default_factory=list)
     data: dict[str, list[Record]] = field(default_factory=dict)
     missing_text: list[tuple[Where, str]] = field(default_factory=list)
+    schemas: dict[str, Check] | None = None
+    """The schema of every collection the site may hold: the engine's and its hooks';
+    None: the engine's alone."""
+
+    def __post_init__(self) -> None:
+        if self.schemas is None:
+            self.schemas = engine_collections(self.config.codes)
 
 
 PageRequest = tuple[str, str, Config]
@@ -95,16 +103,19 @@ PagesLoader = Callable[[list[PageRequest]], list[LoadedPage]]
 
 def load_content(content_dir: Path, diagnostics: Diagnostics,
                  base_url: str | None = None,
-                 pages_loader: PagesLoader | None = None) -> Content | None:
+                 pages_loader: PagesLoader | None = None,
+                 hook: Hook = NO_HOOK) -> Content | None:
     """Load and validate everything under `content_dir`; None if site.yaml is unusable.
 
     `pages_loader(requests)` loads all the pages at once, in order (on every
-    core, or from a build's cache). Problems are reported in file order."""
+    core, or from a build's cache); `hook` adds the site's own collections to
+    the engine's. Problems are reported in file order."""
     pages_loader = pages_loader or load_pages
     config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
-    content = Content(config)
+    content = Content(config, schemas={
+        **engine_collections(config.codes, hook.glossary_fields), **hook.collections})
     root = len(str(content_dir)) + len(os.sep)
     paths = discover_files(content_dir, diagnostics)
     data_prefix = DATA_DIR + os.sep
@@ -317,9 +328,10 @@ def load_collection(path: Path, content: Content, diagnostics: Diagnostics) -> N
         diagnostics.error(path, 0, 0, "the data folder holds only <collection>.yaml files")
         return
     name = relative.stem
-    schema = COLLECTIONS.get(name)
+    schemas = content.schemas or {}
+    schema = schemas.get(name)
     if schema is None:
-        known = ", ".join(sorted(COLLECTIONS))
+        known = ", ".join(sorted(schemas))
         diagnostics.error(path, 0, 0, f"no schema for a collection named '{name}' "
                                       f"(known collections: {known})")
         return

@@ -250,7 +250,7 @@ def glossary_index(terms: list[Record], languages: tuple[str, ...]) -> GlossaryI
     for term in terms:
         for lang in languages:
             declared = (term["match"] or {}).get(lang)
-            default = term.get(lang) if lang in ("zh", "en") else None
+            default = term.get(lang)  # the term itself, in the field named by the language
             for form in declared or ([default] if default else []):
                 forms.append((lang, form, term["id"]))
     return GlossaryIndex(tuple(forms))

@@ -18,12 +18,12 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostics
 from .drift.notice import notice_lookup
+from .hooks import TemplateGlobals, no_globals
 from .i18n import Formatter
 from .linkcheck import LinkFacts, link_facts
 from .load import Language
 from .markdown import LinkContext
 from .model import HOME_KEY, Page, Site
-from .presentation import presentation_globals
 from .reads import BodyReads, recording_reads
 from .views import View, build_views
 
@@ -138,12 +138,14 @@ def template_anchors(templates_dir: Path, diagnostics: Diagnostics) -> dict[str,
 
 @dataclass
 class LanguageRenderer:
-    """Everything a template needs that depends on the language."""
+    """Everything a template needs that depends on the language: the engine's globals,
+    and those the site's hooks add (`site_globals`)."""
 
     site: Site
     language: Language
     env: jinja2.Environment
     formatter: Formatter
+    site_globals: TemplateGlobals = no_globals
 
     def __post_init__(self) -> None:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
@@ -159,7 +161,7 @@ class LanguageRenderer:
             data_of=self.data_for,
             menu=self.menu(),
         )
-        self.env.globals.update(presentation_globals(self.site, self.language, self.formatter))
+        self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
         self.env.globals["translation_notice"] = notice_lookup(
             self.site.config, self.site.translation_behind, self.language)
 

@@ -1,7 +1,7 @@
 """A small declarative schema checker for YAML nodes.
 
 Each check walks the node tree, reports every problem with its position and
-returns plain values: `Record` for mappings and `Text` for `{zh, en}` maps.
+returns plain values: `Record` for mappings and `Text` for `{language: text}` maps.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ INVALID: Any = Invalid()
 
 @dataclass
 class Text:
-    """A text field given in several languages: `{zh: …, en: …}`."""
+    """A text field given in every language of the site: `{code: text, …}`."""
 
     values: dict[str, str]
     where: Where
@@ -261,11 +261,13 @@ class Localized(Check):
     """A `{lang: string}` map; a missing language is recorded, not fatal."""
 
     inline: bool = True
-    expected = "a map of languages, e.g. {zh: …, en: …}"
+    expected = "a map of languages"
 
     def check(self, node: Node, ctx: Context) -> Any:
         if not isinstance(node, MappingNode):
-            return self.wrong_type(node, ctx)
+            example = ", ".join(f"{lang}: …" for lang in ctx.languages)
+            return ctx.error(node, f"expected a map of languages, {{{example}}}, "
+                                   f"found {describe(node)}")
         values: dict[str, str] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None

@@ -1,11 +1,13 @@
-"""The schemas of `site.yaml`, page front matter and every data collection."""
+"""The schemas of `site.yaml`, page front matter and the engine's own data collections."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .schema import (
     Bool,
+    Check,
     Date,
     Field,
     Ident,
@@ -13,13 +15,11 @@ from .schema import (
     LangMap,
     ListOf,
     Localized,
-    Number,
-    PageRef,
     RecordOf,
     Str,
 )
 
-LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 URL = re.compile(r"^https?://[^\s/]+(?:/[^\s]*)?/$")
 DATA_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
@@ -27,7 +27,8 @@ TEMPLATE_NAME = re.compile(r"^[a-z0-9_-]+\.html$")
 EMAIL = re.compile(r"^[^\s@<>\"]+@[^\s@<>\"]+\.[A-Za-z]{2,}$")
 
 LANGUAGE = RecordOf({
-    "code": Field(Str(pattern=LANG_CODE, pattern_help="a short code such as 'zh' or 'en'")),
+    "code": Field(Str(pattern=LANG_CODE,
+                      pattern_help="a short lower-case code such as 'zh', 'en' or 'zh-tw'")),
     "tag": Field(Str(pattern=BCP47, pattern_help="a BCP 47 tag such as 'zh-CN' or 'en'")),
     "locale": Field(Str(pattern=re.compile(r"^[A-Za-z_]+$"),
                         pattern_help="a Babel locale such as 'zh_Hans_CN' or 'en'")),
@@ -46,12 +47,12 @@ SITE = RecordOf({
         "outlet": Field(Localized()),
         "date": Field(Date()),
     })),
-    "translation_notice": Field(Bool(), required=False, default=False),
     # Where readers send corrections; templates show it when it is given.
     "corrections": Field(RecordOf({
         "email": Field(Str(pattern=EMAIL, pattern_help="an e-mail address such as "
                            "'corrections@example.org'")),
     }), required=False),
+    "translation_notice": Field(Bool(), required=False, default=False),
 })
 
 FRONT_MATTER = RecordOf({
@@ -66,81 +67,27 @@ FRONT_MATTER = RecordOf({
     "updated": Field(Date(), required=False),
 })
 
-TEXT = Localized()
-TERM_IDS = ListOf(Ident(), unique_ids=False)
+GLOSSARY = "glossary"
+ENGINE_COLLECTIONS = (GLOSSARY,)
+"""The collections the engine itself reads: the glossary, for term links and their
+tooltips. A site adds its own through its hooks (`hooks.py`)."""
 
-COLLECTIONS: dict[str, ListOf] = {
-    "figures": ListOf(RecordOf({
+
+def glossary_schema(codes: tuple[str, ...], extra: Mapping[str, Field] = {}) -> ListOf:
+    """A glossary entry: the term in each language (the field named by the language's
+    code), its explanation, the forms that link it in page text (`match`, by default
+    the term itself) and the fields the site's hooks add (`extra`)."""
+    return ListOf(RecordOf({
         "id": Field(Ident()),
-        "value": Field(Number()),
-        "style": Field(Str(choices=("count", "ordinal", "percent", "text"))),
-        "qualifier": Field(Str(choices=("over",)), required=False),
-        "text": Field(TEXT, required=False),
-        "label": Field(TEXT),
-        "link": Field(PageRef(), required=False),
-    })),
-    "highlands": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "number": Field(Int(minimum=1)),
-        "name": Field(TEXT),
-        "quality": Field(TEXT),
-        "summary": Field(TEXT),
-        "measures": Field(ListOf(TEXT, min_items=1)),
-        "terms": Field(TERM_IDS, required=False, default=[]),
-    })),
-    "strengthenings": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "number": Field(Int(minimum=1)),
-        "name": Field(TEXT),
-        "aim": Field(TEXT),
-        "summary": Field(TEXT),
-        "measures": Field(ListOf(TEXT, min_items=1)),
-        "terms": Field(TERM_IDS, required=False, default=[]),
-    })),
-    "milestones": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "year": Field(Int(minimum=1900, maximum=2100)),
-        "motto": Field(TEXT),
-        "events": Field(ListOf(TEXT, min_items=1)),
-    })),
-    "breakthroughs": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "title": Field(TEXT),
-        "summary": Field(TEXT),
-        "items": Field(ListOf(RecordOf({
-            "id": Field(Ident()),
-            "title": Field(TEXT),
-            "detail": Field(TEXT),
-        }), min_items=1)),
-    })),
-    "relationships": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "first": Field(TEXT),
-        "second": Field(TEXT),
-    })),
-    "places": ListOf(RecordOf({
-        # Places the plan names, for the schematic map. `terms`: the glossary
-        # entries (e.g. a named triangle of cities) the place belongs to.
-        "id": Field(Ident()),
-        "name": Field(TEXT),
-        "lat": Field(Number()),
-        "lon": Field(Number()),
-        "marks": Field(TEXT, required=False),
-        "terms": Field(TERM_IDS, required=False, default=[]),
-    })),
-    "glossary": ListOf(RecordOf({
-        "id": Field(Ident()),
-        "zh": Field(Str()),
-        "pinyin": Field(Str()),
-        "en": Field(Str()),
-        "explanation": Field(TEXT),
-        "source_defines": Field(Bool()),
-        # The explanation is the source's own wording (its Chinese quoted as it
-        # stands, the English translated), shown as a quotation.
-        "from_source": Field(Bool(), required=False, default=False),
+        **{code: Field(Str()) for code in codes},
+        "explanation": Field(Localized()),
         "match": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False)), required=False,
                        default={}),
-    })),
-}
-"""Known collections. A data file with another name is checked only as a list of
-items with an `id`; its text fields must still be `{lang: …}` maps."""
+        **extra,
+    }))
+
+
+def engine_collections(codes: tuple[str, ...],
+                       glossary_fields: Mapping[str, Field] = {}) -> dict[str, Check]:
+    """The schemas of the engine's collections for a site in these languages."""
+    return {GLOSSARY: glossary_schema(codes, glossary_fields)}

@@ -133,9 +133,7 @@ def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event,
 
     Once the watcher runs (its first quiet timeout), `ready` is set after one
     catch-up build for whatever changed while it was starting."""
-    folders = [folder for folder in (options.content_dir, options.templates_dir,
-                                     options.static_dir, options.locales_dir)
-               if folder.is_dir()]
+    folders = options.source_folders()
     for changes in watchfiles.watch(*folders, stop_event=stop, step=STEP_MS,
                                     debounce=DEBOUNCE_MS, rust_timeout=WATCHER_TIMEOUT_MS,
                                     yield_on_timeout=True, raise_interrupt=False):

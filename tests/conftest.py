@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 
 from duet.build import BuildOptions, BuildResult, build_site
+from duet.diagnostics import Diagnostics
+from duet.hooks import Hook, load_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "content"
+SITE_HOOK: Hook = load_hook(ROOT / "explainer", Diagnostics())
+"""The project's own hooks, for tests that load content without building it."""
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def run_build(content: Path, out: Path, cwd: Path, *extra: str) -> subprocess.Co
     """The command line an editor runs, in a fresh process with its own cache."""
     command = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out",
                str(out), "--templates", str(ROOT / "templates"), "--static",
-               str(ROOT / "static"), "--strict", *extra]
+               str(ROOT / "static"), "--hooks", str(ROOT / "explainer"), "--strict", *extra]
     if "--locales" not in extra:
         command += ["--locales", str(ROOT / "locales")]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300)
@@ -269,7 +269,8 @@ def test_full_disk_in_process(mini_content: Path, tmp_path: Path, failing: str,
     monkeypatch.chdir(tmp_path)
     code = cli.main(["--content", str(mini_content), "--out", str(out), "--strict",
                      "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
-                     "--locales", str(ROOT / "locales")], project_root=tmp_path)
+                     "--locales", str(ROOT / "locales"), "--hooks", str(ROOT / "explainer")],
+                    project_root=tmp_path)
     monkeypatch.undo()
     stderr = capsys.readouterr().err
     assert code == 1
@@ -293,7 +294,8 @@ def test_wrong_folders_are_reported(wrong: str, message: str, tmp_path: Path) ->
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "--content", str(folders["content"]),
          "--out", str(folders["out"]), "--templates", str(folders["templates"]),
-         "--static", str(folders["static"]), "--locales", str(ROOT / "locales")],
+         "--static", str(folders["static"]), "--locales", str(ROOT / "locales"),
+         "--hooks", str(ROOT / "explainer")],
         cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert f"a-file:1:1: {message}" in result.stderr

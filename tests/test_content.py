@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build
+from conftest import ROOT, SITE_HOOK, build
 from htmlparse import Document, parse_html
 
 from duet.diagnostics import Diagnostics
@@ -19,7 +19,7 @@ UNRELATED = ROOT / "tests" / "fixtures" / "unrelated_terms.txt"
 @pytest.fixture(scope="module")
 def content() -> Content:
     diagnostics = Diagnostics()
-    loaded = load_content(ROOT / "content", diagnostics)
+    loaded = load_content(ROOT / "content", diagnostics, hook=SITE_HOOK)
     assert loaded is not None and not diagnostics.errors
     return loaded
 

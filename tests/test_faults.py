@@ -41,7 +41,8 @@ def write_large_site(content: Path, words: str) -> None:
 def command(content: Path, out: Path) -> list[str]:
     return [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out",
             str(out), "--templates", str(ROOT / "templates"), "--static", str(ROOT / "static"),
-            "--locales", str(ROOT / "locales"), "--strict", "--quiet"]
+            "--locales", str(ROOT / "locales"), "--hooks", str(ROOT / "explainer"), "--strict",
+            "--quiet"]
 
 
 def build_fully(content: Path, out: Path, cwd: Path) -> float:

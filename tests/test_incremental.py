@@ -31,7 +31,7 @@ class Project:
         shutil.copytree(ROOT / "locales", self.locales, ignore=shutil.ignore_patterns("*.mo"))
         self.options = BuildOptions(self.content, root / "site", self.templates,
                                     ROOT / "static", self.locales, strict=True,
-                                    cache_dir=root / "cache")
+                                    cache_dir=root / "cache", hooks_dir=ROOT / "explainer")
         self.out = self.options.out_dir
 
     def build(self) -> BuildResult:

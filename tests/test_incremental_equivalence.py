@@ -60,7 +60,8 @@ class Project:
 
     def options(self, out: str, cache: bool) -> BuildOptions:
         return BuildOptions(self.content, self.root / out, self.templates, self.static,
-                            self.locales, cache_dir=self.root / "cache" if cache else None)
+                            self.locales, cache_dir=self.root / "cache" if cache else None,
+                            hooks_dir=ROOT / "explainer")
 
     def words(self, count: int) -> str:
         return " ".join(self.rng.choice(WORDS) for _ in range(count))

@@ -90,6 +90,12 @@ def test_heading_ids_are_ascii_and_identical_across_languages(built: Path) -> No
 
 
 def test_every_internal_link_resolves(built: Path) -> None:
+    check_links(built)
+
+
+def check_links(built: Path) -> None:
+    """Every href and src inside the site names a file that exists, and every #anchor
+    an id on the page it lands on."""
     docs = pages(built)
     for path, doc in docs.items():
         for element in doc.elements:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from conftest import SITE_HOOK
 
 from duet import model as model_module
 from duet.diagnostics import Diagnostics
@@ -11,7 +12,7 @@ from duet.reads import recording_reads
 
 def model(content_dir: Path) -> tuple[Site, Diagnostics]:
     diagnostics = Diagnostics()
-    content = load_content(content_dir, diagnostics)
+    content = load_content(content_dir, diagnostics, hook=SITE_HOOK)
     assert content is not None
     return build_site_model(content, {"home.html": {"key-figures"}}, diagnostics), diagnostics
 

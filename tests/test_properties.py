@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from conftest import MINI
+from conftest import MINI, SITE_HOOK
 from htmlparse import parse_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,8 +17,10 @@ from duet.diagnostics import Diagnostics
 from duet.load import Config, Content, load_collection, load_config, load_content, load_page
 from duet.markdown import LinkContext, compile_inline, compile_markdown
 from duet.model import build_site_model
-from duet.schemas import COLLECTIONS
+from duet.schemas import engine_collections
 from duet.yamlsource import parse_yaml
+from explainer.schemas import COLLECTIONS as SITE_COLLECTIONS
+from explainer.schemas import GLOSSARY_FIELDS
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -56,6 +58,7 @@ def config() -> Config:
 
 
 CONFIG = config()
+COLLECTIONS = {**engine_collections(CONFIG.codes, GLOSSARY_FIELDS), **SITE_COLLECTIONS}
 
 
 def dumped(value: object) -> str:
@@ -115,7 +118,7 @@ def test_any_data_file_loads_or_is_reported(name: str, text: str) -> None:
         path = Path(folder) / "data" / f"{name}.yaml"
         write(path, text)
         diagnostics = Diagnostics()
-        content = Content(CONFIG)
+        content = Content(CONFIG, schemas=COLLECTIONS)
         load_collection(path, content, diagnostics)
     assert name in content.data or diagnostics.errors
     assert_reported(diagnostics)
@@ -173,7 +176,7 @@ def test_a_mangled_mini_site_loads_and_links_or_is_reported(
             text = text[:at] + inserted + text[at + removed:]
         path.write_text(text, encoding="utf-8")
         diagnostics = Diagnostics()
-        loaded = load_content(content, diagnostics)
+        loaded = load_content(content, diagnostics, hook=SITE_HOOK)
         if loaded is not None:
             build_site_model(loaded, {}, diagnostics)
     assert_reported(diagnostics)

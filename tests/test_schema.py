@@ -4,7 +4,8 @@ import yaml
 
 from duet.diagnostics import Diagnostics
 from duet.schema import INVALID, Context, Field, Ident, Int, Localized, RecordOf, Str
-from duet.schemas import COLLECTIONS, FRONT_MATTER
+from duet.schemas import FRONT_MATTER
+from explainer.schemas import COLLECTIONS
 
 SCHEMA = RecordOf({"id": Field(Ident()), "count": Field(Int()),
                    "name": Field(Localized()), "note": Field(Str(), required=False)})

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, build
 from htmlparse import parse_html
 
-from duet import visuals
+from explainer import visuals
 
 SVG = "{http://www.w3.org/2000/svg}"
 BROWSER_SITE = ROOT / "tests" / "browser" / "site" / "content"
@@ -175,7 +175,7 @@ def test_map_labels_stay_clear_of_lines_and_each_other_inside_the_picture() -> N
 
 
 def test_chinese_titles_break_between_phrases() -> None:
-    from duet.presentation import PHRASE_BREAK
+    from explainer.presentation import PHRASE_BREAK
 
     title = "打造具有全国影响力的科技创新高地"
     assert PHRASE_BREAK.sub("|", title) == "打造具有全国影响力的|科技创新高地"

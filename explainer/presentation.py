@@ -13,12 +13,13 @@ from typing import Any
 from babel import Locale
 from markupsafe import Markup
 
+from duet.i18n import N_, Formatter
+from duet.load import Language
+from duet.model import HOME_KEY, Page, Site
+from duet.termtips import add_term_tips, definitions
+from duet.views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
+
 from . import visuals
-from .i18n import N_, Formatter
-from .load import Language
-from .model import HOME_KEY, Page, Site
-from .termtips import add_term_tips, definitions
-from .views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
 
 MAP_NOTE = N_("Schematic map: each dot stands at the place’s real latitude and longitude. "
               "No borders are drawn; the lines only join the places the plan groups "
@@ -39,6 +40,7 @@ class Presentation:
     def __init__(self, site: Site, language: Language, formatter: Formatter) -> None:
         self.site = site
         self.lang = language.code
+        self.chinese = language.tag.lower().startswith("zh")
         self.formatter = formatter
         self.data = site.data[self.lang]
         self.definitions = definitions(self.data.get("glossary", []))
@@ -96,7 +98,7 @@ class Presentation:
         """A Chinese title with its line breaks kept between phrases: after 的 and
         ：, before 与 and 和 (`<wbr>` inside a keep-all span), so that a title on
         two lines does not split a word such as 影响力. Other titles as they are."""
-        if self.lang != "zh":
+        if not self.chinese:
             return Markup.escape(text)
         marked = PHRASE_BREAK.sub("\ufeff", str(text))
         if "\ufeff" not in marked:
@@ -203,8 +205,7 @@ class Presentation:
             return Markup()
         glossary = {term["id"]: term for term in self.data.get("glossary", [])}
         styles = ["solid", "dashed"]
-        drawn = [visuals.Group(g, str(glossary[g][self.lang] if self.lang in ("zh", "en")
-                                      else glossary[g]["en"]), styles[i % 2])
+        drawn = [visuals.Group(g, str(glossary[g][self.lang]), styles[i % 2])
                  for i, g in enumerate(groups) if g in glossary]
         points = [visuals.Place(p["id"], str(p["name"]), float(p["lat"]), float(p["lon"]),
                                 str(p["marks"]) if p["marks"] else "", tuple(p["terms"]))
