@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     if args.command == "translations":
         from .drift.command import translations_command
 
-        return translations_command(options.content_dir, args.accept, args.accept_all)
+        return translations_command(options.content_dir, args.accept, args.accept_all,
+                                    hooks_dir=options.hooks_dir)
     if args.command == "serve":
         from .serve import serve
 

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build, run_cli
+from conftest import ROOT, SITE_HOOK, build, run_cli
 
 from duet.diagnostics import ContentError, Diagnostics
 from duet.drift.check import DRIFTED, EDITED, IN_STEP, NEW, check_translations
@@ -23,14 +23,15 @@ TODAY = dt.date.today().isoformat()
 def drift_problems(content: Path, history=no_history) -> list[str]:
     """The drift check's messages for `content`, as a build prints them."""
     diagnostics = Diagnostics()
-    loaded = load_content(content, diagnostics)
+    loaded = load_content(content, diagnostics, hook=SITE_HOOK)
     assert loaded is not None
     check_translations(content, loaded, diagnostics, history)
     return [str(d) for d in diagnostics.items]
 
 
 def accept(content: Path, *targets: str) -> None:
-    assert translations_command(content, list(targets) or None, not targets) == 0
+    assert translations_command(content, list(targets) or None, not targets,
+                                hooks_dir=ROOT / "explainer") == 0
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -50,7 +51,7 @@ def recorded(mini_content: Path) -> Path:
 def test_the_real_content_starts_fully_in_step() -> None:
     content = ROOT / "content"
     diagnostics = Diagnostics()
-    loaded = load_content(content, diagnostics)
+    loaded = load_content(content, diagnostics, hook=SITE_HOOK)
     assert loaded is not None
     report = check_translations(content, loaded, diagnostics, no_history)
     assert (content / RECORD_FILE).is_file()
@@ -192,7 +193,7 @@ def test_states(recorded: Path) -> None:
     with (recorded / "topics" / "index.en.md").open("a", encoding="utf-8") as handle:
         handle.write("\n## Extra {#extra}\n\nMore.\n")
     diagnostics = Diagnostics()
-    loaded = load_content(recorded, diagnostics)
+    loaded = load_content(recorded, diagnostics, hook=SITE_HOOK)
     assert loaded is not None
     states = {(s.group, s.unit_id): s.state
               for s in check_translations(recorded, loaded, diagnostics, no_history).states}

@@ -39,7 +39,8 @@ def show(site: Site, code: str) -> Presentation:
 
 def test_the_global_is_show(site: Site) -> None:
     language = site.config.language("en")
-    made = presentation_globals(site, language, Formatter(language.locale, None))  # type: ignore[arg-type]
+    formatter = show(site, "en").formatter
+    made = presentation_globals(site, language, formatter)
     assert set(made) == {"show"} and isinstance(made["show"], Presentation)
 
 

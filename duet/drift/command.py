@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
+from ..hooks import load_hook
 from ..load import DATA_DIR, PAGE_NAME, RECORD_FILE, Config, load_content
+from ..schemas import ENGINE_COLLECTIONS
 from .check import DRIFTED, GONE, IN_STEP, check_drift
 from .record import Entry, Record, dump_record, load_record
 from .units import Group, Unit, collect_units
@@ -34,10 +36,12 @@ class Selection:
 
 
 def translations_command(content_dir: Path, accept: list[str] | None, accept_all: bool,
-                         today: dt.date | None = None) -> int:
-    """Print the summary, or accept what is selected; the exit status."""
+                         today: dt.date | None = None, hooks_dir: Path | None = None) -> int:
+    """Print the summary, or accept what is selected; the exit status. The site's hooks
+    (`hooks_dir`) give the schemas of its data collections."""
     diagnostics = Diagnostics()
-    content = load_content(content_dir, diagnostics)
+    hook = load_hook(hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
+    content = load_content(content_dir, diagnostics, hook=hook)
     if content is None or (diagnostics.errors and (accept or accept_all)):
         _print_errors(diagnostics, "fix these first: translations are accepted from "
                                    "content that builds")
