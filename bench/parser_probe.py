@@ -38,8 +38,8 @@ sys.path.insert(0, str(REPO))
 
 from markdown_it.token import Token  # noqa: E402
 
-from duet.load import split_front_matter  # noqa: E402
-from duet.markdown import GlossaryIndex, LinkContext, _parser, compile_markdown  # noqa: E402
+from duet.load.content import split_front_matter  # noqa: E402
+from duet.model.markdown import GlossaryIndex, LinkContext, _parser, compile_markdown  # noqa: E402
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/bench"))
 PYRS = "markdown-it-pyrs==0.4.0"

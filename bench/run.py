@@ -75,12 +75,14 @@ def time_once(command: list[str], cwd: Path | None = None) -> Run:
 class Duet:
     """duet on one converted corpus: cold builds and rebuilds through the CLI."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, repo: Path = REPO) -> None:
         self.project = project
         self.content = project / "content"
+        self.repo = repo
+        """The checkout whose build.py runs: this one, or --baseline's."""
 
     def command(self, out: Path, *extra: str) -> list[str]:
-        return [sys.executable, str(REPO / "build.py"), "--content", str(self.content),
+        return [sys.executable, str(self.repo / "build.py"), "--content", str(self.content),
                 "--out", str(out), "--templates", str(TEMPLATES),
                 "--static", str(self.project / "static"), "--quiet", *extra]
 
@@ -100,11 +102,11 @@ class Duet:
             handle.write(f"\n编辑第{stamp}次。\n")
 
 
-def duet_project(corpus: Path, project: Path) -> Duet:
+def duet_project(corpus: Path, project: Path, repo: Path = REPO) -> Duet:
     """Convert `corpus` into a fresh duet project (untimed)."""
     shutil.rmtree(project, ignore_errors=True)
     convert(corpus, project)
-    return Duet(project)
+    return Duet(project, repo)
 
 
 # ---------------------------------------------------------------- peers
@@ -169,7 +171,7 @@ def ratio_lines(n: int, results: dict[str, list[Run]]) -> list[str]:
     own = median(results["self"], "wall_s")
     own_rss = median(results["self"], "peak_mib")
     lines = []
-    for peer in PEERS:
+    for peer in (*PEERS, "base"):
         if peer in results:
             wall = median(results[peer], "wall_s")
             rss = median(results[peer], "peak_mib")
@@ -183,9 +185,11 @@ RATIO_HEADER = ("| N/lang | peer | duet speed-up (peer wall / duet wall) | duet 
 
 
 def measure(n: int, gens: list[str], runs: int, warmup: int, out_root: Path,
-            python: Path, log: Callable[[str], None]) -> tuple[dict[str, list[Run]], list[str]]:
+            python: Path, log: Callable[[str], None], baseline: Path | None = None,
+            ) -> tuple[dict[str, list[Run]], list[str]]:
     corpus, projects = prepare(n, python, gens)
     duet = duet_project(corpus, BENCH_DIR / f"duet-{n}")
+    base = duet_project(corpus, BENCH_DIR / f"base-{n}", baseline) if baseline else None
     out = out_root / f"n{n}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -195,6 +199,9 @@ def measure(n: int, gens: list[str], runs: int, warmup: int, out_root: Path,
             target = out / f"{gen}-{index}"
             if gen == "self":
                 run = duet.cold(target)
+            elif gen == "base":
+                assert base is not None
+                run = base.cold(target)
             else:
                 run = time_once(["sh", str(projects / gen / "build.sh"), str(target)])
             shutil.rmtree(target, ignore_errors=True)
@@ -203,35 +210,47 @@ def measure(n: int, gens: list[str], runs: int, warmup: int, out_root: Path,
                 f"{run['wall_s']:.3f} s, exit {run['exit']}")
             if index >= warmup:
                 results[gen].append(run)
-    extra = rebuild_rows(n, duet, runs, out) if "self" in gens else []
+    builders = {"duet": duet} if "self" in gens else {}
+    if base is not None:
+        builders["baseline"] = base
+    extra = rebuild_rows(n, builders, runs, out)
     shutil.rmtree(out, ignore_errors=True)
     return results, extra
 
 
-def rebuild_rows(n: int, duet: Duet, runs: int, out: Path) -> list[str]:
-    """No-op and one-edit rebuilds with the cache a first build leaves behind."""
-    site = out / "rebuild"
-    duet.cold(site)
-    noop = [duet.rebuild(site) for _ in range(runs)]
-    edits = []
+def rebuild_rows(n: int, builders: dict[str, Duet], runs: int, out: Path) -> list[str]:
+    """No-op and one-edit rebuilds with the cache a first build leaves behind; with a
+    baseline, its runs alternate with duet's."""
+    sites = {name: out / f"rebuild-{name}" for name in builders}
+    for name, builder in builders.items():
+        builder.cold(sites[name])
+    noop: dict[str, list[Run]] = {name: [] for name in builders}
+    edits: dict[str, list[Run]] = {name: [] for name in builders}
+    for _ in range(runs):
+        for name, builder in builders.items():
+            noop[name].append(builder.rebuild(sites[name]))
     for index in range(runs):
-        duet.edit_one_page(index)
-        edits.append(duet.rebuild(site))
-    shutil.rmtree(site, ignore_errors=True)
-    return [row("duet no-op rebuild", n, noop), row("duet rebuild, 1 page edited", n, edits)]
+        for name, builder in builders.items():
+            builder.edit_one_page(index)
+            edits[name].append(builder.rebuild(sites[name]))
+    for site in sites.values():
+        shutil.rmtree(site, ignore_errors=True)
+    return [line for name in builders for line in (
+        row(f"{name} no-op rebuild", n, noop[name]),
+        row(f"{name} rebuild, 1 page edited", n, edits[name]))]
 
 
-def real_site_row(runs: int, out_root: Path) -> str:
-    """The project's own site, cold, everything included."""
-    out = out_root / "real-site"
-    command = [sys.executable, str(REPO / "build.py"), "--out", str(out), "--quiet", "--clean"]
+def real_site_row(runs: int, out_root: Path, repo: Path = REPO, name: str = "duet") -> str:
+    """A checkout's own site, cold, everything included."""
+    out = out_root / f"real-site-{name}"
+    command = [sys.executable, str(repo / "build.py"), "--out", str(out), "--quiet", "--clean"]
     timed = []
     for _ in range(runs + 1):
         shutil.rmtree(out, ignore_errors=True)
-        timed.append(time_once(command, cwd=REPO))
+        timed.append(time_once(command, cwd=repo))
     shutil.rmtree(out, ignore_errors=True)
-    pages = sum(1 for _ in (REPO / "content").rglob("*.md"))
-    return row("duet, the real site (content/)", 0, timed[1:], pages=pages)
+    pages = sum(1 for _ in (repo / "content").rglob("*.md"))
+    return row(f"{name}, its real site (content/)", 0, timed[1:], pages=pages)
 
 
 def run_all(args: argparse.Namespace) -> None:
@@ -244,13 +263,16 @@ def run_all(args: argparse.Namespace) -> None:
 
     rows, ratios, extras = [], [], []
     for n in args.pages:
-        results, extra = measure(n, args.gens, args.runs, args.warmup, out_root, python, log)
-        names = {"self": "duet"}
+        results, extra = measure(n, args.gens, args.runs, args.warmup, out_root, python, log,
+                                 args.baseline)
+        names = {"self": "duet", "base": "baseline"}
         rows += [row(names.get(g, g), n, results[g]) for g in args.gens]
         ratios += ratio_lines(n, results)
         extras += extra
     if "self" in args.gens and args.real_site:
         extras.append(real_site_row(args.runs, out_root))
+        if args.baseline:
+            extras.append(real_site_row(args.runs, out_root, args.baseline, "baseline"))
     print(f"{started}; {versions(python)}")
     print(f"median of {args.runs} runs after {args.warmup} warm-up, runs alternating; "
           f"output under {out_root}\n")
@@ -284,9 +306,18 @@ def main() -> None:
                         help="where builds write (e.g. /dev/shm/duet-bench for tmpfs)")
     parser.add_argument("--no-real-site", dest="real_site", action="store_false",
                         help="skip timing the project's own site")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="another checkout of duet (e.g. `git worktree add /tmp/base REV`), "
+                             "timed beside this one, runs alternating")
     args = parser.parse_args()
+    if args.baseline is not None:
+        args.baseline = args.baseline.resolve()
+        args.gens = [*args.gens, "base"]
     # The engine byte-compiled, as `make site` leaves it: no run compiles it again.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "duet")], check=True)
+    for repo in (REPO, *([args.baseline] if args.baseline else [])):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(repo / "duet"),
+                        *([str(repo / "explainer")] if (repo / "explainer").is_dir() else [])],
+                       check=True)
     if args.corpus is not None:
         if args.gens != ["self"]:
             parser.error("--corpus goes with --only self")

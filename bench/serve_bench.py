@@ -34,8 +34,8 @@ sys.path[:0] = [str(REPO), str(REPO / "bench")]
 from corpus import convert  # noqa: E402
 
 from duet.build import BuildOptions  # noqa: E402
-from duet.serve import DevServer  # noqa: E402
-from duet.watch import SEARCH_DELAY_SECONDS  # noqa: E402
+from duet.serve.server import DevServer  # noqa: E402
+from duet.serve.watch import SEARCH_DELAY_SECONDS  # noqa: E402
 
 SHARED_BENCH = REPO.parent / "shared" / "bench"
 TIMEOUT_SECONDS = 30.0

@@ -23,7 +23,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from duet import build, cache, cli, incremental  # noqa: E402
+from duet import (
+    build,
+    cache,
+    cli,
+)
+from duet.incremental.reuse import reuse as incremental  # noqa: E402
 
 STAGES: list[tuple[Any, str, str]] = [
     (build, "load_content", "load"),

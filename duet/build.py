@@ -17,28 +17,28 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from .diagnostics import ContentError, Diagnostic, Diagnostics
-from .digests import digest
-from .drift.check import check_translations
-from .hooks import DEFAULT_DIR as HOOKS_DIR
-from .hooks import Hook, load_hook
-from .i18n import (
+from duet.diagnostics import ContentError, Diagnostic, Diagnostics
+from duet.digests import digest
+from duet.drift.check import check_translations
+from duet.incremental.reuse import SEARCHABLE, Reuse
+from duet.load.content import Content, LoadedPage, PageRequest, load_content, load_page_captured
+from duet.load.hooks import DEFAULT_DIR as HOOKS_DIR
+from duet.load.hooks import Hook, load_hook
+from duet.load.schemas import ENGINE_COLLECTIONS
+from duet.model.markdown import CompiledMarkdown
+from duet.model.site import CompileJob, Site, build_site_model
+from duet.parallel import compile_all, map_cheap_in_order, map_in_order
+from duet.publish.linkcheck import LinkFacts, check_links
+from duet.publish.search import SearchIndexError, build_search_index
+from duet.publish.write import NewFile, WriteError, discard_leftovers, publish, stage_site
+from duet.render.i18n import (
     Formatter,
     catalog_path,
     check_catalog_coverage,
     extract_ui_strings,
     load_translations,
 )
-from .incremental import SEARCHABLE, Reuse
-from .linkcheck import LinkFacts, check_links
-from .load import Content, LoadedPage, PageRequest, load_content, load_page_captured
-from .markdown import CompiledMarkdown
-from .model import CompileJob, Site, build_site_model
-from .parallel import compile_all, map_cheap_in_order, map_in_order
-from .render import LanguageRenderer, make_environment, render_site, template_anchors
-from .schemas import ENGINE_COLLECTIONS
-from .search import SearchIndexError, build_search_index
-from .write import NewFile, WriteError, discard_leftovers, publish, stage_site
+from duet.render.templates import LanguageRenderer, make_environment, render_site, template_anchors
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_PREFIX = "static/"

@@ -7,11 +7,11 @@ import gc
 import sys
 from pathlib import Path
 
-from .build import BuildOptions, BuildResult, build_site
-from .diagnostics import ContentError
-from .incremental import Reuse, drop_cache
-from .store import Store
-from .write import WriteError
+from duet.build import BuildOptions, BuildResult, build_site
+from duet.diagnostics import ContentError
+from duet.incremental.reuse import Reuse, drop_cache
+from duet.incremental.store import Store
+from duet.publish.write import WriteError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 CACHE_DIR = ".duet-cache"
@@ -107,12 +107,12 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     if args.clean:
         drop_cache(options)
     if args.command == "translations":
-        from .drift.command import translations_command
+        from duet.drift.command import translations_command
 
         return translations_command(options.content_dir, args.accept, args.accept_all,
                                     hooks_dir=options.hooks_dir)
     if args.command == "serve":
-        from .serve import serve
+        from duet.serve.server import serve
 
         return serve(options, args.host, args.port, quiet=args.quiet)
     # One build, then the process exits: the collector would only scan the whole

@@ -24,8 +24,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from .markdown import CompiledMarkdown
-from .model import CompileJob
+from duet.model.markdown import CompiledMarkdown
+from duet.model.site import CompileJob
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")

@@ -1,5 +1,5 @@
 """The Hubei explainer's own code, loaded by the engine as the site's hooks
-(`duet/hooks.py`): the schemas of its data collections and of its glossary's
+(`duet/load/hooks.py`): the schemas of its data collections and of its glossary's
 extra fields, and what its templates get beyond the site model (pictures drawn
 from the data, page metadata, the generated pages' addresses) as the global
 `show`."""

@@ -13,11 +13,11 @@ from typing import Any
 from babel import Locale
 from markupsafe import Markup
 
-from duet.i18n import N_, Formatter
-from duet.load import Language
-from duet.model import HOME_KEY, Page, Site
-from duet.termtips import add_term_tips, definitions
-from duet.views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
+from duet.load.content import Language
+from duet.model.site import HOME_KEY, Page, Site
+from duet.model.views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
+from duet.render.i18n import N_, Formatter
+from duet.render.termtips import add_term_tips, definitions
 
 from . import visuals
 

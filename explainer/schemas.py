@@ -4,7 +4,7 @@ relationships and the places on the schematic map."""
 
 from __future__ import annotations
 
-from duet.schema import (
+from duet.load.schema import (
     Bool,
     Check,
     Field,

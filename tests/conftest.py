@@ -11,7 +11,7 @@ import pytest
 
 from duet.build import BuildOptions, BuildResult, build_site
 from duet.diagnostics import Diagnostics
-from duet.hooks import Hook, load_hook
+from duet.load.hooks import Hook, load_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "content"

@@ -249,7 +249,8 @@ def test_full_disk_in_process(mini_content: Path, tmp_path: Path, failing: str,
                               capsys: pytest.CaptureFixture[str]) -> None:
     """ENOSPC simulated where a tmpfs cannot be mounted: every write of a file fails, or
     only the staged site's (the search index has started by then and must stop)."""
-    from duet import cli, write
+    from duet import cli
+    from duet.publish import write
 
     out = tmp_path / "site"
     build(mini_content, out, cache_dir=None)

@@ -11,7 +11,7 @@ from conftest import ROOT, SITE_HOOK, build
 from htmlparse import Document, parse_html
 
 from duet.diagnostics import Diagnostics
-from duet.load import Content, load_content
+from duet.load.content import Content, load_content
 
 UNRELATED = ROOT / "tests" / "fixtures" / "unrelated_terms.txt"
 

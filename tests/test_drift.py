@@ -15,7 +15,7 @@ from duet.drift.check import DRIFTED, EDITED, IN_STEP, NEW, check_translations
 from duet.drift.command import translations_command
 from duet.drift.history import file_history, no_history
 from duet.drift.units import fingerprint
-from duet.load import RECORD_FILE, load_content
+from duet.load.content import RECORD_FILE, load_content
 
 TODAY = dt.date.today().isoformat()
 

@@ -1,4 +1,4 @@
-"""The site's hooks (duet/hooks.py): no folder, a broken one, one that adds a
+"""The site's hooks (duet/load/hooks.py): no folder, a broken one, one that adds a
 collection and a template global; and the engine building a site without any."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from conftest import ROOT, run_cli
 
 from duet.build import BuildOptions, build_site
 from duet.diagnostics import Diagnostics
-from duet.hooks import MODULE, NO_HOOK, hook_files, load_hook
-from duet.schemas import ENGINE_COLLECTIONS
+from duet.load.hooks import MODULE, NO_HOOK, hook_files, load_hook
+from duet.load.schemas import ENGINE_COLLECTIONS
 
 SITE_YAML = """\
 base_url: https://example.org/
@@ -102,7 +102,7 @@ def test_without_hooks_a_site_collection_has_no_schema(tmp_path: Path) -> None:
 
 
 HOOK_INIT = """\
-from duet.schema import Field, Ident, ListOf, Localized, RecordOf
+from duet.load.schema import Field, Ident, ListOf, Localized, RecordOf
 
 from .helpers import shout
 
@@ -154,7 +154,7 @@ def test_hook_files_leave_compiled_files_out(tmp_path: Path) -> None:
      "to schema (duet.schema.Check)"),
     ({"__init__.py": "COLLECTIONS = {}\n"},
      "__init__.py:1:1: the hooks must define template_globals(site, language, formatter)"),
-    ({"__init__.py": "from duet.schemas import engine_collections\n"
+    ({"__init__.py": "from duet.load.schemas import engine_collections\n"
                      "COLLECTIONS = engine_collections(('en',))\ntemplate_globals = dict\n"},
      "__init__.py:2:1: the collection 'glossary' is the engine's own"),
     ({"__init__.py": "COLLECTIONS = {}\ntemplate_globals = dict\nGLOSSARY_FIELDS = {'x': 1}\n"},

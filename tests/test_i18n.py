@@ -6,15 +6,15 @@ import pytest
 from babel.support import Translations
 from conftest import ROOT
 
-from duet import i18n
 from duet.diagnostics import Diagnostics
-from duet.i18n import (
+from duet.render.i18n import (
     Formatter,
     catalog_path,
     check_catalog_coverage,
     extract_ui_strings,
     load_translations,
 )
+from duet.render import i18n
 
 LOCALES = ROOT / "locales"
 

@@ -13,9 +13,9 @@ from conftest import MINI, ROOT, run_cli, snapshot
 
 from duet.build import BuildOptions, BuildResult, build_site
 from duet.diagnostics import ContentError
-from duet.incremental import LIBRARIES, Reuse, installed_versions
-from duet.store import Store
-from duet.write import WriteError, spare_folder
+from duet.incremental.reuse import LIBRARIES, Reuse, installed_versions
+from duet.incremental.store import Store
+from duet.publish.write import WriteError, spare_folder
 
 PARALLEL = {"zh/parallel/about/index.html", "en/parallel/about/index.html"}
 
@@ -138,7 +138,7 @@ def test_a_broken_edit_keeps_the_site_and_the_next_good_one_recovers(
 
 def test_a_build_that_fails_while_writing_leaves_the_site_and_the_next_one_recovers(
         project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from duet import write
+    from duet.publish import write
 
     project.append("about.en.md", "\nOne.\n")
     project.build()  # the first published site is now the spare

@@ -24,8 +24,8 @@ from conftest import MINI, ROOT, snapshot
 
 from duet.build import BuildOptions, build_site
 from duet.diagnostics import ContentError
-from duet.incremental import Reuse
-from duet.store import Store
+from duet.incremental.reuse import Reuse
+from duet.incremental.store import Store
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from conftest import MINI, ROOT, build, snapshot
 from htmlparse import parse_html
 
 from duet.diagnostics import ContentError
-from duet.render import make_environment
+from duet.render.templates import make_environment
 
 PAYLOADS = (
     "<script>alert(1)</script>",

@@ -1,4 +1,4 @@
-from duet.linkcheck import check_links, link_facts
+from duet.publish.linkcheck import check_links, link_facts
 
 
 def check(files: dict[str, str]) -> list[str]:

@@ -3,7 +3,7 @@ from pathlib import Path
 from conftest import SITE_HOOK
 
 from duet.diagnostics import Diagnostics
-from duet.load import load_content, split_front_matter
+from duet.load.content import load_content, split_front_matter
 
 
 def test_pages_pair_by_name_and_keys_come_from_paths(mini_content: Path) -> None:

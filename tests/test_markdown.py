@@ -1,4 +1,4 @@
-from duet.markdown import GlossaryIndex, LinkContext, compile_inline, compile_markdown, is_cjk
+from duet.model.markdown import GlossaryIndex, LinkContext, compile_inline, compile_markdown, is_cjk
 
 ZH = LinkContext("/", "zh")
 EN = LinkContext("/base/", "en")

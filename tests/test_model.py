@@ -3,11 +3,11 @@ from pathlib import Path
 import pytest
 from conftest import SITE_HOOK
 
-from duet import model as model_module
 from duet.diagnostics import Diagnostics
-from duet.load import load_content
-from duet.model import Site, build_site_model
-from duet.reads import recording_reads
+from duet.load.content import load_content
+from duet.model import site as model_module
+from duet.model.reads import recording_reads
+from duet.model.site import Site, build_site_model
 
 
 def model(content_dir: Path) -> tuple[Site, Diagnostics]:

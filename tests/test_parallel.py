@@ -11,9 +11,9 @@ from conftest import build, snapshot
 from duet import build as build_module
 from duet import parallel
 from duet.diagnostics import ContentError
-from duet.markdown import GlossaryIndex, LinkContext
-from duet.model import CompileJob, compile_serially
-from duet.render import map_serially
+from duet.model.markdown import GlossaryIndex, LinkContext
+from duet.model.site import CompileJob, compile_serially
+from duet.render.templates import map_serially
 
 PAGES = 150  # x 2 languages: above parallel.MIN_PARALLEL_ITEMS
 

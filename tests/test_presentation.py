@@ -10,11 +10,11 @@ import pytest
 from conftest import ROOT, SITE_HOOK
 
 from duet.diagnostics import Diagnostics
-from duet.i18n import Formatter, load_translations
-from duet.load import load_content
-from duet.model import Site, build_site_model
-from duet.render import template_anchors
-from duet.views import build_views
+from duet.load.content import load_content
+from duet.model.site import Site, build_site_model
+from duet.model.views import build_views
+from duet.render.i18n import Formatter, load_translations
+from duet.render.templates import template_anchors
 from explainer.presentation import Presentation, presentation_globals
 
 BROWSER_SITE = ROOT / "tests" / "browser" / "site" / "content"

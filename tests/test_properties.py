@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from duet.diagnostics import Diagnostics
-from duet.load import Config, Content, load_collection, load_config, load_content, load_page
-from duet.markdown import LinkContext, compile_inline, compile_markdown
-from duet.model import build_site_model
-from duet.schemas import engine_collections
-from duet.yamlsource import parse_yaml
+from duet.load.content import Config, Content, load_collection, load_config, load_content, load_page
+from duet.load.schemas import engine_collections
+from duet.load.yamlsource import parse_yaml
+from duet.model.markdown import LinkContext, compile_inline, compile_markdown
+from duet.model.site import build_site_model
 from explainer.schemas import COLLECTIONS as SITE_COLLECTIONS
 from explainer.schemas import GLOSSARY_FIELDS
 

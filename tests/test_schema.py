@@ -3,8 +3,8 @@ from pathlib import Path
 import yaml
 
 from duet.diagnostics import Diagnostics
-from duet.schema import INVALID, Context, Field, Ident, Int, Localized, RecordOf, Str
-from duet.schemas import FRONT_MATTER
+from duet.load.schema import INVALID, Context, Field, Ident, Int, Localized, RecordOf, Str
+from duet.load.schemas import FRONT_MATTER
 from explainer.schemas import COLLECTIONS
 
 SCHEMA = RecordOf({"id": Field(Ident()), "count": Field(Int()),

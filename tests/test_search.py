@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build, snapshot
 
-from duet import search
 from duet.diagnostics import ContentError
+from duet.publish import search
 
 BROWSER_SITE = ROOT / "tests" / "browser" / "site" / "content"
 

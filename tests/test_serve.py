@@ -15,7 +15,7 @@ from conftest import ROOT, run_cli
 from htmlparse import parse_html
 
 from duet.build import BuildOptions
-from duet.serve import SCRIPT_TAG, DevServer, inject_script, resolve_request
+from duet.serve.server import SCRIPT_TAG, DevServer, inject_script, resolve_request
 
 WAIT_SECONDS = 60.0  # a generous ceiling: a loaded CI machine is slow, not wrong
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from htmlparse import parse_html
 
-from duet.termtips import add_term_tips
+from duet.render.termtips import add_term_tips
 
 BODY = ('<p>The <a href="/en/glossary/#optics-valley" class="term" data-term="optics-valley">'
         'Optics Valley</a> and <a href="/en/glossary/#optics-valley" class="term">it</a> '

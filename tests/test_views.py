@@ -8,7 +8,7 @@ from conftest import MINI, build
 from htmlparse import parse_html
 
 from duet.diagnostics import ContentError
-from duet.views import _sections
+from duet.model.views import _sections
 
 
 def test_sections_cut_at_headings_and_move_ids_off_them() -> None:

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from duet.write import (
+from duet.publish.write import (
     NewFile,
     discard_leftovers,
     identity,

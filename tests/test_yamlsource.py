@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from duet.diagnostics import Diagnostics
-from duet.yamlsource import parse_yaml, read_text
+from duet.load.yamlsource import parse_yaml, read_text
 
 
 def test_duplicate_keys_are_reported_with_both_lines(tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostics
-from ..load import RECORD_FILE, Content
-from .history import Change, History, file_history
-from .record import Record, load_record
-from .units import Group, Occurrence, Unit, collect_units
+from duet.diagnostics import Diagnostics
+from duet.drift.history import Change, History, file_history
+from duet.drift.record import Record, load_record
+from duet.drift.units import Group, Occurrence, Unit, collect_units
+from duet.load.content import RECORD_FILE, Content
 
 IN_STEP, DRIFTED, NEW, EDITED, GONE = (
     "in step", "drifted", "new", "changed in every language", "gone")

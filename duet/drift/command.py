@@ -16,13 +16,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Diagnostics
-from ..hooks import load_hook
-from ..load import DATA_DIR, PAGE_NAME, RECORD_FILE, Config, load_content
-from ..schemas import ENGINE_COLLECTIONS
-from .check import DRIFTED, GONE, IN_STEP, check_drift
-from .record import Entry, Record, dump_record, load_record
-from .units import Group, Unit, collect_units
+from duet.diagnostics import Diagnostics
+from duet.drift.check import DRIFTED, GONE, IN_STEP, check_drift
+from duet.drift.record import Entry, Record, dump_record, load_record
+from duet.drift.units import Group, Unit, collect_units
+from duet.load.content import DATA_DIR, PAGE_NAME, RECORD_FILE, Config, load_content
+from duet.load.hooks import load_hook
+from duet.load.schemas import ENGINE_COLLECTIONS
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 

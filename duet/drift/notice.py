@@ -9,8 +9,8 @@ from typing import Any
 
 from babel import Locale
 
-from ..load import Config, Language
-from .check import Behind
+from duet.drift.check import Behind
+from duet.load.content import Config, Language
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from ..diagnostics import Diagnostics
-from ..yamlsource import Where, parse_yaml, read_text, where_of
+from duet.diagnostics import Diagnostics
+from duet.load.yamlsource import Where, parse_yaml, read_text, where_of
 
 ACCEPTED = "accepted"
 HASH = re.compile(r"^[0-9a-f]{12}$")

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from ..load import DATA_DIR, PAGE_NAME, Content, SourcePage
-from ..markdown import HEADING_ID, VALID_ID
-from ..schema import Text
+from duet.load.content import DATA_DIR, PAGE_NAME, Content, SourcePage
+from duet.load.schema import Text
+from duet.model.markdown import HEADING_ID, VALID_ID
 
 INTRO = "_intro"
 FRONT_TEXTS = ("title", "short_title", "description")

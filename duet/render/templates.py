@@ -16,16 +16,16 @@ import jinja2.bccache
 from jinja2 import meta
 from markupsafe import Markup
 
-from .diagnostics import Diagnostics
-from .drift.notice import notice_lookup
-from .hooks import TemplateGlobals, no_globals
-from .i18n import Formatter
-from .linkcheck import LinkFacts, link_facts
-from .load import Language
-from .markdown import LinkContext
-from .model import HOME_KEY, Page, Site
-from .reads import BodyReads, recording_reads
-from .views import View, build_views
+from duet.diagnostics import Diagnostics
+from duet.drift.notice import notice_lookup
+from duet.load.content import Language
+from duet.load.hooks import TemplateGlobals, no_globals
+from duet.model.markdown import LinkContext
+from duet.model.reads import BodyReads, recording_reads
+from duet.model.site import HOME_KEY, Page, Site
+from duet.model.views import View, build_views
+from duet.publish.linkcheck import LinkFacts, link_facts
+from duet.render.i18n import Formatter
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
 SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt")

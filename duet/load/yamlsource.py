@@ -15,7 +15,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostics
+from duet.diagnostics import Diagnostics
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 50

@@ -17,8 +17,8 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
-from .diagnostics import Diagnostics
-from .hooks import hook_files
+from duet.diagnostics import Diagnostics
+from duet.load.hooks import hook_files
 
 MSGID_LANGUAGE = "en"
 """The language UI strings are written in, in templates and code (not a site

@@ -14,9 +14,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .diagnostics import Diagnostics
-from .load import Config, Content, SourcePage
-from .markdown import (
+from duet.diagnostics import Diagnostics
+from duet.load.content import Config, Content, SourcePage
+from duet.load.schema import PageLink, Record, Text
+from duet.load.yamlsource import Where
+from duet.model.markdown import (
     CompiledMarkdown,
     GlossaryIndex,
     Heading,
@@ -25,9 +27,7 @@ from .markdown import (
     compile_inline,
     compile_markdown,
 )
-from .reads import note_body_read
-from .schema import PageLink, Record, Text
-from .yamlsource import Where
+from duet.model.reads import note_body_read
 
 TAG = re.compile(r"<[^>]+>")
 SUGGESTION_BUDGET = 200_000

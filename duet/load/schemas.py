@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from .schema import (
+from duet.load.schema import (
     Bool,
     Check,
     Date,

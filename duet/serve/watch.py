@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 import watchfiles
 
-from .build import BuildOptions, BuildResult, build_site
-from .diagnostics import ContentError
-from .search import SearchIndexError
-from .write import WriteError
+from duet.build import BuildOptions, BuildResult, build_site
+from duet.diagnostics import ContentError
+from duet.publish.search import SearchIndexError
+from duet.publish.write import WriteError
 
 if TYPE_CHECKING:
-    from .incremental import Reuse
-    from .serve import Broadcaster
+    from duet.incremental.reuse import Reuse
+    from duet.serve.server import Broadcaster
 
 STEP_MS = 10
 """Changes closer together than this are one burst (an editor saving several files)."""

@@ -27,10 +27,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import BuildOptions
-from .incremental import Reuse
-from .store import Store
-from .watch import Rebuilder, watch
+from duet.build import BuildOptions
+from duet.incremental.reuse import Reuse
+from duet.incremental.store import Store
+from duet.serve.watch import Rebuilder, watch
 
 SCRIPT_URL = "/__duet/livereload.js"
 EVENTS_URL = "/__duet/events"

@@ -15,11 +15,11 @@ from pathlib import Path, PurePath
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, Diagnostics
-from .hooks import NO_HOOK, Hook
-from .schema import INVALID, Check, Context, Record, Text
-from .schemas import FRONT_MATTER, SITE, engine_collections
-from .yamlsource import Where, parse_yaml, read_text
+from duet.diagnostics import Diagnostic, Diagnostics
+from duet.load.hooks import NO_HOOK, Hook
+from duet.load.schema import INVALID, Check, Context, Record, Text
+from duet.load.schemas import FRONT_MATTER, SITE, engine_collections
+from duet.load.yamlsource import Where, parse_yaml, read_text
 
 PAGE_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[A-Za-z-]+)\.md$")
 PATH_SEGMENT = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")

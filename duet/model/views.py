@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import HOME_KEY, Page, Site
+from duet.model.site import HOME_KEY, Page, Site
 
 SEARCH_KEY = "search"
 SEARCH_TEMPLATE = "search.html"

@@ -32,14 +32,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostics
-from .digests import digest
-from .schema import Check, Field
+from duet.diagnostics import Diagnostics
+from duet.digests import digest
+from duet.load.schema import Check, Field
 
 if TYPE_CHECKING:
-    from .i18n import Formatter
-    from .load import Language
-    from .model import Site
+    from duet.load.content import Language
+    from duet.model.site import Site
+    from duet.render.i18n import Formatter
 
 MODULE = "duet_site"
 """The name the hooks package is imported under, whatever its folder is called."""

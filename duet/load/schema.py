@@ -16,8 +16,8 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostics
-from .yamlsource import Where, scalar_value, where_of
+from duet.diagnostics import Diagnostics
+from duet.load.yamlsource import Where, scalar_value, where_of
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -37,16 +37,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import jinja2
 import jinja2.bccache
 
-from .diagnostics import Diagnostic, Diagnostics
-from .digests import digest
-from .linkcheck import LinkFacts, link_facts
-from .load import IGNORED_NAMES, LoadedPage, PageRequest, PagesLoader, split_front_matter
-from .markdown import CompiledMarkdown, GlossaryIndex
-from .model import Compile, CompileJob, Site
-from .reads import BodyReads
-from .render import Rendered
-from .store import Store
-from .write import (
+from duet.diagnostics import Diagnostic, Diagnostics
+from duet.digests import digest
+from duet.incremental.store import Store
+from duet.load.content import (
+    IGNORED_NAMES,
+    LoadedPage,
+    PageRequest,
+    PagesLoader,
+    split_front_matter,
+)
+from duet.model.markdown import CompiledMarkdown, GlossaryIndex
+from duet.model.reads import BodyReads
+from duet.model.site import Compile, CompileJob, Site
+from duet.publish.linkcheck import LinkFacts, link_facts
+from duet.publish.write import (
     NewFile,
     discard,
     identity,
@@ -55,11 +60,12 @@ from .write import (
     swap_in,
     update_folder,
 )
+from duet.render.templates import Rendered
 
 if TYPE_CHECKING:
-    from .build import BuildOptions
+    from duet.build import BuildOptions
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pagefind",
              "markupsafe")
 SEARCH_PREFIX = "pagefind/"
@@ -71,7 +77,7 @@ T = TypeVar("T")
 def engine_version() -> str:
     """The engine's code, the libraries it uses and Python: a change to any of them
     makes every key different. Taken once per process, from the code imported."""
-    code = "".join(digest(path.read_bytes()) for path in sorted(PACKAGE_DIR.glob("*.py")))
+    code = "".join(digest(path.read_bytes()) for path in sorted(PACKAGE_DIR.rglob("*.py")))
     versions = installed_versions()
     return digest(repr((code, sys.version, [versions.get(name, "-") for name in LIBRARIES])))
 
