@@ -149,7 +149,7 @@ def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
         return map_cheap_in_order(load_page_captured, requests)
 
     content = load_content(options.content_dir, diagnostics, options.base_url,
-                           reuse.pages_loader(parse) if reuse else parse, hook)
+                           reuse.memo.pages_loader(parse) if reuse else parse, hook)
     if content is None:
         fail_on_errors(diagnostics, strict=options.strict, force=True)
         raise AssertionError("unreachable")
@@ -166,7 +166,7 @@ def model(content: Content, options: BuildOptions, diagnostics: Diagnostics,
     anchors = from_templates(reuse, "anchors", partial(template_anchors, options.templates_dir),
                              diagnostics)
     site = build_site_model(content, anchors, diagnostics,
-                            reuse.compiler(compile_pages) if reuse else compile_pages)
+                            reuse.memo.compiler(compile_pages) if reuse else compile_pages)
     fail_on_errors(diagnostics, options.strict)
     return site
 
@@ -197,7 +197,7 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
     untranslated strings reported."""
     ui_strings = from_templates(reuse, "ui strings", lambda _: extract_ui_strings(
         options.templates_dir, PACKAGE_DIR, options.hooks_dir), diagnostics)
-    bytecode = reuse.bytecode_cache() if reuse else None
+    bytecode = reuse.memo.bytecode_cache() if reuse else None
     renderers = {}
     for language in site.config.languages:
         translations, translated = load_translations(options.locales_dir, language.code,
@@ -215,7 +215,7 @@ def from_templates(reuse: Reuse | None, name: str, compute: Callable[[Diagnostic
     """What the templates give (their anchors, their UI strings), remembered by `reuse`."""
     if reuse is None:
         return compute(diagnostics)
-    return reuse.from_templates(name, compute, diagnostics)
+    return reuse.memo.from_templates(name, compute, diagnostics)
 
 
 def static_files(options: BuildOptions) -> dict[str, Path]:

@@ -7,6 +7,7 @@ from babel.support import Translations
 from conftest import ROOT
 
 from duet.diagnostics import Diagnostics
+from duet.render import i18n
 from duet.render.i18n import (
     Formatter,
     catalog_path,
@@ -14,7 +15,6 @@ from duet.render.i18n import (
     extract_ui_strings,
     load_translations,
 )
-from duet.render import i18n
 
 LOCALES = ROOT / "locales"
 

@@ -13,7 +13,8 @@ from conftest import MINI, ROOT, run_cli, snapshot
 
 from duet.build import BuildOptions, BuildResult, build_site
 from duet.diagnostics import ContentError
-from duet.incremental.reuse import LIBRARIES, Reuse, installed_versions
+from duet.incremental.inputs import LIBRARIES, installed_versions
+from duet.incremental.reuse import Reuse
 from duet.incremental.store import Store
 from duet.publish.write import WriteError, spare_folder
 
