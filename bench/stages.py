@@ -23,28 +23,24 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from duet import (
-    build,
-    cache,
-    cli,
-)
-from duet.incremental.reuse import reuse as incremental  # noqa: E402
+from duet import build, cli  # noqa: E402
+from duet.incremental import spare  # noqa: E402
+from duet.incremental.reuse import Reuse  # noqa: E402
+from duet.incremental.store import Store  # noqa: E402
 
 STAGES: list[tuple[Any, str, str]] = [
-    (build, "load_content", "load"),
-    (incremental.BuildState, "site_model", "model (Markdown included)"),
-    (build, "render_site", "render"),
-    (incremental.BuildState, "scan_inputs", "scan inputs"),
-    (incremental.BuildState, "ui_strings", "UI strings"),
-    (incremental.BuildState, "plan", "plan"),
-    (incremental.BuildState, "stage", "decide what to write"),
-    (incremental.BuildState, "remember", "remember (cache write included)"),
-    (incremental.Update, "write_staging", "write the staged site"),
-    (incremental.Update, "check_links", "link check"),
-    (incremental.Update, "publish", "publish"),
-    (cache.CacheFolder, "read_manifest", "read manifest"),
-    (cache.CacheFolder, "read_memo", "read memo"),
-    (cache.CacheFolder, "write", "write cache"),
+    (Reuse, "unchanged", "scan the inputs, check the published folder"),
+    (build, "load", "load"),
+    (build, "model", "model (Markdown included)"),
+    (build, "render", "render"),
+    (Reuse, "plan", "plan what to render"),
+    (build, "write_and_publish", "write and publish (all that follows)"),
+    (build, "check_links", "link check"),
+    (build, "build_search_index", "search index"),
+    (spare, "prepare_spare", "bring the spare folder up to date"),
+    (build, "publish", "stage and swap (plain build)"),
+    (Store, "commit", "store the memo"),
+    (spare, "exchange", "swap in"),
 ]
 
 

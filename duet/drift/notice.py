@@ -27,7 +27,7 @@ def notice_lookup(config: Config, behind: dict[tuple[str, str], Behind],
     """`translation_notice(page)` for templates: the page's notice, or None when it is in
     step, is not a content page, or `translation_notice` is off in site.yaml."""
     names = {language.code: Locale.parse(language.locale).get_language_name(reader.locale)
-             for language in config.languages}
+             or language.name for language in config.languages}
 
     def translation_notice(page: Any) -> Notice | None:
         if not config.translation_notice or getattr(page, "is_fallback", True):

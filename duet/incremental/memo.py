@@ -52,7 +52,8 @@ class Memo:
             found = (compute(captured), captured.items)
             self.store.put(key, found)
         diagnostics.items.extend(found[1])
-        return found[0]  # type: ignore[no-any-return]
+        value: T = found[0]
+        return value
 
     def bytecode_cache(self) -> jinja2.BytecodeCache:
         return StoredBytecode(self.store)

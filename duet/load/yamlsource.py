@@ -98,11 +98,11 @@ class _AliasRefusingLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: object) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, f"the alias '*{event.anchor}' repeats a value defined elsewhere; "
                             "content files write every value out in full", event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def _compose(text: str) -> Node | None:
@@ -117,7 +117,7 @@ def _compose(text: str) -> Node | None:
         else:
             if node is None or not _shares_nodes(node):
                 return node
-    return yaml.compose(text, Loader=_AliasRefusingLoader)  # type: ignore[no-any-return]
+    return yaml.compose(text, Loader=_AliasRefusingLoader)
 
 
 def _shares_nodes(node: Node) -> bool:

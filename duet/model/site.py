@@ -108,7 +108,8 @@ class Page:
 
     @property
     def description(self) -> str | None:
-        return self._source.front["description"]
+        description: str | None = self._source.front["description"]
+        return description
 
     @property
     def template(self) -> str:
@@ -116,7 +117,8 @@ class Page:
 
     @property
     def data_ref(self) -> str | None:
-        return self._source.front["data"]
+        data_ref: str | None = self._source.front["data"]
+        return data_ref
 
     @property
     def weight(self) -> int:

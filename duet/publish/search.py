@@ -42,7 +42,7 @@ def pagefind_executable() -> Path:
     except ImportError as exc:  # pragma: no cover - a broken installation
         raise SearchIndexError("pagefind_bin_extended is not installed: run "
                                "`pip install -r requirements.txt`") from exc
-    return pagefind_bin_extended.get_executable()
+    return Path(pagefind_bin_extended.get_executable())
 
 
 class Indexing:

@@ -8,6 +8,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -84,7 +85,7 @@ class UiString:
     line: int
 
 
-KEYWORDS: dict[str, object] = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS: dict[str, Any] = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 GETTEXT_CALL = re.compile(rb"(?<!\w)(?:%s)\(" % b"|".join(
     re.escape(keyword.encode()) for keyword in KEYWORDS))
 """What a Python file must contain to hold a message for KEYWORDS: a call of one of

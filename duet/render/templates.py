@@ -100,10 +100,11 @@ def make_environment(templates_dir: Path, translations: Any | None = None,
     )
     env.policies["ext.i18n.trimmed"] = True
     env.filters["attr"] = jinja2.pass_environment(_public_attr)
+    i18n: Any = env  # the i18n extension adds these methods to the environment
     if translations is not None:
-        env.install_gettext_translations(translations, newstyle=True)
+        i18n.install_gettext_translations(translations, newstyle=True)
     else:
-        env.install_null_translations(newstyle=True)
+        i18n.install_null_translations(newstyle=True)
     return env
 
 
@@ -290,8 +291,8 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         if want(path):
             add(path, partial(renderer.render_named, name, page=None))
     if want("sitemap.xml"):
-        listed = [*site.all_pages(), *(view for view in every_view
-                                       if view.output_path not in taken)]
+        listed: list[Page | View] = [*site.all_pages(), *(
+            view for view in every_view if view.output_path not in taken)]
         add("sitemap.xml", lambda: default.render_named(
             "sitemap.xml", pages=_sitemap_entries(listed, default)))
     if want("robots.txt"):
