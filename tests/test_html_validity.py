@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 from conftest import MINI, ROOT, build
 
-from duet.diagnostics import ContentError
-
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
@@ -67,11 +65,7 @@ def test_pages_shown_in_the_other_language_are_valid_html(tmp_path: Path) -> Non
 
 def test_the_real_site_is_valid_html(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    try:
-        build(ROOT / "content", out, cache_dir=None)
-    except ContentError as exc:
-        shown = "\n".join(str(d) for d in exc.diagnostics[:10])
-        pytest.skip(f"content/ does not build yet, so its HTML cannot be checked:\n{shown}")
+    build(ROOT / "content", out, cache_dir=None)  # a content problem fails the test
     assert html_errors(out) == []
 
 
