@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: compile site test serve lint locales-extract locales-update clean
+.PHONY: compile site test node-deps serve lint locales-extract locales-update clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,14 +32,22 @@ site: compile
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm not found: the HTML validity tests will be skipped"; fi
+	fi  # without npm, .ci/test-deps has said so
 
-# The browser tests run twice: over their fixture (with everything else), then
-# over the real explainer in content/ (about 1.5 minutes more with Chromium).
-test: $(TEST_STAMP) $(NODE_STAMP)
+# .ci/test-deps installs Chromium, the CJK fonts, Java and npm where it can (root
+# with apt-get), or says in one line which tests it skips and what to install.
+# The browser tests then run twice: over their fixture (with everything else),
+# then over the real explainer in content/ (about 1.5 minutes more); without
+# Chromium the first run reports them skipped and the second is left out.
+test: $(TEST_STAMP)
+	@.ci/test-deps
+	@$(MAKE) --no-print-directory node-deps
 	@$(BIN)/python -m ruff check .
 	@$(BIN)/python -m pytest -q
-	@DUET_BROWSER_CONTENT=content $(BIN)/python -m pytest -q tests/browser
+	@if [ -f /usr/bin/chromium ] && [ -x /usr/bin/chromium ]; then \
+	  DUET_BROWSER_CONTENT=content $(BIN)/python -m pytest -q tests/browser; fi
+
+node-deps: $(NODE_STAMP)
 
 serve: compile
 	@$(BIN)/python build.py serve --port $(PORT)
