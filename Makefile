@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine:
 #   make site   build the site into _site/
 #   make test   run the whole test suite (what CI runs)
+# and one for the edit-test loop:
+#   make check  ruff and the tests not marked slow (under 30 s)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +11,7 @@ TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: compile site test node-deps serve lint locales-extract locales-update clean
+.PHONY: compile site test check types node-deps serve lint locales-extract locales-update clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +50,15 @@ test: $(TEST_STAMP)
 	  DUET_BROWSER_CONTENT=content $(BIN)/python -m pytest -q tests/browser; fi
 
 node-deps: $(NODE_STAMP)
+
+# The edit-test loop: lint and the tests not marked slow.
+check: $(TEST_STAMP)
+	@$(BIN)/python -m ruff check .
+	@$(BIN)/python -m pytest -q -m "not slow"
+
+# Static types of the engine; not yet part of check and test.
+types: $(TEST_STAMP)
+	@$(BIN)/python -m mypy --strict duet
 
 serve: compile
 	@$(BIN)/python build.py serve --port $(PORT)

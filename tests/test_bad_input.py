@@ -31,6 +31,8 @@ import pytest
 import yaml
 from conftest import MINI, ROOT, build, snapshot
 
+pytestmark = pytest.mark.slow  # every broken fixture is built by build.py in its own process
+
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 CASES = sorted(path.name for path in BROKEN.iterdir() if (path / "expect.yaml").is_file())
 DIAGNOSTIC_LINE = re.compile(r"^(?P<path>\S[^:]*):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")

@@ -16,6 +16,8 @@ from conftest import MINI, ROOT, build
 
 from duet.diagnostics import ContentError
 
+pytestmark = pytest.mark.slow  # the Nu HTML Checker starts a JVM
+
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 

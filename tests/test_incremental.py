@@ -19,6 +19,8 @@ from duet.diagnostics import ContentError
 from duet.load import SourcePage
 from duet.write import WriteError
 
+pytestmark = pytest.mark.slow  # builds and rebuilds sites, many through build.py in a subprocess
+
 
 class Project:
     def __init__(self, root: Path) -> None:

@@ -23,6 +23,8 @@ from duet.build import BuildOptions, build_site
 from duet.diagnostics import ContentError
 from duet.incremental import BuildState
 
+pytestmark = pytest.mark.slow  # random edit sequences, each build compared with a clean one
+
 SEEDS = (1, 2, 3)
 EDITS_PER_SEQUENCE = 14
 WORDS = ("plan", "valley", "optics", "lab", "region", "science", "光谷", "创新", "湖北", "实验室")

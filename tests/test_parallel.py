@@ -16,6 +16,8 @@ from duet.markdown import GlossaryIndex, LinkContext
 from duet.model import compile_serially
 from duet.render import map_serially
 
+pytestmark = pytest.mark.slow  # forks pools of workers and compares their builds
+
 PAGES = 150  # x 2 languages: above parallel.MIN_PARALLEL_ITEMS
 
 
