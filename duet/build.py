@@ -16,6 +16,7 @@ from .incremental import BuildState, Update
 from .load import load_content
 from .model import Site, compile_serially
 from .parallel import compile_all, map_in_order
+from .progress import active
 from .render import LanguageRenderer, map_serially, render_site
 from .search import SearchIndexError
 
@@ -99,6 +100,7 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
     diagnostics = Diagnostics()
     check_output_location(options, diagnostics)
     fail_on_errors(diagnostics, options.strict)
+    active().stage("scan")
     state = state or BuildState.open(options)
     inputs = state.scan_inputs()
     if state.up_to_date(inputs, options.strict):
@@ -115,7 +117,8 @@ def _build(options: BuildOptions, state: BuildState | None) -> BuildResult:
 def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
              diagnostics: Diagnostics, started: float) -> BuildResult:
     """Everything after the scan found a change: load, model, render, write, post."""
-
+    progress = active()
+    progress.stage("load")
     content = load_content(options.content_dir, diagnostics, options.base_url,
                            state.pages_loader(inputs), state.collection_loader(inputs))
     anchors = state.template_anchors(inputs, diagnostics)
@@ -131,8 +134,9 @@ def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
                                catalog_path(options.locales_dir, language.code), diagnostics)
         renderers_input[language.code] = (language, translations)
 
-    site = state.site_model(content, anchors, inputs, diagnostics,
-                            compile_all if state.parallel else compile_serially)
+    progress.stage("model")
+    site = state.site_model(content, anchors, inputs, diagnostics, progress.sliced(
+        compile_all if state.parallel else compile_serially))
     fail_on_errors(diagnostics, options.strict)
 
     renderers = {
@@ -141,11 +145,13 @@ def _rebuild(options: BuildOptions, state: BuildState, inputs: Snapshot,
         for code, (language, translations) in renderers_input.items()
     }
     plan = state.plan(site, inputs)
+    progress.stage("render", len(plan.render))
     files = render_site(site, renderers, diagnostics,
-                        map_in_order if state.parallel else map_serially, plan.needs_render,
-                        state.describer())
+                        progress.mapped(map_in_order if state.parallel else map_serially),
+                        plan.needs_render, state.describer())
     fail_on_errors(diagnostics, options.strict)
 
+    progress.stage("write")
     update = state.stage(plan, files)
     state.store_memo_early(update)  # written on another core while the site is staged
     _write_and_publish(update, options, config.base_path, diagnostics)
@@ -166,6 +172,7 @@ def _write_and_publish(update: Update, options: BuildOptions, base_path: str,
         diagnostics.error(options.out_dir, 0, 0, str(exc))
         fail_on_errors(diagnostics, options.strict)
     update.write_staging()
+    active().stage("check links")
     problems = update.check_links(base_path)
     if problems:
         update.discard()
@@ -173,12 +180,14 @@ def _write_and_publish(update: Update, options: BuildOptions, base_path: str,
             path, _, message = problem.partition(": ")
             diagnostics.error(options.out_dir / path, 0, 0, message)
         fail_on_errors(diagnostics, options.strict)
+    active().stage("search index")
     try:
         update.index_search()
     except SearchIndexError as exc:
         update.discard()
         diagnostics.error(options.out_dir, 0, 0, str(exc))
         fail_on_errors(diagnostics, options.strict)
+    active().stage("publish")
     update.publish()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from .build import BuildOptions, BuildResult, build_site
 from .diagnostics import ContentError
 from .incremental import drop_cache
+from .progress import Progress, shown
 from .write import WriteError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -48,7 +49,10 @@ def make_parser(prog: str = "build.py") -> argparse.ArgumentParser:
                         help="absolute URL the site is published at (overrides site.yaml)")
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (missing translations, heading mismatches) as errors")
-    parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print only problems (no progress line, no summary)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="after the summary, print how long each stage of the build took")
     parser.add_argument("--clean", action="store_true",
                         help="ignore what earlier builds left in .duet-cache/ and build "
                              "everything")
@@ -117,8 +121,11 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     # One build, then the process exits: the collector would only scan the whole
     # site model again at the end of it (build_site pauses it while it runs).
     gc.disable()
+    # the progress line: on a terminal only, from a second into the build
+    progress = Progress(sys.stdout, enabled=not args.quiet and sys.stdout.isatty())
     try:
-        result = build_site(options)
+        with shown(progress):
+            result = build_site(options)
     except ContentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)
@@ -135,6 +142,8 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         print(warning, file=sys.stderr)
     if not args.quiet:
         print(result.summary())
+        if args.verbose:
+            print(progress.table())
     return EXIT_OK
 
 
