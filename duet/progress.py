@@ -19,7 +19,10 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 DELAY = float(os.environ.get("DUET_PROGRESS_DELAY", "1.0"))
 """Seconds a build runs before the line appears (the tests set it to 0)."""
@@ -82,23 +85,20 @@ class Progress:
         """`map_in_order` that advances by the items it maps: slice by slice when the
         line is shown, at once otherwise (mapping exactly as before)."""
         def run(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-            return self.sliced(lambda part: map_in_order(function, part))(items)
+            return self.sliced(lambda part: map_in_order(function, part))(list(items))
 
         return run
 
-    def sliced(self, run: Callable[[Sequence[Any]], list[Any]]
-               ) -> Callable[[Sequence[Any]], list[Any]]:
+    def sliced(self, run: Callable[[list[Item]], list[Result]]
+               ) -> Callable[[list[Item]], list[Result]]:
         """`run(items)` (a list of results in order) that advances by the items done; the
         stage's total, if it has none, is the number of items."""
-        def in_slices(items: Sequence[Any]) -> list[Any]:
+        def in_slices(items: list[Item]) -> list[Result]:
             if self.total is None:
                 self.total = len(items)
-            if not self.enabled:
-                results = run(items)
-                self.advance(len(items))
-                return results
-            size = max(MIN_SLICE, -(-len(items) // SLICES))
-            results = []
+            size = (max(MIN_SLICE, -(-len(items) // SLICES)) if self.enabled
+                    else max(len(items), 1))
+            results: list[Result] = []
             for start in range(0, len(items), size):
                 part = items[start:start + size]
                 results.extend(run(part))
