@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from jinja2 import meta
 
+from . import assets as static_assets
 from . import linkcheck
 from .cache import (
     MODEL,
@@ -89,7 +90,7 @@ from .model import (
     patch_site_model,
 )
 from .parallel import MIN_PARALLEL_CHEAP_ITEMS, map_cheap_in_order
-from .render import Rendered, make_environment, map_serially, template_anchors
+from .render import Rendered, asset_global, make_environment, map_serially, template_anchors
 from .search import BUNDLE_DIR, Indexing
 from .termtips import TERM_LINK
 from .views import View, build_views
@@ -150,7 +151,8 @@ class Plan:
 
     deps: dict[str, Deps]
     render: set[str]
-    static: dict[str, Path]
+    static: dict[str, Path | bytes]
+    """Static files: their source, or their bytes when rewritten (assets.py)."""
 
     def needs_render(self, path: str) -> bool:
         return path in self.render
@@ -184,6 +186,7 @@ class BuildState:
         self._templates: dict[str, Any] = {}
         self._catalogs: dict[str, tuple[str, Any, set[str], list[Diagnostic]]] = {}
         self._templates_seen: tuple[Snapshot | None, str] = (None, "")
+        self._assets: tuple[str, static_assets.Assets] | None = None
         self._last_model: tuple[Snapshot, BuiltModel] | None = None
         """The last model built without errors, and the inputs it was built from."""
         self._model_token = ""
@@ -364,7 +367,22 @@ class BuildState:
             for old in [k for k in self._templates if k[0] == "environment" and k[2] == code]:
                 del self._templates[old]
             self._templates[key] = make_environment(self.options.templates_dir, translations)
-        return self._templates[key]  # type: ignore[no-any-return]
+        env: jinja2.Environment = self._templates[key]
+        env.globals["asset"] = asset_global(self.assets(inputs).names)
+        return env
+
+    def assets(self, inputs: Snapshot) -> static_assets.Assets:
+        """The static files' fingerprinted names and rewritten bytes (assets.py), kept
+        while the static files stay the same."""
+        static_dir = self.options.static_dir
+        root = str(static_dir) + os.sep
+        hashes = {Path(path).relative_to(static_dir).as_posix(): stamp.hash
+                  for path, stamp in inputs.items() if path.startswith(root)}
+        key = digest(repr(sorted(hashes.items())))
+        if self._assets is None or self._assets[0] != key:
+            self._assets = (key, static_assets.fingerprint(
+                hashes, lambda name: (static_dir / name).read_bytes()))
+        return self._assets[1]
 
     # -- stage 2: compiled Markdown reused ------------------------------------
 
@@ -527,7 +545,8 @@ class BuildState:
         site_stamp = inputs.get(str(options.content_dir / SITE_FILE))
         catalogs = {code: (self._catalogs[code][0] if code in self._catalogs else "missing")
                     for code in site.config.codes}
-        site_hash = site_stamp.hash if site_stamp else ""
+        assets = self.assets(inputs)  # a page names each static file by its fingerprint
+        site_hash = (site_stamp.hash if site_stamp else "") + assets.fingerprint
         basis = digest(repr((self._templates_digest(inputs), site_hash, catalogs)))
         manifest = self.manifest
         # the pages this model changed in the manifest's, with the same templates,
@@ -544,13 +563,17 @@ class BuildState:
         else:
             deps = tokens.all_outputs()
         self._planned = (basis, tokens.structure)
-        static: dict[str, Path] = {}
+        static: dict[str, Path | bytes] = {}
         static_root = str(options.static_dir)
         for path, stamp in inputs.items():
             if path.startswith(static_root + os.sep):
                 relative = STATIC_PREFIX + Path(path).relative_to(static_root).as_posix()
                 deps.setdefault(relative, ("static", stamp.hash))
                 static[relative] = Path(path)
+        for name, fingerprinted in assets.names.items():
+            relative = STATIC_PREFIX + fingerprinted
+            deps.setdefault(relative, ("asset", fingerprinted))
+            static[relative] = assets.rewritten.get(fingerprinted, options.static_dir / name)
         render = set()
         for path, fingerprint in deps.items():
             record = self.manifest.outputs.get(path)
@@ -585,7 +608,8 @@ class BuildState:
         same_ids = True  # every file written replaces one of the same name, with the same ids
         for path in plan.render:
             if path in plan.static:
-                payload = plan.static[path].read_bytes()
+                source = plan.static[path]
+                payload = source if isinstance(source, bytes) else source.read_bytes()
                 payload_hash, facts = describe(path, payload)
             elif path in rendered:
                 payload, (payload_hash, facts) = rendered[path]
