@@ -33,7 +33,7 @@ site: compile
 # The Nu HTML Checker (vnu.jar, pinned in package.json) for tests/test_html_validity.py.
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	  npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error && touch $@; \
 	fi  # without npm, .ci/test-deps has said so
 
 # .ci/test-deps installs Chromium, the CJK fonts, Java and npm where it can (root
