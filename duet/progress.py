@@ -109,7 +109,7 @@ class Progress:
 
     def _end_stage(self) -> None:
         now = self.clock()
-        if self.name:
+        if self.name and self.stream is not None:  # the stand-in keeps nothing
             self.timings.append((self.name, now - self._stage_started))
         self._stage_started = now
 
@@ -129,6 +129,8 @@ class Progress:
 
 
 _active = Progress()
+"""The stand-in while no build is shown (the dev server's builds): draws and keeps
+nothing."""
 
 
 def active() -> Progress:
