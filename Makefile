@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine:
 #   make site   build the site into _site/
 #   make test   run the whole test suite (what CI runs)
+# and one for the edit-test loop:
+#   make check  ruff, mypy and the tests not marked slow
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +11,7 @@ TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: compile site test serve lint locales-extract locales-update clean
+.PHONY: compile site test check node-deps serve lint locales-extract locales-update clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,28 +33,42 @@ site: compile
 # The Nu HTML Checker (vnu.jar, pinned in package.json) for tests/test_html_validity.py.
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm not found: the HTML validity tests will be skipped"; fi
+	  npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error && touch $@; \
+	fi  # without npm, .ci/test-deps has said so
 
-# The browser tests run twice: over their fixture (with everything else), then
-# over the real explainer in content/ (about 1.5 minutes more with Chromium).
-test: $(TEST_STAMP) $(NODE_STAMP)
-	@$(BIN)/python -m ruff check .
+# .ci/test-deps installs Chromium, the CJK fonts, Java and npm where it can (root
+# with apt-get), or says in one line which tests it skips and what to install.
+# The browser tests then run twice: over their fixture (with everything else),
+# then over the real explainer in content/ (about 1.5 minutes more); without
+# Chromium the first run reports them skipped and the second is left out.
+test: $(TEST_STAMP)
+	@.ci/test-deps
+	@$(MAKE) --no-print-directory node-deps
+	@$(MAKE) --no-print-directory lint
 	@$(BIN)/python -m pytest -q
-	@DUET_BROWSER_CONTENT=content $(BIN)/python -m pytest -q tests/browser
+	@if [ -f /usr/bin/chromium ] && [ -x /usr/bin/chromium ]; then \
+	  DUET_BROWSER_CONTENT=content $(BIN)/python -m pytest -q tests/browser; fi
+
+node-deps: $(NODE_STAMP)
+
+# The edit-test loop: lint, types and the tests not marked slow.
+check: lint
+	@$(BIN)/python -m pytest -q -m "not slow"
 
 serve: compile
 	@$(BIN)/python build.py serve --port $(PORT)
 
+# ruff over everything, mypy --strict over the engine (pyproject.toml says which).
 lint: $(TEST_STAMP)
 	@$(BIN)/python -m ruff check .
+	@$(BIN)/python -m mypy
 
 # UI strings: extract them from templates and code, then merge into each catalog.
 locales-extract: $(STAMP)
 	@$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o locales/messages.pot . >/dev/null
 
 locales-update: locales-extract
-	@for lang in zh en; do \
+	@for lang in $$(ls locales | grep -v messages.pot); do \
 	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel update -i locales/messages.pot -d locales -l $$lang --no-fuzzy-matching --ignore-obsolete --omit-header; \
 	  else \

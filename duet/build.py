@@ -28,9 +28,11 @@ from duet.load.schemas import ENGINE_COLLECTIONS
 from duet.model.markdown import CompiledMarkdown
 from duet.model.site import CompileJob, Site, build_site_model
 from duet.parallel import compile_all, map_cheap_in_order, map_in_order
+from duet.progress import active
 from duet.publish.linkcheck import LinkFacts, check_links
 from duet.publish.search import SearchIndexError, build_search_index
 from duet.publish.write import NewFile, WriteError, discard_leftovers, publish, stage_site
+from duet.render.assets import Assets, fingerprint
 from duet.render.i18n import (
     Formatter,
     catalog_path,
@@ -38,7 +40,13 @@ from duet.render.i18n import (
     extract_ui_strings,
     load_translations,
 )
-from duet.render.templates import LanguageRenderer, make_environment, render_site, template_anchors
+from duet.render.templates import (
+    LanguageRenderer,
+    asset_global,
+    make_environment,
+    render_site,
+    template_anchors,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_PREFIX = "static/"
@@ -123,16 +131,21 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
         check_output_location(options, diagnostics)
         fail_on_errors(diagnostics, options.strict)
         discard_leftovers(options.out_dir)
+        progress = active()
+        progress.stage("scan")
         if reuse is not None and (last := reuse.unchanged()) is not None:
             return BuildResult(dict(last.pages), list(last.warnings),
                                time.perf_counter() - started, files=len(last.outputs))
         report = BuildReport()
         hook = load_hook(options.hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
         fail_on_errors(diagnostics, options.strict)
+        progress.stage("load")
         content = load(options, diagnostics, reuse, report, hook)
         drift = check_translations(options.content_dir, content, diagnostics)
+        progress.stage("model")
         site = model(content, options, diagnostics, reuse, report)
         site.translation_behind = drift.behind if content.config.translation_notice else {}
+        progress.stage("render")
         files, facts = render(site, options, diagnostics, reuse, report, hook)
         pages = {code: len(site.pages_in(code)) for code in site.config.codes}
         report.written = write_and_publish(files, facts, site.config.base_path, options,
@@ -161,7 +174,7 @@ def model(content: Content, options: BuildOptions, diagnostics: Diagnostics,
     """Stage 2: one site with every language, pages compiled, links checked."""
     def compile_pages(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
         report.compiled += len(jobs)
-        return compile_all(jobs)
+        return active().sliced(compile_all)(jobs)
 
     anchors = from_templates(reuse, "anchors", partial(template_anchors, options.templates_dir),
                              diagnostics)
@@ -176,25 +189,26 @@ def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, reuse: R
            ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
     """Stage 3: every file of the new site (pages rendered, static files), and the link
     facts of its pages."""
-    renderers = make_renderers(site, options, diagnostics, reuse, hook)
+    static, assets = static_files(options)
+    renderers = make_renderers(site, options, diagnostics, reuse, hook, assets)
     fail_on_errors(diagnostics, options.strict)
     plan = reuse.plan(site) if reuse else None
-    rendered = render_site(site, renderers, diagnostics, map_in_order,
+    rendered = render_site(site, renderers, diagnostics, active().mapped(map_in_order),
                            plan.wants if plan else None)
     fail_on_errors(diagnostics, options.strict)
     report.rendered = sorted(rendered)
-    static = static_files(options)
     if reuse is not None and plan is not None:
         return reuse.new_site(plan, rendered, static)
     files = {path: NewFile("", done.payload) for path, done in rendered.items()}
-    files.update((path, NewFile("", source.read_bytes())) for path, source in static.items())
+    files.update((path, NewFile("", payload)) for path, payload in static.items())
     return files, {path: done.links for path, done in rendered.items() if done.links}
 
 
 def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
-                   reuse: Reuse | None, hook: Hook) -> dict[str, LanguageRenderer]:
-    """A Jinja environment per language, with its catalog and the site's template globals;
-    untranslated strings reported."""
+                   reuse: Reuse | None, hook: Hook, assets: Assets
+                   ) -> dict[str, LanguageRenderer]:
+    """A Jinja environment per language, with its catalog, the site's template globals and
+    `asset()` for the static files' fingerprinted names; untranslated strings reported."""
     ui_strings = from_templates(reuse, "ui strings", lambda _: extract_ui_strings(
         options.templates_dir, PACKAGE_DIR, options.hooks_dir), diagnostics)
     bytecode = reuse.memo.bytecode_cache() if reuse else None
@@ -204,9 +218,11 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
                                                      language.locale, diagnostics)
         check_catalog_coverage(ui_strings, language.code, translated,
                                catalog_path(options.locales_dir, language.code), diagnostics)
+        env = make_environment(options.templates_dir, translations, bytecode)
+        env.globals["asset"] = asset_global(assets.names)
         renderers[language.code] = LanguageRenderer(
-            site, language, make_environment(options.templates_dir, translations, bytecode),
-            Formatter(language.locale, translations), hook.template_globals)
+            site, language, env, Formatter(language.locale, translations),
+            hook.template_globals)
     return renderers
 
 
@@ -218,11 +234,18 @@ def from_templates(reuse: Reuse | None, name: str, compute: Callable[[Diagnostic
     return reuse.memo.from_templates(name, compute, diagnostics)
 
 
-def static_files(options: BuildOptions) -> dict[str, Path]:
-    """The theme's static files, by output path."""
+def static_files(options: BuildOptions) -> tuple[dict[str, bytes], Assets]:
+    """The theme's static files by output path, each under its own name and under its
+    fingerprinted one (render/assets.py), and the names."""
     folder = options.static_dir
-    return {STATIC_PREFIX + path.relative_to(folder).as_posix(): path
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    sources = {path.relative_to(folder).as_posix(): path.read_bytes()
+               for path in sorted(folder.rglob("*")) if path.is_file()}
+    assets = fingerprint({name: digest(data) for name, data in sources.items()},
+                         sources.__getitem__)
+    files = {STATIC_PREFIX + name: data for name, data in sources.items()}
+    files.update((STATIC_PREFIX + fingerprinted, assets.rewritten.get(fingerprinted, sources[name]))
+                 for name, fingerprinted in assets.names.items())
+    return files, assets
 
 
 def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
@@ -232,12 +255,14 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
     place at once (a plain build stages it whole beside the output folder; an
     incremental one brings the spare folder up to date). The number of files
     written or removed."""
+    active().stage("check links")
     sources = (reuse.pages_to_check(files, facts) if reuse
                else [path for path in files if path.endswith(".html")])
     for problem in check_links(sources, facts, files, base_path):
         path, _, message = problem.partition(": ")
         diagnostics.error(options.out_dir / path, 0, 0, message)
     fail_on_errors(diagnostics, options.strict)
+    active().stage("search index")
     try:
         searchable = (reuse.pages_to_index(files) if reuse
                       else [path for path, new in files.items()
@@ -250,6 +275,7 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
                                          for path in searchable}, options.out_dir)
             files.update((path, NewFile(digest(payload), payload))
                          for path, payload in bundle.items())
+        active().stage("publish")
         if reuse is not None:
             return reuse.publish(files, pages, diagnostics.warnings)
         publish(stage_site(options.out_dir, {path: new.payload or b""

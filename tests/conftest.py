@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,19 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini" / "content"
 SITE_HOOK: Hook = load_hook(ROOT / "explainer", Diagnostics())
 """The project's own hooks, for tests that load content without building it."""
+BROWSER_TESTS = ROOT / "tests" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Without Chromium, every browser test skips here, before its fixtures start a
+    browser: from one place, so that pytest reports them in one line that says what to
+    install. (A module that skipped itself whole would leave `pytest tests/browser`
+    collecting nothing, which pytest reports as a failure.)"""
+    if item.path.is_relative_to(BROWSER_TESTS) and not (
+            CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} "
+                    "(as root: apt-get install chromium fonts-noto-cjk)")
 
 
 @pytest.fixture

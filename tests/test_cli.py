@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import pytest
 from conftest import run_cli, snapshot
+
+pytestmark = pytest.mark.slow  # every case runs build.py in its own process
 
 
 def test_help_documents_the_options() -> None:

@@ -3,6 +3,7 @@ terms, and free of anything from the unrelated headlines around the source."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def article(site: Path, lang: str, key: str) -> Document:
     return parse_html(path.read_bytes())
 
 
+@functools.cache  # the glossary test asks for each page once per term
 def article_text(site: Path, lang: str, key: str) -> str:
     [element] = article(site, lang, key).find_all("article")
     return re.sub(r"\s+", " ", element.text)

@@ -16,7 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import MINI, ROOT, snapshot
+
+pytestmark = pytest.mark.slow  # builds killed at random moments, in a loop
 
 PAGES = 120
 KILLS = 6

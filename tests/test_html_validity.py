@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import MINI, ROOT, build
 
+pytestmark = pytest.mark.slow  # the Nu HTML Checker starts a JVM
+
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 

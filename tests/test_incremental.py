@@ -20,6 +20,8 @@ from duet.publish.write import WriteError, spare_folder
 
 PARALLEL = {"zh/parallel/about/index.html", "en/parallel/about/index.html"}
 
+pytestmark = pytest.mark.slow  # builds and rebuilds sites, many through build.py in a subprocess
+
 
 class Project:
     def __init__(self, root: Path) -> None:

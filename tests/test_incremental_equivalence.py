@@ -29,6 +29,8 @@ from duet.incremental.store import Store
 
 pytestmark = pytest.mark.slow
 
+pytestmark = pytest.mark.slow  # random edit sequences, each build compared with a clean one
+
 SEEDS = (1, 2, 3)
 EDITS_PER_SEQUENCE = 12
 AWKWARD = Path(__file__).parent / "fixtures" / "awkward" / "_awkward.html"

@@ -13,6 +13,8 @@ from htmlparse import parse_html
 from duet.diagnostics import ContentError
 from duet.render.templates import make_environment
 
+pytestmark = pytest.mark.slow  # builds a site per attack, some through build.py in a subprocess
+
 PAYLOADS = (
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',

@@ -12,6 +12,8 @@ import pytest
 from conftest import MINI, ROOT, build, snapshot
 from htmlparse import Document, parse_html
 
+pytestmark = pytest.mark.slow  # builds the real site and the fixtures, some in subprocesses
+
 SITES = {"real": ROOT / "content", "mini": MINI}
 BASE = "https://example.org/"
 TAGS = {"zh": "zh-CN", "en": "en"}

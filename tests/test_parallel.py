@@ -15,6 +15,8 @@ from duet.model.markdown import GlossaryIndex, LinkContext
 from duet.model.site import CompileJob, compile_serially
 from duet.render.templates import map_serially
 
+pytestmark = pytest.mark.slow  # forks pools of workers and compares their builds
+
 PAGES = 150  # x 2 languages: above parallel.MIN_PARALLEL_ITEMS
 
 

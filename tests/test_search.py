@@ -12,6 +12,8 @@ from conftest import ROOT, build, snapshot
 from duet.diagnostics import ContentError
 from duet.publish import search
 
+pytestmark = pytest.mark.slow  # runs Pagefind over built sites
+
 BROWSER_SITE = ROOT / "tests" / "browser" / "site" / "content"
 
 

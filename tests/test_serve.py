@@ -17,6 +17,8 @@ from htmlparse import parse_html
 from duet.build import BuildOptions
 from duet.serve.server import SCRIPT_TAG, DevServer, inject_script, resolve_request
 
+pytestmark = pytest.mark.slow  # starts dev servers and waits for their rebuilds
+
 WAIT_SECONDS = 60.0  # a generous ceiling: a loaded CI machine is slow, not wrong
 
 

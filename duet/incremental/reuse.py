@@ -165,7 +165,7 @@ class Reuse:
         return digest(repr((engine_version(), self.options.base_url, files, pages,
                             site.derived_from_bodies())))
 
-    def new_site(self, plan: Plan, rendered: Rendered, static: Mapping[str, Path]
+    def new_site(self, plan: Plan, rendered: Rendered, static: Mapping[str, bytes]
                  ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
         """Every file of the new site (rendered, reused or copied), and its pages' link
         facts, looked up when asked for."""
@@ -186,12 +186,11 @@ class Reuse:
                 files[path] = NewFile(record.digest, None)
             records[path] = record
         last = self.last()
-        for path, source in static.items():
-            file_digest = (self.memo.inputs.digests.get(str(source))
-                           or digest(source.read_bytes()))
+        for path, payload in static.items():
+            file_digest = digest(payload)
             old = last.outputs.get(path) if last else None
             same = old is not None and old.digest == file_digest
-            files[path] = NewFile(file_digest, None if same else source.read_bytes())
+            files[path] = NewFile(file_digest, None if same else payload)
             records[path] = OutputRecord(file_digest, None)
         self._records = records
         return files, facts

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -106,6 +106,18 @@ def make_environment(templates_dir: Path, translations: Any | None = None,
     else:
         i18n.install_null_translations(newstyle=True)
     return env
+
+
+def asset_global(names: Mapping[str, str]) -> Callable[..., str]:
+    """The templates' `asset('site.css')`: the URL of a static file's fingerprinted copy
+    (assets.py), under the site's base path."""
+    @jinja2.pass_context
+    def asset(context: jinja2.runtime.Context, name: str) -> str:
+        if name not in names:
+            raise jinja2.TemplateRuntimeError(f"asset('{name}'): there is no static/{name}")
+        return f"{context['config'].base_path}static/{names[name]}"
+
+    return asset
 
 
 def template_anchors(templates_dir: Path, diagnostics: Diagnostics) -> dict[str, set[str]]:

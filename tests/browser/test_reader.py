@@ -1,8 +1,8 @@
 """The built site in a real browser: accessibility, errors, language switch,
 search, phone and desktop layouts.
 
-The tests skip, with the reason, when /usr/bin/chromium is missing; CI
-(.ci/run) installs it with fonts-noto-cjk. Set DUET_BROWSER_CONTENT to a
+The tests skip, with the reason, when /usr/bin/chromium is missing; `make
+test` installs it with fonts-noto-cjk where it can (.ci/test-deps). Set DUET_BROWSER_CONTENT to a
 content folder (e.g. `content`) to run them over another site than the
 fixture in tests/browser/site.
 """
@@ -19,14 +19,12 @@ from typing import Any, ClassVar
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DESKTOP, FIXTURE, PHONE, ROOT, page_paths
+from browsing import ARTIFACTS, CHROMIUM_ARGS, DESKTOP, FIXTURE, PHONE, ROOT, page_paths
+from conftest import CHROMIUM
 
 from duet.build import BuildOptions, build_site
 
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} "
-                "(install Debian's 'chromium' and 'fonts-noto-cjk', as .ci/run does)",
-                allow_module_level=True)
+pytestmark = pytest.mark.slow  # and skipped without Chromium: tests/conftest.py
 
 
 CONTENT = Path(os.environ.get("DUET_BROWSER_CONTENT", FIXTURE)).resolve()
