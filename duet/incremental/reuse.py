@@ -36,7 +36,7 @@ from duet.digests import digest
 from duet.incremental import spare
 from duet.incremental.inputs import engine_version, scan_inputs
 from duet.incremental.memo import Memo
-from duet.incremental.store import Store
+from duet.incremental.store import FOLDERS_FILE, MEMO_FILE, Store
 from duet.model.reads import BodyReads
 from duet.model.site import Site
 from duet.publish.linkcheck import LinkFacts, link_facts
@@ -297,7 +297,8 @@ def open_reuse(options: BuildOptions, **kwargs: Any) -> Reuse | None:
 def drop_cache(options: BuildOptions) -> None:
     """Forget everything earlier builds left (`--clean`): the store and the spare folder."""
     if options.cache_dir is not None:
-        for name in ("store.sqlite3", "store.sqlite3-wal", "store.sqlite3-shm"):
-            (options.cache_dir / name).unlink(missing_ok=True)
+        for name in (MEMO_FILE, FOLDERS_FILE):
+            for suffix in ("", "-wal", "-shm"):
+                (options.cache_dir / f"{name}{suffix}").unlink(missing_ok=True)
     discard(spare_folder(options.out_dir))
 

@@ -1,11 +1,16 @@
-"""The build cache: one SQLite file of values keyed by what made them.
+"""The build cache: values keyed by what made them, in two SQLite files.
 
-Two tables. `memo` holds results of pure steps (a page's checked front
-matter, a compiled body's facts, a body's HTML, a page's link facts), each
-under a key that digests everything the step read, so an entry can never be
-stale: a changed input is a different key. `folders` holds, for each output
-folder and spare folder a build wrote, what is in it (see incremental.py),
-keyed by the folder's identity on disk.
+`memo.sqlite3` holds results of pure steps (a page's checked front matter, a
+compiled body's facts, a body's HTML, a page's link facts), each under a key
+that digests everything the step read, so an entry can never be stale: a
+changed input is a different key. It is written without waiting for the disk:
+an entry lost to a crash is only made again, and a damaged file is replaced by
+an empty one.
+
+`folders.sqlite3` holds, for each output folder and spare folder a build
+wrote, what is in it (see spare.py), keyed by the folder's identity on disk.
+These records say what is on disk, so each is written with the disk waited
+for, before the folder it describes changes.
 
 Values are pickled. A build reads what it needs as it goes and writes what it
 made in one transaction at its end; entries no build used for a while are
@@ -22,30 +27,25 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-STORE_FILE = "store.sqlite3"
-SCHEMA_VERSION = 1
+MEMO_FILE = "memo.sqlite3"
+FOLDERS_FILE = "folders.sqlite3"
+SCHEMA_VERSION = 2
 BATCH = 500
 """Keys asked for in one query (SQLite allows a few hundred parameters at least)."""
 
 
-class Store:
-    """A memo of pure results and a record of output folders, in `folder/store.sqlite3`.
+class Database:
+    """One SQLite file with one table of pickled values by key; opened again in a forked
+    worker, and made anew when it is damaged or of another schema."""
 
-    Reads go through a dictionary in memory, so a process that builds again
-    (the dev server) asks SQLite only for what it has not seen. A forked worker
-    opens its own connection."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / STORE_FILE
-        folder.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, table: str, synchronous: str) -> None:
+        self.path = path
+        self.table = table
+        self.synchronous = synchronous
         self._connection: sqlite3.Connection | None = None
         self._pid = -1
-        self.known: dict[str, Any] = {}
-        self.new: dict[str, Any] = {}
-        self.used: set[str] = set()
-        self._open()
 
-    def _open(self) -> sqlite3.Connection:
+    def connection(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             try:
                 self._connection = self._connect()
@@ -57,19 +57,36 @@ class Store:
         return self._connection
 
     def _connect(self) -> sqlite3.Connection:
-        """A connection to the store, its tables made (anew, for another schema)."""
         connection = sqlite3.connect(self.path, isolation_level=None, timeout=30,
                                      check_same_thread=False)
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
+        connection.execute(f"PRAGMA synchronous={self.synchronous}")
+        if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             connection.executescript(
-                "DROP TABLE IF EXISTS memo; DROP TABLE IF EXISTS folders;"
-                "CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
-                "CREATE TABLE folders (id TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+                f"DROP TABLE IF EXISTS {self.table};"
+                f"CREATE TABLE {self.table} (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
                 f"PRAGMA user_version={SCHEMA_VERSION};")
         return connection
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+
+class Store:
+    """A memo of pure results and a record of output folders, in `folder/`.
+
+    Memo reads go through a dictionary in memory, so a process that builds
+    again (the dev server) asks SQLite only for what it has not seen."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.memo = Database(folder / MEMO_FILE, "memo", "OFF")
+        self.folders = Database(folder / FOLDERS_FILE, "folders", "FULL")
+        self.known: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        self.used: set[str] = set()
 
     # -- the memo ------------------------------------------------------------
 
@@ -78,7 +95,8 @@ class Store:
         self.used.add(key)
         if key in self.known:
             return self.known[key]
-        row = self._open().execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
+        row = self.memo.connection().execute(
+            "SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
         value = pickle.loads(row[0]) if row else None
         if value is not None:
             self.known[key] = value
@@ -90,7 +108,7 @@ class Store:
         self.used.update(keys)
         found = {key: self.known[key] for key in keys if key in self.known}
         missing = [key for key in keys if key not in found]
-        connection = self._open()
+        connection = self.memo.connection()
         for start in range(0, len(missing), BATCH):
             batch = missing[start:start + BATCH]
             marks = ",".join("?" * len(batch))
@@ -110,28 +128,10 @@ class Store:
             self.known[key] = value
             self.new[key] = value
 
-    # -- output folders ------------------------------------------------------
-
-    def folder(self, identity: str) -> Any | None:
-        row = self._open().execute("SELECT value FROM folders WHERE id = ?",
-                                   (identity,)).fetchone()
-        return pickle.loads(row[0]) if row else None
-
-    def set_folder(self, identity: str, value: Any | None) -> None:
-        """Record (or, with None, forget) what a folder holds, at once."""
-        connection = self._open()
-        if value is None:
-            connection.execute("DELETE FROM folders WHERE id = ?", (identity,))
-        else:
-            connection.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)",
-                               (identity, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
-
-    # -- at the end of a build ------------------------------------------------
-
     def commit(self) -> None:
         """Write the new entries; drop old ones once the memo is twice what was used."""
-        connection = self._open()
-        with self._transaction(connection):
+        connection = self.memo.connection()
+        with _transaction(connection):
             connection.executemany(
                 "INSERT OR REPLACE INTO memo VALUES (?, ?)",
                 ((key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
@@ -148,18 +148,33 @@ class Store:
         self.new = {}
         self.used = set()
 
-    @staticmethod
-    @contextlib.contextmanager
-    def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
-        connection.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+    # -- output folders ------------------------------------------------------
+
+    def folder(self, identity: str) -> Any | None:
+        row = self.folders.connection().execute(
+            "SELECT value FROM folders WHERE key = ?", (identity,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def set_folder(self, identity: str, value: Any | None) -> None:
+        """Record (or, with None, forget) what a folder holds, on disk when this returns."""
+        connection = self.folders.connection()
+        if value is None:
+            connection.execute("DELETE FROM folders WHERE key = ?", (identity,))
+        else:
+            connection.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)",
+                               (identity, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
 
     def close(self) -> None:
-        if self._connection is not None and self._pid == os.getpid():
-            self._connection.close()
-        self._connection = None
+        self.memo.close()
+        self.folders.close()
+
+
+@contextlib.contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    connection.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
