@@ -30,7 +30,7 @@ compile: $(STAMP)
 site: compile
 	@$(BIN)/python build.py
 
-# The Nu HTML Checker (vnu.jar, pinned in package.json) for tests/test_html_validity.py.
+# The Nu HTML Checker (vnu.jar, pinned in package.json) for tests/site/test_html_validity.py.
 $(NODE_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error && touch $@; \

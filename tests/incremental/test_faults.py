@@ -2,7 +2,7 @@
 when the kill comes after the atomic swap (while the build stores its cache), the
 new site complete: never a mix of the two.
 
-The read-only and full-disk output folders are cases of tests/test_bad_input.py
+The read-only and full-disk output folders are cases of tests/site/test_bad_input.py
 (`read-only-output`, `full-disk`, and test_full_disk_in_process)."""
 
 from __future__ import annotations

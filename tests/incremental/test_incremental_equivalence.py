@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow  # random edit sequences, each build compared with
 
 SEEDS = (1, 2, 3)
 EDITS_PER_SEQUENCE = 12
-AWKWARD = Path(__file__).parent / "fixtures" / "awkward" / "_awkward.html"
+AWKWARD = Path(__file__).parent.parent / "fixtures" / "awkward" / "_awkward.html"
 WORDS = ("plan", "valley", "optics", "lab", "region", "science", "光谷", "创新", "湖北", "实验室")
 
 

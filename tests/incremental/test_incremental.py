@@ -1,5 +1,5 @@
 """Incremental builds: what each kind of edit makes a build do again (its report), and
-that the result is always the site a plain build writes (tests/test_incremental_
+that the result is always the site a plain build writes (test_incremental_
 equivalence.py runs random sequences of edits; these are the named cases)."""
 
 from __future__ import annotations
