@@ -11,8 +11,7 @@ from pathlib import Path
 
 from duet.build import BuildOptions, BuildResult, build_site
 from duet.diagnostics import ContentError
-from duet.incremental.reuse import Reuse, drop_cache
-from duet.incremental.store import Store
+from duet.incremental.reuse import drop_cache, open_reuse
 from duet.progress import Progress, shown
 from duet.publish.write import WriteError
 
@@ -150,7 +149,7 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     try:
         assert options.cache_dir is not None
         with shown(progress):
-            result = build_site(options, Reuse(options, Store(options.cache_dir)))
+            result = build_site(options, open_reuse(options))
     except ContentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)

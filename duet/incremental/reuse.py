@@ -287,18 +287,25 @@ class _LinkFacts(Mapping[str, LinkFacts]):
         return sum(1 for _ in self)
 
 
-def open_reuse(options: BuildOptions, **kwargs: Any) -> Reuse | None:
-    """The reuse for builds into options.out_dir, with the store in options.cache_dir."""
-    if options.cache_dir is None:
-        return None
-    return Reuse(options, Store(options.cache_dir), **kwargs)
+def store_folder(cache_dir: Path, out_dir: Path) -> Path:
+    """Where builds into `out_dir` keep their store: one folder per output folder, so
+    that each prunes only its own memo (the dev server's and `_site/`'s apart)."""
+    return cache_dir / f"build-{digest(str(out_dir.resolve()))[:16]}"
+
+
+def open_reuse(options: BuildOptions, **kwargs: Any) -> Reuse:
+    """The reuse for builds into options.out_dir, its store in options.cache_dir."""
+    assert options.cache_dir is not None
+    return Reuse(options, Store(store_folder(options.cache_dir, options.out_dir)), **kwargs)
 
 
 def drop_cache(options: BuildOptions) -> None:
-    """Forget everything earlier builds left (`--clean`): the store and the spare folder."""
+    """Forget everything earlier builds into options.out_dir left (`--clean`): the store
+    and the spare folder."""
     if options.cache_dir is not None:
+        folder = store_folder(options.cache_dir, options.out_dir)
         for name in (MEMO_FILE, FOLDERS_FILE):
             for suffix in ("", "-wal", "-shm"):
-                (options.cache_dir / f"{name}{suffix}").unlink(missing_ok=True)
+                (folder / f"{name}{suffix}").unlink(missing_ok=True)
     discard(spare_folder(options.out_dir))
 

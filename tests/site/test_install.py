@@ -20,7 +20,7 @@ from conftest import ROOT, build, snapshot
 
 pytestmark = pytest.mark.slow  # builds a wheel and installs it into a fresh environment
 
-PROJECT = ("content", "templates", "static", "locales")
+PROJECT = ("content", "templates", "static", "locales", "explainer")
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +55,9 @@ def project(tmp_path: Path) -> Path:
 def test_the_wheel_holds_the_engine_and_its_files(duet: Path) -> None:
     packages = duet.parent.parent / "lib"
     [package] = packages.glob("python3*/site-packages/duet")
-    assert (package / "livereload.js").is_file()
-    assert {path.name for path in package.glob("*.py")} == {
-        path.name for path in (ROOT / "duet").glob("*.py")}
+    assert (package / "serve" / "livereload.js").is_file()
+    assert {path.relative_to(package) for path in package.rglob("*.py")} == {
+        path.relative_to(ROOT / "duet") for path in (ROOT / "duet").rglob("*.py")}
 
 
 def test_duet_builds_a_project_folder_as_build_py_does(duet: Path, project: Path,
@@ -102,7 +102,7 @@ def test_duet_serve_serves_the_project_with_its_reload_script(duet: Path,
         assert b"/__duet/livereload.js" in page
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/__duet/livereload.js",
                                     timeout=5) as reply:
-            assert reply.read() == (ROOT / "duet" / "livereload.js").read_bytes()
+            assert reply.read() == (ROOT / "duet" / "serve" / "livereload.js").read_bytes()
         assert not (project / "_site").exists()
     finally:
         server.terminate()

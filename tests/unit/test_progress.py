@@ -171,4 +171,4 @@ def test_verbose_adds_the_stage_table_after_the_summary(tmp_path: Path) -> None:
     assert SUMMARY.fullmatch(summary)
     names = [line.split()[0] for line in table]
     assert names[0] == "scan" and names[-1] == "total"
-    assert {"load", "model", "render", "write", "publish"} <= set(names)
+    assert {"load", "model", "render", "publish"} <= set(names)
