@@ -63,20 +63,46 @@ class Inputs:
 def scan_inputs(options: BuildOptions) -> Inputs:
     """Read every file below the source folders (content, templates, static, locales and
     the site's hooks)."""
-    digests: dict[str, str] = {}
-    pages: dict[str, bytes] = {}
-    content = str(options.content_dir)
+    inputs = Inputs({}, {})
     for folder in options.source_folders():
         for path in _files_below(folder):
-            try:
-                with open(path, "rb") as stream:
-                    data = stream.read()
-            except OSError:
-                continue  # gone since it was listed, or unreadable: the load reports it
-            digests[path] = digest(data)
-            if path.endswith(".md") and path.startswith(content):
-                pages[path] = data
-    return Inputs(digests, pages)
+            _read(path, inputs, str(options.content_dir))
+    return inputs
+
+
+def rescan_inputs(options: BuildOptions, last: Inputs, changed: set[str]) -> Inputs:
+    """`last` with the files a watcher saw change read again: the dev server's scan,
+    equal to `scan_inputs`. A folder that appeared or went, or a path outside the
+    source folders, means a full scan."""
+    roots = [(str(folder.resolve()) + os.sep, str(folder) + os.sep)
+             for folder in options.source_folders()]
+    inputs = Inputs(dict(last.digests), dict(last.pages))
+    for resolved in changed:
+        root = next((root for root in roots if resolved.startswith(root[0])), None)
+        if root is None:
+            return scan_inputs(options)
+        relative = resolved[len(root[0]):]
+        path = root[1] + relative  # as scan_inputs spells it
+        if os.path.isdir(path) or (path not in last.digests and not os.path.exists(path)):
+            return scan_inputs(options)
+        if any(IGNORED_NAMES.match(part) for part in relative.split(os.sep)):
+            continue
+        inputs.digests.pop(path, None)
+        inputs.pages.pop(path, None)
+        _read(path, inputs, str(options.content_dir))
+    return Inputs(dict(sorted(inputs.digests.items(), key=lambda item: item[0].split(os.sep))),
+                  inputs.pages)
+
+
+def _read(path: str, inputs: Inputs, content: str) -> None:
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return  # gone since it was listed, or unreadable: the load reports it
+    inputs.digests[path] = digest(data)
+    if path.endswith(".md") and path.startswith(content):
+        inputs.pages[path] = data
 
 
 def _files_below(folder: Path) -> Iterator[str]:

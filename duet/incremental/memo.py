@@ -37,6 +37,11 @@ class Memo:
         self.inputs = Inputs({}, {})
         self.front_digests: dict[str, str] = {}
         """Each page file's front matter, hashed (what the site's structure counts)."""
+        self.loaded: dict[str, LoadedPage] = {}
+        """The last build's pages, body included, by key: a process that builds again
+        (the dev server) takes them as they are."""
+        self.body_digests: dict[int, tuple[str, str]] = {}
+        """The last build's page bodies and their digests, by the body's identity."""
 
     def from_templates(self, name: str, compute: Callable[[Diagnostics], T],
                        diagnostics: Diagnostics) -> T:
@@ -71,25 +76,30 @@ class Memo:
                 data = inputs.pages.get(path)
                 if data is not None:
                     self.front_digests[path] = digest(data.split(b"\n---", 1)[0])
-            found = store.get_many(keys)
-            missing = [index for index, key in enumerate(keys) if key not in found]
+            kept = {key: self.loaded[key] for key in keys if key in self.loaded}
+            found = store.get_many(key for key in keys if key not in kept)
+            missing = [index for index, key in enumerate(keys)
+                       if key not in found and key not in kept]
             fresh = dict(zip(missing, load_all([requests[index] for index in missing]),
                              strict=True))
             results: list[LoadedPage] = []
             for index, key in enumerate(keys):
                 path = requests[index][0]
-                if index in fresh:
+                if key in kept:
+                    results.append(kept[key])
+                elif index in fresh:
                     page, problems = fresh[index]
                     if path in inputs.pages:
                         store.put(key, (replace(page, body="") if page else None, problems))
                     results.append(fresh[index])
-                    continue
-                page, problems = found[key]
-                if page is not None:
-                    text = inputs.pages[path].decode("utf-8-sig").replace(
-                        "\r\n", "\n").replace("\r", "\n")
-                    page = replace(page, body=split_front_matter(text)[1])
-                results.append((page, problems))
+                else:
+                    page, problems = found[key]
+                    if page is not None:
+                        text = inputs.pages[path].decode("utf-8-sig").replace(
+                            "\r\n", "\n").replace("\r", "\n")
+                        page = replace(page, body=split_front_matter(text)[1])
+                    results.append((page, problems))
+            self.loaded = dict(zip(keys, results, strict=True))
             return results
 
         return load
@@ -108,7 +118,14 @@ class Memo:
 
         def compile_cached(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
             glossaries: dict[int, str] = {}
-            keys = [_compile_key(job, glossaries) for job in jobs]
+            bodies, self.body_digests = self.body_digests, {}
+            for job in jobs:
+                known = bodies.get(id(job.source))
+                self.body_digests[id(job.source)] = (
+                    known if known is not None and known[0] is job.source
+                    else (job.source, digest(job.source)))
+            keys = [_compile_key(job, glossaries, self.body_digests[id(job.source)][1])
+                    for job in jobs]
             found = store.get_many(keys)
             missing = {key: job for key, job in zip(keys, jobs, strict=True)
                        if key not in found}
@@ -145,10 +162,10 @@ class StoredBytecode(jinja2.BytecodeCache):
         self.store.put(f"jinja:{engine_version()}:{bucket.key}", bucket.bytecode_to_string())
 
 
-def _compile_key(job: CompileJob, glossaries: dict[int, str]) -> str:
+def _compile_key(job: CompileJob, glossaries: dict[int, str], body_digest: str) -> str:
     glossary: GlossaryIndex = job.glossary
     if id(glossary) not in glossaries:
         glossaries[id(glossary)] = digest(repr(glossary.forms))
-    # the body hashed on its own: repr() of a whole page costs three times its digest
-    return digest(repr(("md", engine_version(), digest(job.source), job.links,
+    # the body hashed on its own (repr() of a whole page costs three times its digest)
+    return digest(repr(("md", engine_version(), body_digest, job.links,
                         glossaries[id(glossary)], job.autolink_terms, job.line_offset)))

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from duet.diagnostics import Diagnostic
 from duet.digests import digest
 from duet.incremental import spare
-from duet.incremental.inputs import engine_version, scan_inputs
+from duet.incremental.inputs import engine_version, rescan_inputs, scan_inputs
 from duet.incremental.memo import Memo
 from duet.incremental.store import FOLDERS_FILE, MEMO_FILE, Store
 from duet.model.reads import BodyReads
@@ -102,10 +102,19 @@ class Reuse:
         """Index the site for search (the dev server indexes after a quiet moment)."""
         self.record_key = f"build:{engine_version()}:{options.out_dir.resolve()}"
         self._trusted: BuildRecord | None = None
+        self._changes: set[str] | None = None
+        self._published_here = False
+        """The output folder is the one this process's last build published (the dev
+        server's, its own: what it wrote is taken to be there)."""
         self._structure = ""
         self._records: dict[str, OutputRecord] = {}
 
     # -- before loading ------------------------------------------------------
+
+    def note_changes(self, paths: set[str]) -> None:
+        """The files a watcher saw change since the last build: the next one reads just
+        these again (inputs.rescan_inputs)."""
+        self._changes = {*(self._changes or ()), *paths}
 
     def last(self) -> BuildRecord | None:
         """The last build's record, if the published folder is still what it wrote."""
@@ -114,10 +123,15 @@ class Reuse:
     def unchanged(self) -> BuildRecord | None:
         """Scan the inputs and check the published folder; the last build's record when
         nothing it was made from has changed (and its warnings are not errors now)."""
-        self.memo.inputs = scan_inputs(self.options)
+        changes, self._changes = self._changes, None
+        self.memo.inputs = (rescan_inputs(self.options, self.memo.inputs, changes)
+                            if changes is not None and self.memo.inputs.digests
+                            else scan_inputs(self.options))
         if self._trusted is None:
-            self._trusted = self.store.folder(self.record_key)
-        last = self._trusted = self._still_published(self._trusted)
+            self._trusted = self._still_published(self.store.folder(self.record_key))
+        elif not self._published_here:
+            self._trusted = self._still_published(self._trusted)
+        last = self._trusted
         if (last is None or last.inputs != self._inputs_key()
                 or (self.options.strict and last.warnings)
                 or (self.search and last.search != _search_key(last.outputs))):
@@ -248,6 +262,7 @@ class Reuse:
         self.store.set_folder(self.record_key, record)
         self.store.commit()
         self._trusted = record
+        self._published_here = True
         spare.exchange(folder, out)
         published = {path: old.digest for path, old in last.outputs.items()} if last else {}
         return sum(1 for path in files.keys() | published.keys()

@@ -51,11 +51,16 @@ class Rebuilder:
         """Set while the search index is being rebuilt."""
         self._collector: threading.Timer | None = None
 
-    def rebuild(self, first: bool = False) -> BuildResult | None:
-        """Build now; return the result, or None (problems reported) if it failed."""
+    def rebuild(self, first: bool = False, changed: set[str] | None = None
+                ) -> BuildResult | None:
+        """Build now; return the result, or None (problems reported) if it failed.
+
+        `changed`: the files the watcher saw change, when it saw them all."""
         with self._lock:
             started = time.perf_counter()
             self.builds += 1
+            if changed:
+                self.reuse.note_changes(changed)
             try:
                 result = build_site(self.options, self.reuse)
             except ContentError as exc:
@@ -138,6 +143,6 @@ def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event,
                                     debounce=DEBOUNCE_MS, rust_timeout=WATCHER_TIMEOUT_MS,
                                     yield_on_timeout=True, raise_interrupt=False):
         if changes or (ready is not None and not ready.is_set()):
-            rebuilder.rebuild()
+            rebuilder.rebuild(changed={path for _, path in changes} if changes else None)
         if ready is not None:
             ready.set()
