@@ -219,7 +219,7 @@ def build_site_model(content: Content, template_anchors: dict[str, set[str]],
                             for key, lang, source, _ in plan])
     pages: dict[tuple[str, str], Page] = {}
     for (key, lang, source, is_fallback), result in zip(plan, compiled, strict=True):
-        if not is_fallback:
+        if not is_fallback and not source.derived:  # a derived page's are its source's
             for line, col, message in result.problems:
                 diagnostics.error(source.path, line, col, message)
         pages[(lang, key)] = Page(
