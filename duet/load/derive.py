@@ -123,9 +123,9 @@ def load_overrides(path: Path, codes: Iterable[str],
                                                "derived language (derived: "
                                                f"{', '.join(sorted(allowed)) or 'none'})")
             continue
-        terms = [(k.value, v.value) for k, v in getattr(value, "value", ())
+        terms = [(k.value, v.value) for k, v in value.value
                  if isinstance(k, ScalarNode) and isinstance(v, ScalarNode)
-                 and k.value and v.value]
+                 and k.value and v.value] if isinstance(value, MappingNode) else []
         if not isinstance(value, MappingNode) or len(terms) != len(value.value):
             diagnostics.error(path, line, col, "expected a map of terms, "
                                                "'source term: converted term'")
