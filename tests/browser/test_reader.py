@@ -146,6 +146,8 @@ SEARCHES = {
         ("zh", "实验室", "/zh/strengthenings/platforms/"),
         ("zh", "实验室", "/zh/highlands/original-innovation/"),
         ("zh", "金三角", "/zh/strengthenings/whole-region/"),
+        ("zh-hant", "實驗室", "/zh-hant/strengthenings/platforms/"),
+        ("zh-hant", "光谷", "/zh-hant/highlands/industry/"),
         ("en", "laboratory", "/en/strengthenings/platforms/"),
         ("en", "Optics Valley", "/en/highlands/industry/"),
         ("en", "golden triangle", "/en/strengthenings/whole-region/"),
