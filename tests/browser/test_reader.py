@@ -117,7 +117,7 @@ def test_every_page_passes_axe_with_no_errors_or_failed_requests(
 def test_language_switch_by_keyboard_keeps_page_and_section(base_url: str,
                                                             context: Any) -> None:
     page, problems, _ = open_watched(context, base_url + "/zh/context/#conference")
-    switch = page.locator("a[data-lang-switch]")
+    switch = page.locator('a[data-lang-switch][hreflang="en"]')
     for _ in range(30):
         page.keyboard.press("Tab")
         if switch.evaluate("element => element === document.activeElement"):
