@@ -182,3 +182,12 @@ def test_an_incremental_build_after_a_zh_edit_updates_the_traditional_page(
                                 cache_dir=None, strict=False)
     build_site(plain)
     assert snapshot(project.out_dir) == snapshot(plain.out_dir)
+
+
+def test_a_problem_in_a_source_page_is_reported_once(project: BuildOptions) -> None:
+    with (project.content_dir / "about.zh.md").open("a", encoding="utf-8") as page:
+        page.write("\n[坏链接](@/nowhere)\n")
+    with pytest.raises(ContentError) as failure:
+        build_site(project)
+    broken = [d for d in failure.value.diagnostics if "@/nowhere" in d.message]
+    assert len(broken) == 1 and broken[0].path.endswith("about.zh.md")

@@ -396,7 +396,7 @@ def _check_links(site: Site, content: Content, data_links: list[tuple[Where, Lin
     terms = {term["id"] for term in content.data.get(GLOSSARY, [])}
     nearest = Nearest()
     for page in site.all_pages():
-        if page.is_fallback:
+        if page.is_fallback or page._source.derived:  # its links are its source's
             continue
         for link in page._compiled.links:
             problem = _link_problem(link, page.key, site, terms, nearest)
