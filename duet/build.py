@@ -215,7 +215,8 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
     renderers = {}
     for language in site.config.languages:
         translations, translated = load_translations(options.locales_dir, language.code,
-                                                     language.locale, diagnostics)
+                                                     language.locale, diagnostics,
+                                                     language.derive)
         check_catalog_coverage(ui_strings, language.code, translated,
                                catalog_path(options.locales_dir, language.code), diagnostics)
         env = make_environment(options.templates_dir, translations, bytecode)

@@ -61,11 +61,11 @@ def check_translations(content_dir: Path, content: Content, diagnostics: Diagnos
     warnings (errors under --strict, like every warning); an empty report when the
     content folder has no translation record."""
     record_path = content_dir / RECORD_FILE
-    record = load_record(record_path, content.config.codes, diagnostics)
+    record = load_record(record_path, content.config.written_codes, diagnostics)
     if record is None:
         return DriftReport()
     groups = collect_units(content, content_dir)
-    report = check_drift(groups, record, content.config.codes, record_path, history)
+    report = check_drift(groups, record, content.config.written_codes, record_path, history)
     for problem in report.problems:
         diagnostics.warning(problem.path, problem.line, problem.col, problem.message)
     return report

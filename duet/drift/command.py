@@ -48,13 +48,13 @@ def translations_command(content_dir: Path, accept: list[str] | None, accept_all
         return EXIT_PROBLEM
     record_path = content_dir / RECORD_FILE
     before = len(diagnostics.items)
-    record = load_record(record_path, content.config.codes, diagnostics)
+    record = load_record(record_path, content.config.written_codes, diagnostics)
     record_errors = [d for d in diagnostics.items[before:] if d.severity == "error"]
     groups = collect_units(content, content_dir)
     if not accept and not accept_all:
         _print_errors(diagnostics, "")
         try:
-            print_summary(groups, record, content.config.codes, record_path, content_dir)
+            print_summary(groups, record, content.config.written_codes, record_path, content_dir)
         except BrokenPipeError:  # `build.py translations | head`
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
@@ -71,7 +71,7 @@ def translations_command(content_dir: Path, accept: list[str] | None, accept_all
         return EXIT_USAGE
     updated, accepted, dropped = accept_units(record or Record(), groups, selections,
                                               today or dt.date.today())
-    write_record(record_path, dump_record(updated, content.config.codes))
+    write_record(record_path, dump_record(updated, content.config.written_codes))
     shown = Diagnostics.display(record_path)
     done = ", ".join(filter(None, [f"{accepted} unit(s) accepted as in step" if accepted else "",
                                    f"{dropped} gone unit(s) dropped" if dropped else ""]))

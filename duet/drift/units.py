@@ -19,11 +19,10 @@ from typing import Any
 
 from duet.load.content import DATA_DIR, PAGE_NAME, Content, SourcePage
 from duet.load.schema import Text
+from duet.load.schemas import FRONT_TEXTS
 from duet.model.markdown import HEADING_ID, VALID_ID
 
 INTRO = "_intro"
-FRONT_TEXTS = ("title", "short_title", "description")
-"""Front matter fields a translator translates (the others are shared settings)."""
 
 ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -73,9 +72,13 @@ def fingerprint(text: str) -> str:
 
 
 def collect_units(content: Content, content_dir: Path) -> dict[str, Group]:
-    """Every group of units with more than one language, by name, in name order."""
+    """Every group of units with more than one language, by name, in name order. A
+    derived language is always in step with its source: it has no units."""
+    written = content.config.written_codes
     groups: dict[str, Group] = {}
     for page in content.pages:
+        if page.lang not in written:
+            continue
         name = page_group_name(page.path, content_dir)
         group = groups.setdefault(name, Group(name, "page", {}, page.key))
         for unit_id, occurrence in page_units(page).items():
@@ -87,7 +90,7 @@ def collect_units(content: Content, content_dir: Path) -> dict[str, Group]:
             group.units[unit_id] = {
                 lang: Occurrence(fingerprint(value), text.where.path, text.where.line,
                                  text.where.col)
-                for lang, value in text.values.items()}
+                for lang, value in text.values.items() if lang in written}
     return {name: _translated(groups[name]) for name in sorted(groups)
             if _languages(groups[name]) > 1}
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "pagefind",
-             "markupsafe")
+             "markupsafe", "opencc")
 
 
 @functools.cache

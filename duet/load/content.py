@@ -6,6 +6,7 @@ carries on, so one build reports every problem at once.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -16,6 +17,15 @@ from pathlib import Path, PurePath
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from duet.diagnostics import Diagnostic, Diagnostics
+from duet.load.derive import (
+    CONVERSIONS_FILE,
+    Derivation,
+    Derived,
+    converter,
+    derive_page,
+    derive_value,
+    load_overrides,
+)
 from duet.load.hooks import NO_HOOK, Hook
 from duet.load.schema import INVALID, Check, Context, Record, Text
 from duet.load.schemas import FRONT_MATTER, SITE, engine_collections
@@ -36,6 +46,8 @@ class Language:
     tag: str
     locale: str
     name: str
+    derive: Derivation | None = None
+    """How the language is made from another, if it is (duet/load/derive.py)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,20 @@ class Config:
         after_scheme = self.base_url.split("://", 1)[1]
         return "/" + after_scheme.partition("/")[2]
 
+    @functools.cached_property
+    def written_codes(self) -> tuple[str, ...]:
+        """The languages editors write (every language not derived from another)."""
+        return tuple(language.code for language in self.languages if language.derive is None)
+
+    @functools.cached_property
+    def derived_codes(self) -> tuple[str, ...]:
+        return tuple(code for code in self.codes if code not in self.written_codes)
+
+    def derived(self) -> Derived:
+        """Each derived language with its source and converter."""
+        return [(language.code, language.derive.source, converter(language.derive))
+                for language in self.languages if language.derive is not None]
+
     def language(self, code: str) -> Language:
         return next(language for language in self.languages if language.code == code)
 
@@ -75,6 +101,8 @@ class SourcePage:
     front: Record
     body: str
     body_line: int
+    derived: bool = False
+    """Made from the source language's page (duet/load/derive.py), not written."""
 
 
 @dataclass
@@ -89,7 +117,8 @@ class Content:
 
     def __post_init__(self) -> None:
         if self.schemas is None:
-            self.schemas = engine_collections(self.config.codes)
+            self.schemas = engine_collections(self.config.codes,
+                                              derived=self.config.derived_codes)
 
 
 PageRequest = tuple[str, str, Config]
@@ -115,7 +144,8 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
     if config is None:
         return None
     content = Content(config, schemas={
-        **engine_collections(config.codes, hook.glossary_fields), **hook.collections})
+        **engine_collections(config.codes, hook.glossary_fields, config.derived_codes),
+        **hook.collections})
     root = len(str(content_dir)) + len(os.sep)
     paths = discover_files(content_dir, diagnostics)
     data_prefix = DATA_DIR + os.sep
@@ -131,11 +161,28 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
             diagnostics.items.extend(problems)
             if page is not None:
                 content.pages.append(page)
-        elif relative not in (SITE_FILE, RECORD_FILE):
+        elif relative not in (SITE_FILE, RECORD_FILE, CONVERSIONS_FILE):
             diagnostics.warning(Path(path), 0, 0, "ignored: only Markdown pages (.md) and "
                                                   "data/*.yaml belong in the content folder")
-    _report_missing(content.missing_text, diagnostics)
+    derive_content(content)
+    _report_missing([(where, lang) for where, lang in content.missing_text
+                     if lang not in config.derived_codes], diagnostics)
     return content
+
+
+def derive_content(content: Content) -> None:
+    """Add each derived language's pages and data texts where the content has none of
+    its own: a page of the source language without a hand-written file in the derived
+    language is converted, and so is a source text without the derived language's."""
+    derived = content.config.derived()
+    if not derived:
+        return
+    written = {(page.lang, page.key) for page in content.pages}
+    content.pages.extend(derive_page(page, code, convert)
+                         for code, source, convert in derived
+                         for page in list(content.pages)
+                         if page.lang == source and (code, page.key) not in written)
+    content.data = {name: derive_value(items, derived) for name, items in content.data.items()}
 
 
 def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> Config | None:
@@ -156,20 +203,25 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         return None
     codes = tuple(lang["code"] for lang in record["languages"])
     ok = _check_unique(codes, "language code", record, path, diagnostics)
+    ok = _check_derivations(record["languages"], path, diagnostics) and ok
     if record["default_language"] not in codes:
         diagnostics.error(path, record.where.line, record.where.col,
                           f"default_language '{record['default_language']}' is not one of the "
                           f"languages ({', '.join(codes)})")
         ok = False
-    _report_missing(ctx.missing, diagnostics)
+    derived_codes = [lang["code"] for lang in record["languages"] if lang["derive"]]
+    _report_missing([(where, lang) for where, lang in ctx.missing if lang not in derived_codes],
+                    diagnostics)
     if not ok:
         return None
     if base_url is not None:
         base_url = base_url if base_url.endswith("/") else base_url + "/"
-    return Config(
+    overrides = (load_overrides(path.parent / CONVERSIONS_FILE, derived_codes, diagnostics)
+                 if derived_codes else {})
+    config = Config(
         base_url=base_url or record["base_url"],
         default_language=record["default_language"],
-        languages=tuple(Language(**dict(lang)) for lang in record["languages"]),
+        languages=tuple(_language(lang, overrides) for lang in record["languages"]),
         title=record["title"],
         description=record["description"],
         menu=tuple(record["menu"]),
@@ -177,6 +229,34 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         translation_notice=record["translation_notice"],
         corrections=record["corrections"],
     )
+    derived = config.derived()
+    if not derived:
+        return config
+    return dataclasses.replace(config, title=derive_value(config.title, derived),
+                               description=derive_value(config.description, derived),
+                               source=derive_value(config.source, derived))
+
+
+def _language(record: Record, overrides: dict[str, tuple[tuple[str, str], ...]]) -> Language:
+    derive = record["derive"]
+    return Language(record["code"], record["tag"], record["locale"], record["name"],
+                    Derivation(derive["from"], derive["convert"],
+                               overrides.get(record["code"], ())) if derive else None)
+
+
+def _check_derivations(languages: list[Record], path: Path, diagnostics: Diagnostics) -> bool:
+    """A derived language is made from a language that is written, not derived."""
+    written = {lang["code"] for lang in languages if not lang["derive"]}
+    ok = True
+    for lang in languages:
+        source = lang["derive"] and lang["derive"]["from"]
+        if source and source not in written:
+            where = lang["derive"].where
+            diagnostics.error(path, where.line, where.col,
+                              f"'{lang['code']}' is derived from '{source}', which is not a "
+                              f"language written by hand ({', '.join(sorted(written))})")
+            ok = False
+    return ok
 
 
 def _language_codes(node: Node) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from duet.load.schema import (
     Bool,
@@ -26,6 +26,11 @@ DATA_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$
 TEMPLATE_NAME = re.compile(r"^[a-z0-9_-]+\.html$")
 EMAIL = re.compile(r"^[^\s@<>\"]+@[^\s@<>\"]+\.[A-Za-z]{2,}$")
 
+CONVERSIONS = ("s2t", "s2tw", "s2twp", "s2hk", "s2hkp", "t2s", "tw2s", "tw2sp", "hk2s",
+               "hk2sp", "t2tw", "t2hk", "tw2t", "hk2t")
+"""The conversions a derived language may name: OpenCC's, between Chinese scripts
+(`s2twp`: Simplified to Traditional with Taiwan's phrases; see duet/load/derive.py)."""
+
 LANGUAGE = RecordOf({
     "code": Field(Str(pattern=LANG_CODE,
                       pattern_help="a short lower-case code such as 'zh', 'en' or 'zh-tw'")),
@@ -33,6 +38,11 @@ LANGUAGE = RecordOf({
     "locale": Field(Str(pattern=re.compile(r"^[A-Za-z_]+$"),
                         pattern_help="a Babel locale such as 'zh_Hans_CN' or 'en'")),
     "name": Field(Str()),
+    # Made from another language's content by a named conversion (duet/load/derive.py).
+    "derive": Field(RecordOf({
+        "from": Field(Str(pattern=LANG_CODE, pattern_help="a language code")),
+        "convert": Field(Str(choices=CONVERSIONS)),
+    }), required=False),
 })
 
 SITE = RecordOf({
@@ -55,6 +65,9 @@ SITE = RecordOf({
     "translation_notice": Field(Bool(), required=False, default=False),
 })
 
+FRONT_TEXTS = ("title", "short_title", "description")
+"""The front matter fields that are text in the page's language."""
+
 FRONT_MATTER = RecordOf({
     "title": Field(Str()),
     "short_title": Field(Str(), required=False),
@@ -73,13 +86,15 @@ ENGINE_COLLECTIONS = (GLOSSARY,)
 tooltips. A site adds its own through its hooks (`hooks.py`)."""
 
 
-def glossary_schema(codes: tuple[str, ...], extra: Mapping[str, Field] = {}) -> ListOf:
+def glossary_schema(codes: tuple[str, ...], extra: Mapping[str, Field] = {},
+                    derived: Collection[str] = ()) -> ListOf:
     """A glossary entry: the term in each language (the field named by the language's
-    code), its explanation, the forms that link it in page text (`match`, by default
-    the term itself) and the fields the site's hooks add (`extra`)."""
+    code; optional in a derived language), its explanation, the forms that link it in
+    page text (`match`, by default the term itself) and the fields the site's hooks
+    add (`extra`)."""
     return ListOf(RecordOf({
         "id": Field(Ident()),
-        **{code: Field(Str()) for code in codes},
+        **{code: Field(Str(), required=code not in derived) for code in codes},
         "explanation": Field(Localized()),
         "match": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False)), required=False,
                        default={}),
@@ -87,7 +102,8 @@ def glossary_schema(codes: tuple[str, ...], extra: Mapping[str, Field] = {}) -> 
     }))
 
 
-def engine_collections(codes: tuple[str, ...],
-                       glossary_fields: Mapping[str, Field] = {}) -> dict[str, Check]:
-    """The schemas of the engine's collections for a site in these languages."""
-    return {GLOSSARY: glossary_schema(codes, glossary_fields)}
+def engine_collections(codes: tuple[str, ...], glossary_fields: Mapping[str, Field] = {},
+                       derived: Collection[str] = ()) -> dict[str, Check]:
+    """The schemas of the engine's collections for a site in these languages (`derived`:
+    those made from another)."""
+    return {GLOSSARY: glossary_schema(codes, glossary_fields, derived)}

@@ -221,7 +221,7 @@ def build_site_model(content: Content, template_anchors: dict[str, set[str]],
                             for key, lang, source, _ in plan])
     pages: dict[tuple[str, str], Page] = {}
     for (key, lang, source, is_fallback), result in zip(plan, compiled, strict=True):
-        if not is_fallback:
+        if not is_fallback and not source.derived:  # a derived page's are its source's
             for line, col, message in result.problems:
                 diagnostics.error(source.path, line, col, message)
         pages[(lang, key)] = Page(
@@ -398,7 +398,7 @@ def _check_links(site: Site, content: Content, data_links: list[tuple[Where, Lin
     terms = {term["id"] for term in content.data.get(GLOSSARY, [])}
     nearest = Nearest()
     for page in site.all_pages():
-        if page.is_fallback:
+        if page.is_fallback or page._source.derived:  # its links are its source's
             continue
         for link in page._compiled.links:
             problem = _link_problem(link, page.key, site, terms, nearest)

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
 from duet.diagnostics import Diagnostics
+from duet.load.derive import Derivation, converter
 from duet.load.hooks import hook_files
 
 MSGID_LANGUAGE = "en"
@@ -48,10 +49,15 @@ def catalog_path(locales_dir: Path, lang: str) -> Path:
     return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_translations(locales_dir: Path, lang: str, locale: str,
-                      diagnostics: Diagnostics) -> tuple[Translations, set[str]]:
-    """Compile one language's .po file in memory; return it and its translated msgids."""
+def load_translations(locales_dir: Path, lang: str, locale: str, diagnostics: Diagnostics,
+                      derive: Derivation | None = None) -> tuple[Translations, set[str]]:
+    """Compile one language's .po file in memory; return it and its translated msgids.
+    A derived language without a catalog of its own (`derive`) has its source's,
+    converted."""
     path = catalog_path(locales_dir, lang)
+    convert = None
+    if derive is not None and not path.exists():
+        path, convert = catalog_path(locales_dir, derive.source), converter(derive).text
     if not path.exists():
         if needs_catalog(lang):
             diagnostics.warning(path, 0, 0, f"missing translation: no catalog for '{lang}' "
@@ -68,6 +74,12 @@ def load_translations(locales_dir: Path, lang: str, locale: str,
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         diagnostics.error(path, 0, 0, f"cannot read catalog: {exc}")
         return Translations(), set()
+    if convert is not None:
+        for message in catalog:
+            if message.id and message.string:
+                message.string = (tuple(map(convert, message.string))
+                                  if isinstance(message.string, tuple | list)
+                                  else convert(message.string))
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

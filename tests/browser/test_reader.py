@@ -115,7 +115,7 @@ def test_every_page_passes_axe_with_no_errors_or_failed_requests(
 def test_language_switch_by_keyboard_keeps_page_and_section(base_url: str,
                                                             context: Any) -> None:
     page, problems, _ = open_watched(context, base_url + "/zh/context/#conference")
-    switch = page.locator("a[data-lang-switch]")
+    switch = page.locator('a[data-lang-switch][hreflang="en"]')
     for _ in range(30):
         page.keyboard.press("Tab")
         if switch.evaluate("element => element === document.activeElement"):
@@ -144,6 +144,8 @@ SEARCHES = {
         ("zh", "实验室", "/zh/strengthenings/platforms/"),
         ("zh", "实验室", "/zh/highlands/original-innovation/"),
         ("zh", "金三角", "/zh/strengthenings/whole-region/"),
+        ("zh-hant", "實驗室", "/zh-hant/strengthenings/platforms/"),
+        ("zh-hant", "光谷", "/zh-hant/highlands/industry/"),
         ("en", "laboratory", "/en/strengthenings/platforms/"),
         ("en", "Optics Valley", "/en/highlands/industry/"),
         ("en", "golden triangle", "/en/strengthenings/whole-region/"),
