@@ -3,11 +3,10 @@ counterpart, every internal link and anchor checked. No file I/O here."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import html
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from duet.diagnostics import Diagnostics
 from duet.load.content import Config, Content, SourcePage
 from duet.load.schema import PageLink, Record, Text
 from duet.load.yamlsource import Where
+from duet.model.checks import check_heading_parity, check_links
 from duet.model.markdown import (
     CompiledMarkdown,
     GlossaryIndex,
@@ -30,8 +30,6 @@ from duet.model.markdown import (
 from duet.model.reads import note_body_read
 
 TAG = re.compile(r"<[^>]+>")
-SUGGESTION_BUDGET = 200_000
-"""Candidates compared for 'did you mean' in one build (see `Nearest`)."""
 HOME_KEY = "index"
 GLOSSARY = "glossary"
 
@@ -235,8 +233,8 @@ def build_site_model(content: Content, template_anchors: dict[str, set[str]],
             for lang in config.codes}
     page_anchors = _page_anchors(pages, content, template_anchors)
     site = Site(config, pages, data, {}, page_anchors)
-    _check_heading_parity(by_key, pages, config, diagnostics)
-    _check_links(site, content, data_links, diagnostics)
+    check_heading_parity(by_key, pages, config, diagnostics)
+    check_links(site, content, data_links, diagnostics)
     site.term_usage = _term_usage(site, content)
     return site
 
@@ -368,111 +366,6 @@ def _page_anchors(pages: dict[tuple[str, str], Page], content: Content,
             if not item_id:
                 ids |= set(_item_ids(items))
     return anchors
-
-
-def _check_heading_parity(by_key: dict[str, dict[str, SourcePage]],
-                          pages: dict[tuple[str, str], Page], config: Config,
-                          diagnostics: Diagnostics) -> None:
-    for key, sources in sorted(by_key.items()):
-        if len(sources) < len(config.codes):
-            continue
-        first, *others = config.codes
-        expected = [h.id for h in pages[(first, key)].headings]
-        for lang in others:
-            found = [h.id for h in pages[(lang, key)].headings]
-            if found != expected:
-                missing = [i for i in expected if i not in found]
-                extra = [i for i in found if i not in expected]
-                detail = "; ".join(filter(None, [
-                    f"missing {', '.join(missing)}" if missing else "",
-                    f"extra {', '.join(extra)}" if extra else "",
-                    "different order" if not missing and not extra else "",
-                ]))
-                diagnostics.warning(sources[lang].path, 0, 0,
-                                    f"headings do not match the {first} version "
-                                    f"({detail}): sections must line up across languages")
-
-
-def _check_links(site: Site, content: Content, data_links: list[tuple[Where, LinkRef]],
-                 diagnostics: Diagnostics) -> None:
-    terms = {term["id"] for term in content.data.get(GLOSSARY, [])}
-    nearest = Nearest()
-    for page in site.all_pages():
-        if page.is_fallback or page._source.derived:  # its links are its source's
-            continue
-        for link in page._compiled.links:
-            problem = _link_problem(link, page.key, site, terms, nearest)
-            if problem:
-                diagnostics.error(page.source_path, link.line, link.col, problem)
-        _check_data_ref(page, content, diagnostics, nearest)
-    seen: set[tuple[Where, LinkRef]] = set()
-    for where, link in data_links:
-        if (where, link) in seen:
-            continue
-        seen.add((where, link))
-        problem = _link_problem(link, None, site, terms, nearest)
-        if problem:
-            diagnostics.error(where.path, link.line, link.col, problem)
-    for collection in ("highlands", "strengthenings", "places"):
-        for item in content.data.get(collection, []):
-            for term in item.get("terms") or []:
-                if term not in terms:
-                    diagnostics.error(item.where.path, item.where.line, item.where.col,
-                                      f"unknown glossary term '{term}'" + nearest(term, terms))
-
-
-def _link_problem(link: LinkRef, own_key: str | None, site: Site, terms: set[str],
-                  nearest: Nearest) -> str | None:
-    if link.kind == "term":
-        if link.key not in terms:
-            return f"unknown glossary term '{link.key}'" + nearest(link.key, terms)
-        return None
-    key = own_key if link.kind == "anchor" else link.key
-    if key is None:
-        return f"link '#{link.anchor}' in a data field must name its page: @/key#{link.anchor}"
-    if key not in site.page_anchors:
-        return f"broken link: no page '@/{key}'" + nearest(key, site.page_anchors.keys())
-    if link.anchor and link.anchor not in site.page_anchors[key]:
-        return (f"broken anchor: page '@/{key}' has no section '#{link.anchor}'"
-                + nearest(link.anchor, site.page_anchors[key]))
-    return None
-
-
-def _check_data_ref(page: Page, content: Content, diagnostics: Diagnostics,
-                    nearest: Nearest) -> None:
-    if not page.data_ref:
-        return
-    collection, _, item_id = page.data_ref.partition("/")
-    where = page._source.front.where
-    if collection not in content.data:
-        diagnostics.error(page.source_path, where.line, where.col,
-                          f"data: no collection '{collection}'"
-                          + nearest(collection, content.data.keys()))
-    elif item_id and item_id not in {i["id"] for i in content.data[collection]}:
-        ids = {i["id"] for i in content.data[collection]}
-        diagnostics.error(page.source_path, where.line, where.col,
-                          f"data: collection '{collection}' has no item '{item_id}'"
-                          + nearest(item_id, ids))
-
-
-class Nearest:
-    """'; did you mean …?' for a misspelt name, within a budget per build.
-
-    Each search compares the name with every candidate, and a folder renamed on a
-    site of 10,000 pages breaks thousands of links at once, each searched among
-    thousands of pages: minutes of difflib. Once SUGGESTION_BUDGET candidates have
-    been compared, problems are reported without a suggestion."""
-
-    def __init__(self) -> None:
-        self.budget = SUGGESTION_BUDGET
-
-    def __call__(self, word: str, options: Collection[str]) -> str:
-        if len(options) > self.budget:
-            self.budget = 0
-            return ""
-        self.budget -= len(options)
-        close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-        return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _term_usage(site: Site, content: Content) -> dict[str, list[str]]:

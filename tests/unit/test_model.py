@@ -5,7 +5,7 @@ from conftest import SITE_HOOK
 
 from duet.diagnostics import Diagnostics
 from duet.load.content import load_content
-from duet.model import site as model_module
+from duet.model import checks as model_module
 from duet.model.reads import recording_reads
 from duet.model.site import Site, build_site_model
 
