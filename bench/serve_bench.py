@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import shutil
 import statistics
 import subprocess
@@ -37,7 +38,7 @@ from duet.build import BuildOptions  # noqa: E402
 from duet.serve.server import DevServer  # noqa: E402
 from duet.serve.watch import SEARCH_DELAY_SECONDS  # noqa: E402
 
-SHARED_BENCH = REPO.parent / "shared" / "bench"
+SHARED_BENCH = Path(os.environ.get("SHARED_BENCH", REPO.parent / "shared" / "bench"))
 TIMEOUT_SECONDS = 30.0
 
 
