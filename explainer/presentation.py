@@ -13,7 +13,7 @@ from typing import Any
 from babel import Locale
 from markupsafe import Markup
 
-from duet.load.content import Language
+from duet.load.config import Language
 from duet.model.site import HOME_KEY, Page, Site
 from duet.model.views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
 from duet.render.i18n import N_, Formatter

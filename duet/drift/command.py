@@ -20,7 +20,8 @@ from duet.diagnostics import Diagnostics
 from duet.drift.check import DRIFTED, GONE, IN_STEP, check_drift
 from duet.drift.record import Entry, Record, dump_record, load_record
 from duet.drift.units import Group, Unit, collect_units
-from duet.load.content import DATA_DIR, PAGE_NAME, RECORD_FILE, Config, load_content
+from duet.load.config import Config
+from duet.load.content import DATA_DIR, PAGE_NAME, RECORD_FILE, load_content
 from duet.load.hooks import load_hook
 from duet.load.schemas import ENGINE_COLLECTIONS
 

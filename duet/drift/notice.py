@@ -10,7 +10,7 @@ from typing import Any
 from babel import Locale
 
 from duet.drift.check import Behind
-from duet.load.content import Config, Language
+from duet.load.config import Config, Language
 
 
 @dataclass(frozen=True)

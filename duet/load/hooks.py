@@ -37,7 +37,7 @@ from duet.digests import digest
 from duet.load.schema import Check, Field
 
 if TYPE_CHECKING:
-    from duet.load.content import Language
+    from duet.load.config import Language
     from duet.model.site import Site
     from duet.render.i18n import Formatter
 

@@ -8,7 +8,8 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from duet.diagnostics import Diagnostics
-from duet.load.content import Config, Content, SourcePage
+from duet.load.config import Config
+from duet.load.content import Content, SourcePage
 from duet.load.schemas import GLOSSARY
 from duet.load.yamlsource import Where
 from duet.model.markdown import LinkRef

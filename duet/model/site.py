@@ -14,7 +14,8 @@ from typing import Any
 from markupsafe import Markup
 
 from duet.diagnostics import Diagnostics
-from duet.load.content import Config, Content, SourcePage
+from duet.load.config import Config
+from duet.load.content import Content, SourcePage
 from duet.load.schema import PageLink, Record, Text
 from duet.load.yamlsource import Where
 from duet.model.checks import check_heading_parity, check_links

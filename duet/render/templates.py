@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from duet.diagnostics import Diagnostics
 from duet.drift.notice import notice_lookup
-from duet.load.content import Language
+from duet.load.config import Language
 from duet.load.hooks import TemplateGlobals, no_globals
 from duet.model.markdown import LinkContext
 from duet.model.reads import BodyReads, recording_reads

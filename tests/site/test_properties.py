@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from duet.diagnostics import Diagnostics
-from duet.load.content import Config, Content, load_collection, load_config, load_content, load_page
+from duet.load.config import Config, load_config
+from duet.load.content import Content, load_collection, load_content, load_page
 from duet.load.schemas import engine_collections
 from duet.load.yamlsource import parse_yaml
 from duet.model.markdown import LinkContext, compile_inline, compile_markdown
