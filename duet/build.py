@@ -271,8 +271,8 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
         if searchable is None and reuse is not None:
             reuse.carry_search(files)
         elif searchable:
-            bundle = build_search_index({path: files[path].payload
-                                         or (options.out_dir / path).read_bytes()
+            bundle = build_search_index({path: files[path].payload  # else linked
+                                         or options.out_dir / path
                                          for path in searchable}, options.out_dir)
             files.update((path, NewFile(digest(payload), payload))
                          for path, payload in bundle.items())

@@ -19,6 +19,7 @@ from duet.digests import digest
 from duet.incremental.inputs import Inputs, engine_version
 from duet.incremental.store import Store
 from duet.load.content import LoadedPage, PageRequest, PagesLoader, split_front_matter
+from duet.load.yamlsource import decode_text
 from duet.model.markdown import CompiledMarkdown, GlossaryIndex
 from duet.model.site import Compile, CompileJob
 
@@ -73,9 +74,6 @@ class Memo:
             for path, relative, config in requests:
                 keys.append(digest(repr(("page", engine_version(), path, relative,
                                          config.codes, inputs.digests.get(path)))))
-                data = inputs.pages.get(path)
-                if data is not None:
-                    self.front_digests[path] = digest(data.split(b"\n---", 1)[0])
             kept = {key: self.loaded[key] for key in keys if key in self.loaded}
             found = store.get_many(key for key in keys if key not in kept)
             missing = [index for index, key in enumerate(keys)
@@ -90,19 +88,34 @@ class Memo:
                 elif index in fresh:
                     page, problems = fresh[index]
                     if path in inputs.pages:
-                        store.put(key, (replace(page, body="") if page else None, problems))
+                        front = self._front_digest(path)
+                        store.put(key, (replace(page, body="") if page else None, problems,
+                                        front))
                     results.append(fresh[index])
                 else:
-                    page, problems = found[key]
+                    page, problems, front = found[key]
+                    self.front_digests[path] = front
                     if page is not None:
-                        text = inputs.pages[path].decode("utf-8-sig").replace(
-                            "\r\n", "\n").replace("\r", "\n")
+                        text = decode_text(inputs.pages[path])
                         page = replace(page, body=split_front_matter(text)[1])
                     results.append((page, problems))
             self.loaded = dict(zip(keys, results, strict=True))
             return results
 
         return load
+
+    def _front_digest(self, path: str) -> str:
+        """The digest of a page file's front matter, split as the loader splits it (the
+        whole file's, when it is not valid text): what the site's structure counts."""
+        try:
+            text = decode_text(self.inputs.pages[path])
+        except UnicodeDecodeError:
+            front = self.inputs.digests[path]
+        else:
+            front_text = split_front_matter(text)[0]
+            front = digest(text if front_text is None else front_text)
+        self.front_digests[path] = front
+        return front
 
     def compiler(self, compile_all: Compile) -> Compile:
         """`compile_all`, answered from the memo for bodies it has compiled before; the

@@ -52,7 +52,7 @@ def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
         diagnostics.error(path, 0, 0, f"cannot read file: {exc.strerror or exc}")
         return None
     try:
-        text = raw.decode("utf-8-sig")
+        return decode_text(raw)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -61,7 +61,12 @@ def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
         )
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_text(raw: bytes) -> str:
+    """A content file's text: UTF-8, a BOM allowed, line ends folded to LF. Raises
+    UnicodeDecodeError."""
+    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_yaml(

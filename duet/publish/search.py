@@ -122,9 +122,10 @@ def normalise_entry(path: Path) -> None:
                                separators=(",", ":")), encoding="utf-8")
 
 
-def build_search_index(pages: Mapping[str, bytes], out_dir: Path) -> dict[str, bytes]:
-    """The Pagefind bundle for `pages` (output path → HTML), as output path → bytes;
-    Pagefind works in scratch folders beside `out_dir`."""
+def build_search_index(pages: Mapping[str, bytes | Path], out_dir: Path) -> dict[str, bytes]:
+    """The Pagefind bundle for `pages` (output path → the HTML, or the published file
+    holding it), as output path → bytes; Pagefind works in scratch folders beside
+    `out_dir`."""
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     indexing = Indexing(dict(pages), parent, f".{out_dir.name}.search-")

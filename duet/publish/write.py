@@ -164,7 +164,8 @@ def swap_in(folder: Path, out_dir: Path) -> bool:
             return False
         if _exchange(folder, out_dir):
             return True
-        old = folder.with_name(folder.name + ".old")
+        # named as a scratch folder: one a killed build leaves is removed as a leftover
+        old = folder.with_name(scratch_prefix(out_dir, "old") + "swap")
         os.rename(out_dir, old)
         os.rename(folder, out_dir)
         os.rename(old, folder)
