@@ -64,8 +64,8 @@ def check_links(site: Site, content: Content, data_links: list[tuple[Where, Link
         problem = _link_problem(link, None, site, terms, nearest)
         if problem:
             diagnostics.error(where.path, link.line, link.col, problem)
-    for collection in ("highlands", "strengthenings", "places"):
-        for item in content.data.get(collection, []):
+    for items in content.data.values():  # a data item's `terms`: glossary ids it uses
+        for item in items:
             for term in item.get("terms") or []:
                 if term not in terms:
                     diagnostics.error(item.where.path, item.where.line, item.where.col,

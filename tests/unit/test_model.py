@@ -5,6 +5,8 @@ from conftest import SITE_HOOK
 
 from duet.diagnostics import Diagnostics
 from duet.load.content import load_content
+from duet.load.hooks import Hook
+from duet.load.schema import Field, Ident, ListOf, RecordOf
 from duet.model import checks as model_module
 from duet.model.reads import recording_reads
 from duet.model.site import Site, build_site_model
@@ -115,3 +117,21 @@ def test_reading_a_body_is_recorded_and_only_the_body_is(mini_content: Path) -> 
     with recording_reads() as reads:
         _ = page.translations["zh"].body
     assert list(reads) == [("zh", "about")]
+
+
+def test_a_data_item_s_terms_are_checked_in_any_collection(mini_content: Path) -> None:
+    """`terms` in a data item names glossary terms, whatever the site calls the collection."""
+    sights = ListOf(RecordOf({"id": Field(Ident()),
+                              "terms": Field(ListOf(Ident()), required=False, default=[])}))
+    hook = Hook(collections={**SITE_HOOK.collections, "sights": sights},
+                glossary_fields=SITE_HOOK.glossary_fields)
+    (mini_content / "data" / "sights.yaml").write_text(
+        "- id: bridge\n  terms: [optics-valley, optic-valey]\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    content = load_content(mini_content, diagnostics, hook=hook)
+    assert content is not None and not diagnostics.errors
+    build_site_model(content, {}, diagnostics)
+    [error] = diagnostics.errors
+    assert error.path.endswith("sights.yaml") and error.line == 1
+    assert error.message == ("unknown glossary term 'optic-valey'; "
+                             "did you mean 'optics-valley'?")
