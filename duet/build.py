@@ -19,14 +19,21 @@ from typing import TypeVar
 
 from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
-from duet.drift.check import check_translations
+from duet.drift.check import DriftReport, check_translations
 from duet.incremental.reuse import SEARCHABLE, Reuse
-from duet.load.content import Content, LoadedPage, PageRequest, load_content, load_page_captured
+from duet.load.content import (
+    Content,
+    LoadedPage,
+    PageRequest,
+    PagesLoader,
+    load_content,
+    load_page_captured,
+)
 from duet.load.hooks import DEFAULT_DIR as HOOKS_DIR
 from duet.load.hooks import Hook, load_hook
 from duet.load.schemas import ENGINE_COLLECTIONS
 from duet.model.markdown import CompiledMarkdown
-from duet.model.site import CompileJob, Site, build_site_model
+from duet.model.site import Compile, CompileJob, Site, build_site_model
 from duet.parallel import compile_all, map_cheap_in_order, map_in_order
 from duet.progress import active
 from duet.publish.linkcheck import LinkFacts, check_links
@@ -99,6 +106,8 @@ class BuildReport:
     """Output files rendered, by path."""
     written: int = 0
     """Files written or removed in the output folder; 0 when nothing changed."""
+    model_kept: bool = False
+    """The model was the last build's, with changed bodies swapped in (not made anew)."""
 
 
 @dataclass
@@ -140,10 +149,7 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
         hook = load_hook(options.hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
         fail_on_errors(diagnostics, options.strict)
         progress.stage("load")
-        content = load(options, diagnostics, reuse, report, hook)
-        drift = check_translations(options.content_dir, content, diagnostics)
-        progress.stage("model")
-        site = model(content, options, diagnostics, reuse, report)
+        content, site, drift = load_and_model(options, diagnostics, reuse, report, hook)
         site.translation_behind = drift.behind if content.config.translation_notice else {}
         progress.stage("render")
         files, facts = render(site, options, diagnostics, reuse, report, hook)
@@ -154,13 +160,40 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
                            files=len(files), report=report, site=site)
 
 
-def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
-         report: BuildReport, hook: Hook) -> Content:
-    """Stage 1: site.yaml, every page and data file, checked."""
+def load_and_model(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
+                   report: BuildReport, hook: Hook) -> tuple[Content, Site, DriftReport]:
+    """Stages 1 and 2, and the translations' drift (a page's notice is part of the model).
+
+    A process that builds again takes its last model when only page bodies
+    changed, with the new bodies swapped in (incremental/kept.py)."""
     def parse(requests: list[PageRequest]) -> list[LoadedPage]:
         report.parsed += len(requests)
         return map_cheap_in_order(load_page_captured, requests)
 
+    kept = reuse.kept_model(parse, compiler(report, reuse)) if reuse else None
+    if kept is not None:
+        report.model_kept = True
+        diagnostics.items.extend(kept.load_warnings)
+        drift = check_translations(options.content_dir, kept.content, diagnostics)
+        diagnostics.items.extend(kept.model_warnings)
+        fail_on_errors(diagnostics, options.strict)
+        return kept.content, kept.site, drift
+    start = len(diagnostics.items)
+    content = load(options, diagnostics, reuse, parse, hook)
+    loaded = len(diagnostics.items)
+    drift = check_translations(options.content_dir, content, diagnostics)
+    checked = len(diagnostics.items)
+    active().stage("model")
+    site = model(content, options, diagnostics, reuse, report)
+    if reuse is not None:
+        reuse.keep_model(content, site, (diagnostics.items[start:loaded],
+                                         diagnostics.items[checked:]))
+    return content, site, drift
+
+
+def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
+         parse: PagesLoader, hook: Hook) -> Content:
+    """Stage 1: site.yaml, every page and data file, checked."""
     content = load_content(options.content_dir, diagnostics, options.base_url,
                            reuse.memo.pages_loader(parse) if reuse else parse, hook)
     if content is None:
@@ -172,16 +205,21 @@ def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
 def model(content: Content, options: BuildOptions, diagnostics: Diagnostics,
           reuse: Reuse | None, report: BuildReport) -> Site:
     """Stage 2: one site with every language, pages compiled, links checked."""
+    anchors = from_templates(reuse, "anchors", partial(template_anchors, options.templates_dir),
+                             diagnostics)
+    site = build_site_model(content, anchors, diagnostics, compiler(report, reuse))
+    fail_on_errors(diagnostics, options.strict)
+    return site
+
+
+def compiler(report: BuildReport, reuse: Reuse | None) -> Compile:
+    """Page bodies compiled on every core (those `reuse` has compiled before, from its
+    memo), counted in the report."""
     def compile_pages(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
         report.compiled += len(jobs)
         return active().sliced(compile_all)(jobs)
 
-    anchors = from_templates(reuse, "anchors", partial(template_anchors, options.templates_dir),
-                             diagnostics)
-    site = build_site_model(content, anchors, diagnostics,
-                            reuse.memo.compiler(compile_pages) if reuse else compile_pages)
-    fail_on_errors(diagnostics, options.strict)
-    return site
+    return reuse.memo.compiler(compile_pages) if reuse else compile_pages
 
 
 def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,

@@ -88,7 +88,7 @@ class Memo:
                 elif index in fresh:
                     page, problems = fresh[index]
                     if path in inputs.pages:
-                        front = self._front_digest(path)
+                        front = self.front_digest(path)
                         store.put(key, (replace(page, body="") if page else None, problems,
                                         front))
                     results.append(fresh[index])
@@ -104,7 +104,7 @@ class Memo:
 
         return load
 
-    def _front_digest(self, path: str) -> str:
+    def front_digest(self, path: str) -> str:
         """The digest of a page file's front matter, split as the loader splits it (the
         whole file's, when it is not valid text): what the site's structure counts."""
         try:

@@ -35,10 +35,12 @@ from duet.diagnostics import Diagnostic
 from duet.digests import digest
 from duet.incremental import spare
 from duet.incremental.inputs import engine_version, rescan_inputs, scan_inputs
+from duet.incremental.kept import KeptModel, bring_up_to_date, keep
 from duet.incremental.memo import Memo
 from duet.incremental.store import FOLDERS_FILE, MEMO_FILE, Store
+from duet.load.content import Content, PagesLoader
 from duet.model.reads import BodyReads
-from duet.model.site import Site
+from duet.model.site import Compile, Site
 from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.publish.write import NewFile, discard, identity, spare_folder
 from duet.render.templates import Rendered
@@ -108,6 +110,7 @@ class Reuse:
         server's, its own: what it wrote is taken to be there)."""
         self._structure = ""
         self._records: dict[str, OutputRecord] = {}
+        self._kept_model: KeptModel | None = None
 
     # -- before loading ------------------------------------------------------
 
@@ -149,6 +152,32 @@ class Reuse:
     def _inputs_key(self) -> str:
         return digest(repr((engine_version(), self.memo.inputs.digest, self.options.base_url)))
 
+    # -- stages 1 and 2: the kept model -------------------------------------------
+
+    def kept_model(self, load: PagesLoader, compile_all: Compile) -> KeptModel | None:
+        """The model this process made last, brought up to date (kept.py), when only
+        page bodies changed since; the changed files loaded with `load`."""
+        kept, self._kept_model = self._kept_model, None
+        if kept is None:
+            return None
+        inputs = self.memo.inputs
+        changed = kept.changed_files(inputs)
+        for path in changed:
+            if path in inputs.pages:
+                self.memo.front_digest(path)
+        if kept.shape != self.shape() or not bring_up_to_date(
+                kept, changed, inputs, self.options.content_dir, load, compile_all):
+            return None
+        self.store.used |= kept.store_keys
+        self._kept_model = kept
+        return kept
+
+    def keep_model(self, content: Content, site: Site,
+                   warnings: tuple[list[Diagnostic], list[Diagnostic]]) -> None:
+        """Keep the model just made for this process's next build."""
+        self._kept_model = keep(self.shape(), content, site, self.memo.inputs, warnings,
+                                set(self.store.used))
+
     # -- stage 3: what to render -----------------------------------------------
 
     def plan(self, site: Site) -> Plan:
@@ -169,15 +198,19 @@ class Reuse:
         return Plan(reusable)
 
     def _structure_of(self, site: Site) -> str:
+        pages = [(page.lang, page.key, page.is_fallback, page.content_lang,
+                  page._compiled.outline) for page in site.all_pages()]
+        return digest(repr((self.shape(), pages, site.derived_from_bodies())))
+
+    def shape(self) -> str:
+        """Everything the model is made from but page bodies: the engine, every input
+        file but the page files, and each page file's path and front matter."""
         content = str(self.options.content_dir)
         fronts = self.memo.front_digests
         files = [(path, fronts.get(path, value)
                   if path.startswith(content) and path.endswith(".md") else value)
                  for path, value in sorted(self.memo.inputs.digests.items())]
-        pages = [(page.lang, page.key, page.is_fallback, page.content_lang,
-                  page._compiled.outline) for page in site.all_pages()]
-        return digest(repr((engine_version(), self.options.base_url, files, pages,
-                            site.derived_from_bodies())))
+        return digest(repr((engine_version(), self.options.base_url, files)))
 
     def new_site(self, plan: Plan, rendered: Rendered, static: Mapping[str, bytes]
                  ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:

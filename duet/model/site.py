@@ -216,7 +216,7 @@ def build_site_model(content: Content, template_anchors: dict[str, set[str]],
         for lang in config.codes:
             source = sources.get(lang) or _fallback_source(sources, config)
             plan.append((key, lang, source, lang not in sources))
-    compiled = compile_all([_compile_job(config, glossary, key, lang, source)
+    compiled = compile_all([compile_job(config, glossary, key, lang, source)
                             for key, lang, source, _ in plan])
     pages: dict[tuple[str, str], Page] = {}
     for (key, lang, source, is_fallback), result in zip(plan, compiled, strict=True):
@@ -240,8 +240,9 @@ def build_site_model(content: Content, template_anchors: dict[str, set[str]],
     return site
 
 
-def _compile_job(config: Config, glossary: GlossaryIndex, key: str, lang: str,
-                 source: SourcePage) -> CompileJob:
+def compile_job(config: Config, glossary: GlossaryIndex, key: str, lang: str,
+                source: SourcePage) -> CompileJob:
+    """The compile of `source`'s body as the page `key` in `lang`."""
     return CompileJob(source.body, LinkContext(config.base_path, lang), glossary,
                       key != GLOSSARY, source.body_line - 1)
 
