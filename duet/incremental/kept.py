@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from duet.diagnostics import Diagnostic
+from duet.digests import digest
 from duet.incremental.inputs import Inputs
 from duet.load.content import Content, PagesLoader, SourcePage
 from duet.model.bodies import swap_bodies
@@ -37,6 +38,9 @@ class KeptModel:
     store_keys: set[str]
     """The memo entries the model was made from (the bodies' HTML among them): each
     build that takes the model counts them as used, so that none is pruned."""
+    outlines: str
+    """A digest of every page's place in the model and its body's outline: what the
+    site's structure counts of the bodies (the same after a swap, by construction)."""
 
     def changed_files(self, inputs: Inputs) -> list[str]:
         """The page files whose bytes differ from those the model was made from."""
@@ -49,7 +53,10 @@ def keep(shape: str, content: Content, site: Site, inputs: Inputs,
          ) -> KeptModel:
     page_files = {str(page.path): inputs.digests.get(str(page.path), "")
                   for page in content.pages if not page.derived}
-    return KeptModel(shape, content, site, page_files, *warnings, store_keys)
+    outlines = [(page.lang, page.key, page.is_fallback, page.content_lang,
+                 page._compiled.outline) for page in site.all_pages()]
+    return KeptModel(shape, content, site, page_files, *warnings, store_keys,
+                     digest(repr(outlines)))
 
 
 def bring_up_to_date(kept: KeptModel, changed: list[str], inputs: Inputs, content_dir: Path,

@@ -111,6 +111,8 @@ class Reuse:
         self._structure = ""
         self._records: dict[str, OutputRecord] = {}
         self._kept_model: KeptModel | None = None
+        self._shape = ""
+        """This build's `shape()`, taken once its content is loaded (or its model kept)."""
 
     # -- before loading ------------------------------------------------------
 
@@ -127,6 +129,7 @@ class Reuse:
         """Scan the inputs and check the published folder; the last build's record when
         nothing it was made from has changed (and its warnings are not errors now)."""
         changes, self._changes = self._changes, None
+        self._shape = ""
         self.memo.inputs = (rescan_inputs(self.options, self.memo.inputs, changes)
                             if changes is not None and self.memo.inputs.digests
                             else scan_inputs(self.options))
@@ -170,12 +173,14 @@ class Reuse:
             return None
         self.store.used |= kept.store_keys
         self._kept_model = kept
+        self._shape = kept.shape
         return kept
 
     def keep_model(self, content: Content, site: Site,
                    warnings: tuple[list[Diagnostic], list[Diagnostic]]) -> None:
         """Keep the model just made for this process's next build."""
-        self._kept_model = keep(self.shape(), content, site, self.memo.inputs, warnings,
+        self._shape = self.shape()
+        self._kept_model = keep(self._shape, content, site, self.memo.inputs, warnings,
                                 set(self.store.used))
 
     # -- stage 3: what to render -----------------------------------------------
@@ -198,9 +203,9 @@ class Reuse:
         return Plan(reusable)
 
     def _structure_of(self, site: Site) -> str:
-        pages = [(page.lang, page.key, page.is_fallback, page.content_lang,
-                  page._compiled.outline) for page in site.all_pages()]
-        return digest(repr((self.shape(), pages, site.derived_from_bodies())))
+        model = self._kept_model
+        assert model is not None and model.site is site  # kept by load_and_model
+        return digest(repr((self._shape, model.outlines, site.derived_from_bodies())))
 
     def shape(self) -> str:
         """Everything the model is made from but page bodies: the engine, every input

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -201,11 +202,7 @@ def _exchange(a: Path, b: Path) -> bool:
     Two plain renames leave a moment with no site at all; the exchange does not.
     Returns False where the system call is not available.
     """
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
     result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
@@ -215,3 +212,10 @@ def _exchange(a: Path, b: Path) -> bool:
     if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False
     raise OSError(error, os.strerror(error), str(b))
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """libc's renameat2, or None; looked up in this process's own symbols (finding libc
+    by name runs `ldconfig`)."""
+    return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
