@@ -231,3 +231,27 @@ def test_a_dev_server_build_keeps_what_it_learnt_in_memory(tmp_path: Path) -> No
     assert {path: data for path, data in snapshot(project.out).items()
             if not path.startswith("pagefind/")} == {
         path: data for path, data in clean.items() if not path.startswith("pagefind/")}
+
+
+def test_a_dev_server_swaps_new_bodies_into_its_model_only_when_their_outline_holds(
+        tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    project.options = dataclasses.replace(project.options, strict=False)
+    (project.content / "about.en.md").unlink()  # en/about falls back to the zh page
+    reuse = Reuse(project.options, Store(tmp_path / "cache"), search=False)
+    first = build_site(project.options, reuse)
+    assert not first.report.model_kept and len(first.warnings) == 1
+
+    project.append("about.zh.md", "\n新增一句。\n")
+    kept = build_site(project.options, reuse)
+    assert kept.report.model_kept and (kept.report.parsed, kept.report.compiled) == (1, 2)
+    assert [str(w) for w in kept.warnings] == [str(w) for w in first.warnings]
+    assert "新增一句" in (project.out / "en" / "about" / "index.html").read_text("utf-8")
+
+    project.append("about.zh.md", "\n## 新的一节 {#new-part}\n\n正文。\n")
+    remade = build_site(project.options, reuse)
+    assert not remade.report.model_kept
+    without_search = {path: data for path, data in snapshot(project.out).items()
+                      if not path.startswith("pagefind/")}
+    assert without_search == {path: data for path, data in project.clean().items()
+                              if not path.startswith("pagefind/")}
