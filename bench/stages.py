@@ -27,6 +27,7 @@ from duet import build, cli  # noqa: E402
 from duet.incremental import spare  # noqa: E402
 from duet.incremental.reuse import Reuse  # noqa: E402
 from duet.incremental.store import Store  # noqa: E402
+from duet.publish import search  # noqa: E402
 
 STAGES: list[tuple[Any, str, str]] = [
     (Reuse, "unchanged", "scan the inputs, check the published folder"),
@@ -36,7 +37,7 @@ STAGES: list[tuple[Any, str, str]] = [
     (Reuse, "plan", "plan what to render"),
     (build, "write_and_publish", "write and publish (all that follows)"),
     (build, "check_links", "link check"),
-    (build, "build_search_index", "search index"),
+    (search.Indexing, "files", "search index (the wait for Pagefind)"),
     (spare, "prepare_spare", "bring the spare folder up to date"),
     (build, "publish", "stage and swap (plain build)"),
     (Store, "commit", "store the memo"),

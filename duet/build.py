@@ -37,7 +37,7 @@ from duet.model.site import Compile, CompileJob, Site, build_site_model
 from duet.parallel import compile_all, map_cheap_in_order, map_in_order
 from duet.progress import active
 from duet.publish.linkcheck import LinkFacts, check_links
-from duet.publish.search import SearchIndexError, build_search_index
+from duet.publish.search import Indexing, SearchIndexError
 from duet.publish.write import NewFile, WriteError, discard_leftovers, publish, stage_site
 from duet.render.assets import Assets, fingerprint
 from duet.render.i18n import (
@@ -152,10 +152,10 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
         content, site, drift = load_and_model(options, diagnostics, reuse, report, hook)
         site.translation_behind = drift.behind if content.config.translation_notice else {}
         progress.stage("render")
-        files, facts = render(site, options, diagnostics, reuse, report, hook)
+        files, facts, renderers = render(site, options, diagnostics, reuse, report, hook)
         pages = {code: len(site.pages_in(code)) for code in site.config.codes}
-        report.written = write_and_publish(files, facts, site.config.base_path, options,
-                                           diagnostics, reuse, pages)
+        report.written = write_and_publish(files, facts, renderers, site.config.base_path,
+                                           options, diagnostics, reuse, pages)
         return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
                            files=len(files), report=report, site=site)
 
@@ -224,9 +224,9 @@ def compiler(report: BuildReport, reuse: Reuse | None) -> Compile:
 
 def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
            report: BuildReport, hook: Hook
-           ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
-    """Stage 3: every file of the new site (pages rendered, static files), and the link
-    facts of its pages."""
+           ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts], dict[str, LanguageRenderer]]:
+    """Stage 3: every file of the new site (pages rendered, static files), the link
+    facts of its pages, and the renderers that made them."""
     static, assets = static_files(options)
     renderers = make_renderers(site, options, diagnostics, reuse, hook, assets)
     fail_on_errors(diagnostics, options.strict)
@@ -236,33 +236,40 @@ def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, reuse: R
     fail_on_errors(diagnostics, options.strict)
     report.rendered = sorted(rendered)
     if reuse is not None and plan is not None:
-        return reuse.new_site(plan, rendered, static)
+        return (*reuse.new_site(plan, rendered, static), renderers)
     files = {path: NewFile("", done.payload) for path, done in rendered.items()}
     files.update((path, NewFile("", payload)) for path, payload in static.items())
-    return files, {path: done.links for path, done in rendered.items() if done.links}
+    return files, {path: done.links for path, done in rendered.items() if done.links}, renderers
 
 
 def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
                    reuse: Reuse | None, hook: Hook, assets: Assets
                    ) -> dict[str, LanguageRenderer]:
     """A Jinja environment per language, with its catalog, the site's template globals and
-    `asset()` for the static files' fingerprinted names; untranslated strings reported."""
-    ui_strings = from_templates(reuse, "ui strings", lambda _: extract_ui_strings(
-        options.templates_dir, PACKAGE_DIR, options.hooks_dir), diagnostics)
+    `asset()` for the static files' fingerprinted names."""
     bytecode = reuse.memo.bytecode_cache() if reuse else None
     renderers = {}
     for language in site.config.languages:
         translations, translated = load_translations(options.locales_dir, language.code,
                                                      language.locale, diagnostics,
                                                      language.derive)
-        check_catalog_coverage(ui_strings, language.code, translated,
-                               catalog_path(options.locales_dir, language.code), diagnostics)
         env = make_environment(options.templates_dir, translations, bytecode)
         env.globals["asset"] = asset_global(assets.names)
         renderers[language.code] = LanguageRenderer(
             site, language, env, Formatter(language.locale, translations),
-            hook.template_globals)
+            hook.template_globals, frozenset(translated))
     return renderers
+
+
+def check_catalogs(renderers: dict[str, LanguageRenderer], options: BuildOptions,
+                   diagnostics: Diagnostics, reuse: Reuse | None) -> None:
+    """Every UI string the templates, the engine and the site's code mark for translation
+    has a translation in each language's catalog (else a warning)."""
+    ui_strings = from_templates(reuse, "ui strings", lambda _: extract_ui_strings(
+        options.templates_dir, PACKAGE_DIR, options.hooks_dir), diagnostics)
+    for code, renderer in renderers.items():
+        check_catalog_coverage(ui_strings, code, set(renderer.translated),
+                               catalog_path(options.locales_dir, code), diagnostics)
 
 
 def from_templates(reuse: Reuse | None, name: str, compute: Callable[[Diagnostics], T],
@@ -288,30 +295,34 @@ def static_files(options: BuildOptions) -> tuple[dict[str, bytes], Assets]:
 
 
 def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
-                      base_path: str, options: BuildOptions, diagnostics: Diagnostics,
-                      reuse: Reuse | None, pages: dict[str, int]) -> int:
-    """Stages 4 and 5: check every link, add the search index, then put the new site in
-    place at once (a plain build stages it whole beside the output folder; an
-    incremental one brings the spare folder up to date). The number of files
-    written or removed."""
-    active().stage("check links")
-    sources = (reuse.pages_to_check(files, facts) if reuse
-               else [path for path in files if path.endswith(".html")])
-    for problem in check_links(sources, facts, files, base_path):
-        path, _, message = problem.partition(": ")
-        diagnostics.error(options.out_dir / path, 0, 0, message)
-    fail_on_errors(diagnostics, options.strict)
+                      renderers: dict[str, LanguageRenderer], base_path: str,
+                      options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
+                      pages: dict[str, int]) -> int:
+    """Stages 4 and 5: start Pagefind on the pages to index; while it works, check every
+    link and the catalogs; add its index, then put the new site in place at once
+    (a plain build stages it whole beside the output folder; an incremental one
+    brings the spare folder up to date). The number of files written or removed."""
     active().stage("search index")
     try:
-        searchable = (reuse.pages_to_index(files) if reuse
-                      else [path for path, new in files.items()
-                            if new.payload is not None and SEARCHABLE in new.payload])
-        if searchable is None and reuse is not None:
-            reuse.carry_search(files)
-        elif searchable:
-            bundle = build_search_index({path: files[path].payload  # else linked
-                                         or options.out_dir / path
-                                         for path in searchable}, options.out_dir)
+        indexing = start_search_index(files, options, reuse)
+    except SearchIndexError as exc:
+        diagnostics.error(options.out_dir, 0, 0, str(exc))
+        fail_on_errors(diagnostics, options.strict)
+        raise AssertionError("unreachable") from exc
+    except OSError as exc:
+        raise WriteError(f"cannot write the site beside it: {exc}") from exc
+    try:
+        active().stage("check links")
+        sources = (reuse.pages_to_check(files, facts) if reuse
+                   else [path for path in files if path.endswith(".html")])
+        for problem in check_links(sources, facts, files, base_path):
+            path, _, message = problem.partition(": ")
+            diagnostics.error(options.out_dir / path, 0, 0, message)
+        check_catalogs(renderers, options, diagnostics, reuse)
+        fail_on_errors(diagnostics, options.strict)
+        if indexing is not None:
+            active().stage("search index")
+            bundle, indexing = indexing.files(), None
             files.update((path, NewFile(digest(payload), payload))
                          for path, payload in bundle.items())
         active().stage("publish")
@@ -325,7 +336,27 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
         fail_on_errors(diagnostics, options.strict)
     except OSError as exc:
         raise WriteError(f"cannot write the site beside it: {exc}") from exc
+    finally:
+        if indexing is not None:  # the build failed before it was taken
+            indexing.cancel()
     return len(files)
+
+
+def start_search_index(files: dict[str, NewFile], options: BuildOptions,
+                       reuse: Reuse | None) -> Indexing | None:
+    """Pagefind started on the pages to index, or None: no page is marked for search, or
+    `reuse` keeps the published index (its files are then added to `files`)."""
+    searchable = (reuse.pages_to_index(files) if reuse
+                  else [path for path, new in files.items()
+                        if new.payload is not None and SEARCHABLE in new.payload])
+    if searchable is None and reuse is not None:
+        reuse.carry_search(files)
+        return None
+    if not searchable:
+        return None
+    return Indexing.beside(options.out_dir, {path: files[path].payload  # else linked
+                                             or options.out_dir / path
+                                             for path in searchable})
 
 
 @contextlib.contextmanager

@@ -49,8 +49,8 @@ class Indexing:
     """One Pagefind run in the background over a folder holding just the pages to index.
 
     Started as soon as the pages exist (as bytes in memory or files), it runs
-    while the build writes and checks the site; `finish` waits for it and
-    hands over the bundle folder. Both scratch folders are made in
+    while the build checks the site; `files` (or `finish`) waits for it and
+    hands over the index. Both scratch folders are made in
     `scratch_dir`, named `scratch_prefix…`, so that a build killed meanwhile
     leaves them where the next build cleans up. Writing them can raise OSError
     (a full disk); Pagefind failing raises SearchIndexError."""
@@ -84,6 +84,23 @@ class Indexing:
             self._clean(bundle_too=True)
             raise SearchIndexError(f"cannot run Pagefind: {exc.strerror or exc}") from exc
 
+    @classmethod
+    def beside(cls, out_dir: Path, pages: Mapping[str, bytes | Path]) -> Indexing:
+        """Pagefind started on `pages` (output path → the HTML, or the published file
+        holding it), working in scratch folders beside `out_dir`."""
+        parent = out_dir.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        return cls(pages, parent, f".{out_dir.name}.search-")
+
+    def files(self) -> dict[str, bytes]:
+        """Wait for Pagefind; its bundle as output path → bytes."""
+        bundle = self.finish()
+        try:
+            return {f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+                    for path in sorted(bundle.rglob("*")) if path.is_file()}
+        finally:
+            shutil.rmtree(bundle, ignore_errors=True)
+
     def finish(self) -> Path:
         """Wait for Pagefind; the bundle folder, made reproducible (the caller moves it)."""
         try:
@@ -103,8 +120,9 @@ class Indexing:
 
     def cancel(self) -> None:
         """Stop Pagefind and remove what it wrote (the build failed meanwhile)."""
-        self.process.kill()
-        self.process.communicate()
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
         self._clean(bundle_too=True)
 
     def _clean(self, bundle_too: bool) -> None:
@@ -120,18 +138,3 @@ def normalise_entry(path: Path) -> None:
     entry = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps(entry, sort_keys=True, ensure_ascii=False,
                                separators=(",", ":")), encoding="utf-8")
-
-
-def build_search_index(pages: Mapping[str, bytes | Path], out_dir: Path) -> dict[str, bytes]:
-    """The Pagefind bundle for `pages` (output path → the HTML, or the published file
-    holding it), as output path → bytes; Pagefind works in scratch folders beside
-    `out_dir`."""
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    indexing = Indexing(dict(pages), parent, f".{out_dir.name}.search-")
-    bundle = indexing.finish()
-    try:
-        return {f"{BUNDLE_DIR}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
-                for path in sorted(bundle.rglob("*")) if path.is_file()}
-    finally:
-        shutil.rmtree(bundle, ignore_errors=True)

@@ -159,6 +159,8 @@ class LanguageRenderer:
     env: jinja2.Environment
     formatter: Formatter
     site_globals: TemplateGlobals = no_globals
+    translated: frozenset[str] = frozenset()
+    """The UI strings its catalog translates (the build checks them after rendering)."""
 
     def __post_init__(self) -> None:
         self.links = LinkContext(self.site.config.base_path, self.language.code)

@@ -4,6 +4,7 @@ failures reported without touching the published site."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,31 @@ def test_a_failing_indexer_keeps_the_previous_site(monkeypatch: pytest.MonkeyPat
     assert "Pagefind failed" in str(raised.value.diagnostics[0].message)
     assert snapshot(out) == before
     assert not list(tmp_path.glob(".out.staging-*"))
+
+
+def test_a_build_that_fails_while_pagefind_works_stops_it(
+        monkeypatch: pytest.MonkeyPatch, mini_content: Path, tmp_path: Path) -> None:
+    """Links and catalogs are checked while Pagefind indexes: a problem found then stops
+    Pagefind and leaves neither its scratch folders nor a changed site."""
+    out = tmp_path / "out"
+    build(mini_content, out)
+    before = snapshot(out)
+    cancelled = []
+    cancel = search.Indexing.cancel
+    monkeypatch.setattr(search.Indexing, "cancel",
+                        lambda self: (cancelled.append(self), cancel(self))[1])
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    catalog = locales / "zh" / "LC_MESSAGES" / "messages.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace(
+        'msgstr "第%(num)s"', 'msgstr ""', 1), encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        build(mini_content, out, locales_dir=locales)
+    assert any("missing translation: '%(num)snd'" in d.message
+               for d in raised.value.diagnostics)
+    assert len(cancelled) == 1, "Pagefind was running when the problem was found"
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob(".out.*"))
 
 
 PAGE = (b'<!DOCTYPE html><html lang="en"><head><title>Optics Valley</title></head>'
