@@ -302,17 +302,10 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
     link and the catalogs; add its index, then put the new site in place at once
     (a plain build stages it whole beside the output folder; an incremental one
     brings the spare folder up to date). The number of files written or removed."""
-    active().stage("search index")
+    indexing: Indexing | None = None
     try:
+        active().stage("check")  # Pagefind started, then links and catalogs checked
         indexing = start_search_index(files, options, reuse)
-    except SearchIndexError as exc:
-        diagnostics.error(options.out_dir, 0, 0, str(exc))
-        fail_on_errors(diagnostics, options.strict)
-        raise AssertionError("unreachable") from exc
-    except OSError as exc:
-        raise WriteError(f"cannot write the site beside it: {exc}") from exc
-    try:
-        active().stage("check links")
         sources = (reuse.pages_to_check(files, facts) if reuse
                    else [path for path in files if path.endswith(".html")])
         for problem in check_links(sources, facts, files, base_path):
