@@ -305,7 +305,13 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
     indexing: Indexing | None = None
     try:
         active().stage("check")  # Pagefind started, then links and catalogs checked
-        indexing = start_search_index(files, options, reuse)
+        searchable = (reuse.pages_to_index(files) if reuse
+                      else [path for path, new in files.items()
+                            if new.payload is not None and SEARCHABLE in new.payload])
+        if searchable:
+            indexing = Indexing.beside(options.out_dir, {path: files[path].payload  # else linked
+                                                         or options.out_dir / path
+                                                         for path in searchable})
         sources = (reuse.pages_to_check(files, facts) if reuse
                    else [path for path in files if path.endswith(".html")])
         for problem in check_links(sources, facts, files, base_path):
@@ -318,6 +324,8 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
             bundle, indexing = indexing.files(), None
             files.update((path, NewFile(digest(payload), payload))
                          for path, payload in bundle.items())
+        elif searchable is None and reuse is not None:
+            reuse.carry_search(files)  # the published index was made from the same pages
         active().stage("publish")
         if reuse is not None:
             return reuse.publish(files, pages, diagnostics.warnings)
@@ -333,23 +341,6 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
         if indexing is not None:  # the build failed before it was taken
             indexing.cancel()
     return len(files)
-
-
-def start_search_index(files: dict[str, NewFile], options: BuildOptions,
-                       reuse: Reuse | None) -> Indexing | None:
-    """Pagefind started on the pages to index, or None: no page is marked for search, or
-    `reuse` keeps the published index (its files are then added to `files`)."""
-    searchable = (reuse.pages_to_index(files) if reuse
-                  else [path for path, new in files.items()
-                        if new.payload is not None and SEARCHABLE in new.payload])
-    if searchable is None and reuse is not None:
-        reuse.carry_search(files)
-        return None
-    if not searchable:
-        return None
-    return Indexing.beside(options.out_dir, {path: files[path].payload  # else linked
-                                             or options.out_dir / path
-                                             for path in searchable})
 
 
 @contextlib.contextmanager
