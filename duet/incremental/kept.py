@@ -2,7 +2,7 @@
 
 A model is made from the site's *shape* (every input but the pages' bodies:
 site.yaml, data, templates, the site's hooks, each page file's path and front
-matter; `Reuse.shape`) and, of each page body, what compiling it gives. When
+matter; `Memo.shape`) and, of each page body, what compiling it gives. When
 the shape is unchanged, the next build takes the kept model and gives the
 pages whose files changed their new bodies (model/bodies.py), instead of
 loading every page and making the model again. Whatever stops that (a body
@@ -19,6 +19,7 @@ from pathlib import Path
 from duet.diagnostics import Diagnostic
 from duet.digests import digest
 from duet.incremental.inputs import Inputs
+from duet.incremental.memo import Memo
 from duet.load.content import Content, PagesLoader, SourcePage
 from duet.model.bodies import swap_bodies
 from duet.model.site import Compile, Site
@@ -57,6 +58,23 @@ def keep(shape: str, content: Content, site: Site, inputs: Inputs,
                  page._compiled.outline) for page in site.all_pages()]
     return KeptModel(shape, content, site, page_files, *warnings, store_keys,
                      digest(repr(outlines)))
+
+
+def take_kept(kept: KeptModel | None, memo: Memo, load: PagesLoader, compile_all: Compile
+              ) -> KeptModel | None:
+    """`kept` brought up to date with the inputs `memo` scanned, when only page bodies
+    changed since it was made; None otherwise."""
+    if kept is None:
+        return None
+    inputs = memo.inputs
+    changed = kept.changed_files(inputs)
+    for path in changed:
+        if path in inputs.pages:
+            memo.front_digest(path)
+    if kept.shape != memo.shape() or not bring_up_to_date(
+            kept, changed, inputs, memo.options.content_dir, load, compile_all):
+        return None
+    return kept
 
 
 def bring_up_to_date(kept: KeptModel, changed: list[str], inputs: Inputs, content_dir: Path,

@@ -104,6 +104,15 @@ class Memo:
 
         return load
 
+    def shape(self) -> str:
+        """Everything the site model is made from but page bodies: the engine, every input
+        file but the page files, and each page file's path and front matter."""
+        content = str(self.options.content_dir)
+        files = [(path, self.front_digests.get(path, value)
+                  if path.startswith(content) and path.endswith(".md") else value)
+                 for path, value in sorted(self.inputs.digests.items())]
+        return digest(repr((engine_version(), self.options.base_url, files)))
+
     def front_digest(self, path: str) -> str:
         """The digest of a page file's front matter, split as the loader splits it (the
         whole file's, when it is not valid text): what the site's structure counts."""

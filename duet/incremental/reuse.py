@@ -35,7 +35,7 @@ from duet.diagnostics import Diagnostic
 from duet.digests import digest
 from duet.incremental import spare
 from duet.incremental.inputs import engine_version, rescan_inputs, scan_inputs
-from duet.incremental.kept import KeptModel, bring_up_to_date, keep
+from duet.incremental.kept import KeptModel, keep, take_kept
 from duet.incremental.memo import Memo
 from duet.incremental.store import FOLDERS_FILE, MEMO_FILE, Store
 from duet.load.content import Content, PagesLoader
@@ -112,7 +112,7 @@ class Reuse:
         self._records: dict[str, OutputRecord] = {}
         self._kept_model: KeptModel | None = None
         self._shape = ""
-        """This build's `shape()`, taken once its content is loaded (or its model kept)."""
+        """This build's `Memo.shape()`, taken once its content is loaded (or its model kept)."""
 
     # -- before loading ------------------------------------------------------
 
@@ -160,26 +160,16 @@ class Reuse:
     def kept_model(self, load: PagesLoader, compile_all: Compile) -> KeptModel | None:
         """The model this process made last, brought up to date (kept.py), when only
         page bodies changed since; the changed files loaded with `load`."""
-        kept, self._kept_model = self._kept_model, None
-        if kept is None:
-            return None
-        inputs = self.memo.inputs
-        changed = kept.changed_files(inputs)
-        for path in changed:
-            if path in inputs.pages:
-                self.memo.front_digest(path)
-        if kept.shape != self.shape() or not bring_up_to_date(
-                kept, changed, inputs, self.options.content_dir, load, compile_all):
-            return None
-        self.store.used |= kept.store_keys
-        self._kept_model = kept
-        self._shape = kept.shape
+        kept, self._kept_model = take_kept(self._kept_model, self.memo, load, compile_all), None
+        if kept is not None:
+            self.store.used |= kept.store_keys
+            self._kept_model, self._shape = kept, kept.shape
         return kept
 
     def keep_model(self, content: Content, site: Site,
                    warnings: tuple[list[Diagnostic], list[Diagnostic]]) -> None:
         """Keep the model just made for this process's next build."""
-        self._shape = self.shape()
+        self._shape = self.memo.shape()
         self._kept_model = keep(self._shape, content, site, self.memo.inputs, warnings,
                                 set(self.store.used))
 
@@ -206,16 +196,6 @@ class Reuse:
         model = self._kept_model
         assert model is not None and model.site is site  # kept by load_and_model
         return digest(repr((self._shape, model.outlines, site.derived_from_bodies())))
-
-    def shape(self) -> str:
-        """Everything the model is made from but page bodies: the engine, every input
-        file but the page files, and each page file's path and front matter."""
-        content = str(self.options.content_dir)
-        fronts = self.memo.front_digests
-        files = [(path, fronts.get(path, value)
-                  if path.startswith(content) and path.endswith(".md") else value)
-                 for path, value in sorted(self.memo.inputs.digests.items())]
-        return digest(repr((engine_version(), self.options.base_url, files)))
 
     def new_site(self, plan: Plan, rendered: Rendered, static: Mapping[str, bytes]
                  ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
