@@ -268,7 +268,7 @@ def check_catalogs(renderers: dict[str, LanguageRenderer], options: BuildOptions
     ui_strings = from_templates(reuse, "ui strings", lambda _: extract_ui_strings(
         options.templates_dir, PACKAGE_DIR, options.hooks_dir), diagnostics)
     for code, renderer in renderers.items():
-        check_catalog_coverage(ui_strings, code, set(renderer.translated),
+        check_catalog_coverage(ui_strings, code, renderer.translated,
                                catalog_path(options.locales_dir, code), diagnostics)
 
 

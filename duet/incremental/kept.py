@@ -63,7 +63,8 @@ def keep(shape: str, content: Content, site: Site, inputs: Inputs,
 def take_kept(kept: KeptModel | None, memo: Memo, load: PagesLoader, compile_all: Compile
               ) -> KeptModel | None:
     """`kept` brought up to date with the inputs `memo` scanned, when only page bodies
-    changed since it was made; None otherwise."""
+    changed since it was made: the changed page files loaded with `load` and their
+    bodies swapped in (model/bodies.py). None, the model untouched, otherwise."""
     if kept is None:
         return None
     inputs = memo.inputs
@@ -71,25 +72,16 @@ def take_kept(kept: KeptModel | None, memo: Memo, load: PagesLoader, compile_all
     for path in changed:
         if path in inputs.pages:
             memo.front_digest(path)
-    if kept.shape != memo.shape() or not bring_up_to_date(
-            kept, changed, inputs, memo.options.content_dir, load, compile_all):
+    if kept.shape != memo.shape() or ({str(Path(path)) for path in changed}
+                                      & {warning.path for warning in kept.load_warnings}):
         return None
-    return kept
-
-
-def bring_up_to_date(kept: KeptModel, changed: list[str], inputs: Inputs, content_dir: Path,
-                     load: PagesLoader, compile_all: Compile) -> bool:
-    """Load the `changed` page files and swap their bodies into the kept model (which has
-    the same shape); False, the model untouched, where that cannot be done."""
-    if {str(Path(path)) for path in changed} & {warning.path for warning in kept.load_warnings}:
-        return False
-    root = len(str(content_dir)) + len(os.sep)
+    root = len(str(memo.options.content_dir)) + len(os.sep)
     fresh: dict[Path, SourcePage] = {}
     for page, problems in load([(path, path[root:], kept.content.config) for path in changed]):
         if page is None or problems:
-            return False
+            return None
         fresh[page.path] = page
     if not swap_bodies(kept.site, kept.content, fresh, compile_all):
-        return False
+        return None
     kept.page_files.update((path, inputs.digests[path]) for path in changed)
-    return True
+    return kept

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,7 +134,7 @@ def _add(found: list[UiString], message: str | tuple[str, ...], path: Path, line
         found.append(UiString(msgid, path.as_posix(), line))
 
 
-def check_catalog_coverage(strings: list[UiString], lang: str, translated: set[str],
+def check_catalog_coverage(strings: list[UiString], lang: str, translated: AbstractSet[str],
                            catalog: Path, diagnostics: Diagnostics) -> None:
     if not needs_catalog(lang):
         return
