@@ -31,6 +31,7 @@ from duet.publish import search  # noqa: E402
 
 STAGES: list[tuple[Any, str, str]] = [
     (Reuse, "unchanged", "scan the inputs, check the published folder"),
+    (Reuse, "kept_model", "take the kept model, new bodies swapped in"),
     (build, "load", "load"),
     (build, "model", "model (Markdown included)"),
     (build, "render", "render"),

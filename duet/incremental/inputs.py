@@ -6,11 +6,13 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
 from duet.load.content import IGNORED_NAMES
 
@@ -48,25 +50,91 @@ def installed_versions() -> dict[str, str]:
     return versions
 
 
+Stat = tuple[int, int, int, int]
+"""A file's inode, size, and modification and change times (ns)."""
+
+SETTLED_NS = 2_000_000_000
+"""How long before it is read a file must have last changed for its stat to vouch for
+its bytes next time: a change within the same tick of the file system's clock
+would leave the stat as it was (two seconds covers the coarsest clocks)."""
+
+
+class PageFiles(Mapping[str, bytes]):
+    """The page files' bytes, by path: read when first asked for (most builds read a few),
+    and checked against the digest the scan took."""
+
+    def __init__(self, digests: Mapping[str, str], read: dict[str, bytes | None]) -> None:
+        self.digests = digests
+        self.read = read
+
+    def __getitem__(self, path: str) -> bytes:
+        data = self.read[path]
+        if data is None:
+            with open(path, "rb") as stream:
+                data = stream.read()
+            if digest(data) != self.digests[path]:
+                raise ContentError([Diagnostic(Diagnostics.display(path), 0, 0,
+                                               "changed while the site was being built; "
+                                               "build again")])
+            self.read[path] = data
+        return data
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.read
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.read)
+
+    def __len__(self) -> int:
+        return len(self.read)
+
+
 @dataclass(frozen=True)
 class Inputs:
-    """Every input file as a build found it: its digest, and the bytes of page files."""
+    """Every input file as a build found it: its digest, the page files' bytes, and the
+    stats that vouch for a file's digest at the next scan."""
 
-    digests: dict[str, str]
-    pages: dict[str, bytes]
+    digests: dict[str, str] = field(default_factory=dict)
+    page_bytes: dict[str, bytes | None] = field(default_factory=dict)
+    """Each page file, with its bytes once read."""
+    stats: dict[str, Stat] = field(default_factory=dict)
+    """The files that had settled (`SETTLED_NS`) when they were read."""
+
+    @functools.cached_property
+    def pages(self) -> PageFiles:
+        return PageFiles(self.digests, self.page_bytes)
 
     @functools.cached_property
     def digest(self) -> str:
         return digest(repr(sorted(self.digests.items())))
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Kept without the bytes read (a build record keeps its scan)."""
+        return {"digests": self.digests, "page_bytes": dict.fromkeys(self.page_bytes),
+                "stats": self.stats}
 
-def scan_inputs(options: BuildOptions) -> Inputs:
-    """Read every file below the source folders (content, templates, static, locales and
-    the site's hooks)."""
-    inputs = Inputs({}, {})
+
+def scan_inputs(options: BuildOptions, last: Inputs | None = None) -> Inputs:
+    """Every file below the source folders (content, templates, static, locales and the
+    site's hooks); a file whose stat is the one `last` took keeps its digest unread."""
+    inputs = Inputs()
+    content = str(options.content_dir)
+    known = last.stats if last is not None else {}
     for folder in options.source_folders():
         for path in _files_below(folder):
-            _read(path, inputs, str(options.content_dir))
+            page = path.endswith(".md") and path.startswith(content)
+            try:
+                stat: Stat | None = _stat(os.stat(path))
+            except OSError:
+                stat = None
+            if stat is not None and known.get(path) == stat:
+                assert last is not None
+                inputs.digests[path] = last.digests[path]
+                inputs.stats[path] = stat
+                if page:
+                    inputs.page_bytes[path] = None
+            else:
+                _read(path, inputs, stat, page)
     return inputs
 
 
@@ -76,33 +144,47 @@ def rescan_inputs(options: BuildOptions, last: Inputs, changed: set[str]) -> Inp
     source folders, means a full scan."""
     roots = [(str(folder.resolve()) + os.sep, str(folder) + os.sep)
              for folder in options.source_folders()]
-    inputs = Inputs(dict(last.digests), dict(last.pages))
+    inputs = Inputs(dict(last.digests), dict(last.page_bytes), dict(last.stats))
+    content = str(options.content_dir)
     for resolved in changed:
         root = next((root for root in roots if resolved.startswith(root[0])), None)
         if root is None:
-            return scan_inputs(options)
+            return scan_inputs(options, last)
         relative = resolved[len(root[0]):]
         path = root[1] + relative  # as scan_inputs spells it
         if os.path.isdir(path) or (path not in last.digests and not os.path.exists(path)):
-            return scan_inputs(options)
+            return scan_inputs(options, last)
         if any(IGNORED_NAMES.match(part) for part in relative.split(os.sep)):
             continue
-        inputs.digests.pop(path, None)
-        inputs.pages.pop(path, None)
-        _read(path, inputs, str(options.content_dir))
-    return Inputs(dict(sorted(inputs.digests.items(), key=lambda item: item[0].split(os.sep))),
-                  inputs.pages)
+        for held in (inputs.digests, inputs.page_bytes, inputs.stats):
+            held.pop(path, None)
+        try:
+            stat: Stat | None = _stat(os.stat(path))
+        except OSError:
+            stat = None
+        _read(path, inputs, stat, path.endswith(".md") and path.startswith(content))
+    digests = dict(sorted(inputs.digests.items(), key=lambda item: item[0].split(os.sep)))
+    return Inputs(digests, {path: inputs.page_bytes[path] for path in digests
+                            if path in inputs.page_bytes}, inputs.stats)
 
 
-def _read(path: str, inputs: Inputs, content: str) -> None:
+def _stat(info: os.stat_result) -> Stat:
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def _read(path: str, inputs: Inputs, stat: Stat | None, page: bool) -> None:
+    """Read a file into `inputs` (unless it is gone since it was listed, or unreadable:
+    the load reports it), its stat kept if it had settled."""
     try:
         with open(path, "rb") as stream:
             data = stream.read()
     except OSError:
-        return  # gone since it was listed, or unreadable: the load reports it
+        return
     inputs.digests[path] = digest(data)
-    if path.endswith(".md") and path.startswith(content):
-        inputs.pages[path] = data
+    if page:
+        inputs.page_bytes[path] = data
+    if stat is not None and stat[3] < time.time_ns() - SETTLED_NS:
+        inputs.stats[path] = stat
 
 
 def _files_below(folder: Path) -> Iterator[str]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import jinja2
 import jinja2.bccache
+from markupsafe import Markup
 
 from duet.diagnostics import Diagnostics
 from duet.digests import digest
@@ -35,7 +36,7 @@ class Memo:
     def __init__(self, options: BuildOptions, store: Store) -> None:
         self.options = options
         self.store = store
-        self.inputs = Inputs({}, {})
+        self.inputs = Inputs()
         self.front_digests: dict[str, str] = {}
         """Each page file's front matter, hashed (what the site's structure counts)."""
         self.loaded: dict[str, LoadedPage] = {}
@@ -126,17 +127,18 @@ class Memo:
         self.front_digests[path] = front
         return front
 
+    def html(self, html_digest: str) -> Markup:
+        """A compiled body's HTML, by its digest."""
+        found: Markup | None = self.store.get(f"html:{html_digest}")
+        if found is None:
+            raise LookupError(f"the build cache lost a page body ({html_digest}); "
+                              "build again with --clean")
+        return found
+
     def compiler(self, compile_all: Compile) -> Compile:
         """`compile_all`, answered from the memo for bodies it has compiled before; the
         HTML of a body is fetched from the store only when a page reads it."""
         store = self.store
-
-        def html(html_digest: str) -> Any:
-            found = store.get(f"html:{html_digest}")
-            if found is None:
-                raise LookupError(f"the build cache lost a page body ({html_digest}); "
-                                  "build again with --clean")
-            return found
 
         def compile_cached(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
             glossaries: dict[int, str] = {}
@@ -161,7 +163,7 @@ class Memo:
                 if isinstance(value, tuple):
                     facts, outline = value
                     store.keep(f"html:{facts[-1]}")
-                    value = CompiledMarkdown.from_facts(facts, html)
+                    value = CompiledMarkdown.from_facts(facts, self.html)
                     value.__dict__["outline"] = outline
                 compiled.append(value)
             return compiled

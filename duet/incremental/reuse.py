@@ -33,11 +33,12 @@ from typing import TYPE_CHECKING, Any
 
 from duet.diagnostics import Diagnostic
 from duet.digests import digest
+from duet.incremental import kept as kept_models
 from duet.incremental import spare
-from duet.incremental.inputs import engine_version, rescan_inputs, scan_inputs
-from duet.incremental.kept import KeptModel, keep, take_kept
+from duet.incremental.inputs import Inputs, engine_version, rescan_inputs, scan_inputs
+from duet.incremental.kept import KeptModel
 from duet.incremental.memo import Memo
-from duet.incremental.store import FOLDERS_FILE, MEMO_FILE, Store
+from duet.incremental.store import FOLDERS_FILE, LARGE_FILE, MEMO_FILE, Store
 from duet.load.content import Content, PagesLoader
 from duet.model.reads import BodyReads
 from duet.model.site import Compile, Site
@@ -75,6 +76,9 @@ class BuildRecord:
     """A digest of the searchable pages the search index was made from."""
     stamps: dict[str, tuple[int, int, int]]
     """Each file's inode, size and modification time, as written."""
+    scan: Inputs
+    """The inputs as this build scanned them (their stats spare the next scan reading
+    the files that have not changed)."""
 
 
 @dataclass
@@ -95,13 +99,17 @@ class Reuse:
     A build that fails leaves the record as it was; what it computed stays in
     the store's memo (every entry is right whatever becomes of the build)."""
 
-    def __init__(self, options: BuildOptions, store: Store, *, search: bool = True) -> None:
+    def __init__(self, options: BuildOptions, store: Store, *, search: bool = True,
+                 lasting: bool = True) -> None:
         self.options = options
         self.store = store
         self.memo = Memo(options, store)
         """The stages' pure steps, from the store (memo.py)."""
         self.search = search
         """Index the site for search (the dev server indexes after a quiet moment)."""
+        self.lasting = lasting
+        """Keep the model in the store for a build in another process (the command line's;
+        the dev server keeps it in memory)."""
         self.record_key = f"build:{engine_version()}:{options.out_dir.resolve()}"
         self._trusted: BuildRecord | None = None
         self._changes: set[str] | None = None
@@ -111,8 +119,7 @@ class Reuse:
         self._structure = ""
         self._records: dict[str, OutputRecord] = {}
         self._kept_model: KeptModel | None = None
-        self._shape = ""
-        """This build's `Memo.shape()`, taken once its content is loaded (or its model kept)."""
+        self._model_to_store = False
 
     # -- before loading ------------------------------------------------------
 
@@ -129,14 +136,14 @@ class Reuse:
         """Scan the inputs and check the published folder; the last build's record when
         nothing it was made from has changed (and its warnings are not errors now)."""
         changes, self._changes = self._changes, None
-        self._shape = ""
+        record = self._trusted or self.store.folder(self.record_key)
+        last_scan = (self.memo.inputs if self.memo.inputs.digests
+                      else record.scan if record is not None else None)
         self.memo.inputs = (rescan_inputs(self.options, self.memo.inputs, changes)
                             if changes is not None and self.memo.inputs.digests
-                            else scan_inputs(self.options))
-        if self._trusted is None:
-            self._trusted = self._still_published(self.store.folder(self.record_key))
-        elif not self._published_here:
-            self._trusted = self._still_published(self._trusted)
+                            else scan_inputs(self.options, last_scan))
+        if self._trusted is None or not self._published_here:
+            self._trusted = self._still_published(record)
         last = self._trusted
         if (last is None or last.inputs != self._inputs_key()
                 or (self.options.strict and last.warnings)
@@ -158,20 +165,22 @@ class Reuse:
     # -- stages 1 and 2: the kept model -------------------------------------------
 
     def kept_model(self, load: PagesLoader, compile_all: Compile) -> KeptModel | None:
-        """The model this process made last, brought up to date (kept.py), when only
-        page bodies changed since; the changed files loaded with `load`."""
-        kept, self._kept_model = take_kept(self._kept_model, self.memo, load, compile_all), None
+        """The model this process made last, or the one kept in the store, brought up to
+        date (kept.py), when only page bodies changed since; the changed files loaded
+        with `load`."""
+        kept = kept_models.take_kept(self._kept_model, self.memo, load, compile_all,
+                                     self.store if self.lasting else None)
+        self._kept_model = kept
         if kept is not None:
             self.store.used |= kept.store_keys
-            self._kept_model, self._shape = kept, kept.shape
         return kept
 
     def keep_model(self, content: Content, site: Site,
                    warnings: tuple[list[Diagnostic], list[Diagnostic]]) -> None:
-        """Keep the model just made for this process's next build."""
-        self._shape = self.memo.shape()
-        self._kept_model = keep(self._shape, content, site, self.memo.inputs, warnings,
-                                set(self.store.used))
+        """Keep the model just made for the next build (stored once the build publishes)."""
+        self._kept_model = kept_models.keep(content, site, self.memo, warnings,
+                                            set(self.store.used))
+        self._model_to_store = self.lasting
 
     # -- stage 3: what to render -----------------------------------------------
 
@@ -195,7 +204,7 @@ class Reuse:
     def _structure_of(self, site: Site) -> str:
         model = self._kept_model
         assert model is not None and model.site is site  # kept by load_and_model
-        return digest(repr((self._shape, model.outlines, site.derived_from_bodies())))
+        return digest(repr((model.head.shape, model.outlines, site.derived_from_bodies())))
 
     def new_site(self, plan: Plan, rendered: Rendered, static: Mapping[str, bytes]
                  ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts]]:
@@ -267,14 +276,15 @@ class Reuse:
         exchange it with the published site; the number of files that differ from the
         published site's. Raises OSError (the published site is then untouched)."""
         out = self.options.out_dir
-        folder = spare.prepare_spare(self.store, out, files)
+        folder, stamps = spare.prepare_spare(self.store, out, files)
         records = {path: self._records.get(path) or OutputRecord(new.digest, None)
                    for path, new in files.items()}
         last = self.last()
         search = (_search_key(records) if self.search or last is None else last.search)
-        record = BuildRecord(spare.record_folder(self.store, folder, files), self._inputs_key(),
+        record = BuildRecord(spare.record_folder(self.store, folder, files, stamps),
+                             self._inputs_key(),
                              self._structure, records, pages, warnings, search,
-                             spare.stamps(folder, files))
+                             stamps, self.memo.inputs)
         for new in files.values():
             self.store.keep(f"links:{new.digest}")
         self.store.set_folder(self.record_key, record)
@@ -282,6 +292,9 @@ class Reuse:
         self._trusted = record
         self._published_here = True
         spare.exchange(folder, out)
+        if self._model_to_store and self._kept_model is not None:
+            kept_models.save(self.store, self._kept_model)
+            self._model_to_store = False
         published = {path: old.digest for path, old in last.outputs.items()} if last else {}
         return sum(1 for path in files.keys() | published.keys()
                    if (files[path].digest if path in files else None) != published.get(path))
@@ -340,5 +353,6 @@ def drop_cache(options: BuildOptions) -> None:
         for name in (MEMO_FILE, FOLDERS_FILE):
             for suffix in ("", "-wal", "-shm"):
                 (folder / f"{name}{suffix}").unlink(missing_ok=True)
+        (folder / LARGE_FILE).unlink(missing_ok=True)
     discard(spare_folder(options.out_dir))
 

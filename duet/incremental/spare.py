@@ -11,7 +11,7 @@ record true; a folder without one is written anew.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from duet.incremental.inputs import engine_version
@@ -34,18 +34,21 @@ def folder_key(folder_id: str) -> str:
     return f"folder:{engine_version()}:{folder_id}"
 
 
-def prepare_spare(store: Store, out_dir: Path, files: Mapping[str, NewFile]) -> Path:
+def prepare_spare(store: Store, out_dir: Path, files: Mapping[str, NewFile]
+                  ) -> tuple[Path, dict[str, Stamp]]:
     """The spare folder brought up to date with `files` (or, without a true record of
-    it, a new folder holding them); its record is dropped first. Raises OSError,
-    having removed the folder."""
+    it, a new folder holding them), and its files' stamps: those it kept from its
+    record, the others read. Its record is dropped first. Raises OSError, having
+    removed the folder."""
     spare = spare_folder(out_dir)
     spare_id = identity(spare)
-    holds = store.folder(folder_key(spare_id)) if spare_id else None
+    record = store.folder(folder_key(spare_id)) if spare_id else None
     if spare_id is not None:
         store.set_folder(folder_key(spare_id), None)
-    if holds is None:
+    holds, kept = record if record is not None else ({}, {})
+    if record is None:
         discard(spare)
-        target, holds = new_staging_folder(out_dir), {}
+        target = new_staging_folder(out_dir)
     else:
         target = spare
     try:
@@ -53,13 +56,18 @@ def prepare_spare(store: Store, out_dir: Path, files: Mapping[str, NewFile]) -> 
     except OSError:
         discard(target)  # unrecorded, so of no use; the space it takes is freed
         raise
-    return target
+    untouched = {path for path, new in files.items()
+                 if holds.get(path) == new.digest and path in kept}
+    written = stamps(target, [path for path in files if path not in untouched])
+    return target, {path: kept[path] if path in untouched else written[path] for path in files}
 
 
-def record_folder(store: Store, folder: Path, files: Mapping[str, NewFile]) -> str:
-    """Record what `folder` holds; its identity."""
+def record_folder(store: Store, folder: Path, files: Mapping[str, NewFile],
+                  folder_stamps: dict[str, Stamp]) -> str:
+    """Record what `folder` holds, and its files' stamps; its identity."""
     folder_id = identity(folder) or ""
-    store.set_folder(folder_key(folder_id), {path: new.digest for path, new in files.items()})
+    store.set_folder(folder_key(folder_id), ({path: new.digest for path, new in files.items()},
+                                             folder_stamps))
     return folder_id
 
 
@@ -70,7 +78,7 @@ def exchange(folder: Path, out_dir: Path) -> None:
         os.rename(folder, spare)
 
 
-def stamps(folder: Path, paths: Mapping[str, object]) -> dict[str, Stamp]:
+def stamps(folder: Path, paths: Iterable[str]) -> dict[str, Stamp]:
     """(inode, size, modification time) of each of `paths` in `folder`; missing files get
     (0, 0, 0)."""
     root = f"{folder}/"

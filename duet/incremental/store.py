@@ -15,21 +15,26 @@ for, before the folder it describes changes.
 Values are pickled. A build reads what it needs as it goes and writes what it
 made in one transaction at its end; entries no build used for a while are
 dropped when the memo has grown to twice what the last build used.
+
+`model.pickle` holds one large value, read and written whole: the site model
+the last command-line build made (kept.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 MEMO_FILE = "memo.sqlite3"
 FOLDERS_FILE = "folders.sqlite3"
-SCHEMA_VERSION = 2
+LARGE_FILE = "model.pickle"
+SCHEMA_VERSION = 3
 BATCH = 500
 """Keys asked for in one query (SQLite allows a few hundred parameters at least)."""
 
@@ -64,7 +69,8 @@ class Database:
         if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             connection.executescript(
                 f"DROP TABLE IF EXISTS {self.table};"
-                f"CREATE TABLE {self.table} (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+                # a rowid table: values are kilobytes, which WITHOUT ROWID stores slowly
+                f"CREATE TABLE {self.table} (key TEXT PRIMARY KEY, value BLOB);"
                 f"PRAGMA user_version={SCHEMA_VERSION};")
         return connection
 
@@ -82,6 +88,9 @@ class Store:
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        self.large = folder / LARGE_FILE
+        self.large_used = False
+        """This build read or wrote the large file (its memo entries are in `used`)."""
         self.memo = Database(folder / MEMO_FILE, "memo", "OFF")
         self.folders = Database(folder / FOLDERS_FILE, "folders", "FULL")
         self.known: dict[str, Any] = {}
@@ -143,10 +152,45 @@ class Store:
                 connection.executemany("INSERT OR IGNORE INTO used VALUES (?)",
                                        ((key,) for key in self.used))
                 connection.execute("DELETE FROM memo WHERE key NOT IN (SELECT key FROM used)")
+                if not self.large_used:  # it may need what was just dropped
+                    self.large.unlink(missing_ok=True)
                 self.known = {key: value for key, value in self.known.items()
                               if key in self.used}
         self.new = {}
         self.used = set()
+        self.large_used = False
+
+    # -- the large value ------------------------------------------------------
+
+    def write_large(self, head: Any, value: Any,
+                    reducers: dict[type, Callable[[Any], tuple[Any, ...]]]) -> None:
+        """Keep `value` in the large file, `head` stored before it (`read_large` reads the
+        head alone first); `reducers` pickle those types their own way. Written beside
+        the file, then renamed over it."""
+        written = self.large.with_name(f"{LARGE_FILE}.{os.getpid()}")
+        try:
+            with open(written, "wb") as stream:
+                pickler = pickle.Pickler(stream, pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
+                pickler.dump(head)
+                pickler.dump(value)  # the same pickler: what the head holds is not stored twice
+            os.replace(written, self.large)
+        finally:
+            written.unlink(missing_ok=True)
+
+    def read_large(self, wanted: Callable[[Any], bool]) -> Any | None:
+        """The value in the large file, if `wanted(its head)`; None when there is none, or
+        the file is damaged or of other code."""
+        try:
+            stream = open(self.large, "rb")  # noqa: SIM115  (closed below)
+        except FileNotFoundError:
+            return None
+        with stream:
+            unpickler = pickle.Unpickler(stream)
+            head = _unpickled(unpickler)
+            value = _unpickled(unpickler) if head is not None and wanted(head) else None
+        self.large_used = value is not None
+        return value
 
     # -- output folders ------------------------------------------------------
 
@@ -167,6 +211,15 @@ class Store:
     def close(self) -> None:
         self.memo.close()
         self.folders.close()
+
+
+def _unpickled(unpickler: pickle.Unpickler) -> Any | None:
+    """The next value, or None if it cannot be read back (whatever is wrong with a cache
+    entry, the build does without it)."""
+    try:
+        return unpickler.load()
+    except Exception:
+        return None
 
 
 @contextlib.contextmanager

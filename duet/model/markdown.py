@@ -95,8 +95,9 @@ class CompiledMarkdown:
     @classmethod
     def from_facts(cls, facts: tuple[list[LinkRef], list[Heading], list[tuple[int, int, str]],
                                      list[str], str],
-                   html: Callable[[str], Markup]) -> CompiledMarkdown:
-        """A compiled body whose HTML is fetched by `html(digest)` when first read."""
+                   html: Callable[[str], Markup] | None) -> CompiledMarkdown:
+        """A compiled body whose HTML is fetched by `html(digest)` when first read (None:
+        by the function `fetch_html_from` gives it later)."""
         links, headings, problems, terms, html_digest = facts
         compiled = cls.__new__(cls)
         compiled.links, compiled.headings, compiled.problems = links, headings, problems
@@ -104,6 +105,11 @@ class CompiledMarkdown:
         compiled.__dict__["html_digest"] = html_digest
         compiled.__dict__["_fetch_html"] = html
         return compiled
+
+    def fetch_html_from(self, html: Callable[[str], Markup]) -> None:
+        """Fetch the HTML by `html(digest)` when first read, if it is not here."""
+        if "html" not in self.__dict__:
+            self.__dict__["_fetch_html"] = html
 
     def __getattr__(self, name: str) -> Any:
         """Only reached for `html` when it was left in the cache (`from_facts`)."""

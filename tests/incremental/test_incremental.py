@@ -233,12 +233,35 @@ def test_a_dev_server_build_keeps_what_it_learnt_in_memory(tmp_path: Path) -> No
         path: data for path, data in clean.items() if not path.startswith("pagefind/")}
 
 
+def test_a_command_line_build_takes_the_model_the_last_one_stored(project: Project) -> None:
+    project.append("about.zh.md", "\n再加一句。\n")
+    result = project.build()
+    assert result.report.model_kept and (result.report.parsed, result.report.compiled) == (1, 1)
+    assert snapshot(project.out) == project.clean()
+
+    project.replace(project.content / "site.yaml", "zh: 小站", "zh: 新小站")  # a new shape
+    assert not project.build().report.model_kept
+    project.append("about.zh.md", "\n又一句。\n")
+    assert project.build().report.model_kept  # the model made for the new shape
+    assert snapshot(project.out) == project.clean()
+
+
+def test_a_damaged_stored_model_is_made_anew(project: Project) -> None:
+    stored = project.root / "cache" / "model.pickle"
+    stored.write_bytes(stored.read_bytes()[:1000])
+    project.append("about.zh.md", "\n再加一句。\n")
+    result = project.build()
+    assert not result.report.model_kept
+    assert snapshot(project.out) == project.clean()
+    assert stored.stat().st_size > 1000  # stored whole again
+
+
 def test_a_dev_server_swaps_new_bodies_into_its_model_only_when_their_outline_holds(
         tmp_path: Path) -> None:
     project = Project(tmp_path)
     project.options = dataclasses.replace(project.options, strict=False)
     (project.content / "about.en.md").unlink()  # en/about falls back to the zh page
-    reuse = Reuse(project.options, Store(tmp_path / "cache"), search=False)
+    reuse = Reuse(project.options, Store(tmp_path / "cache"), search=False, lasting=False)
     first = build_site(project.options, reuse)
     assert not first.report.model_kept and len(first.warnings) == 1
 
