@@ -123,8 +123,9 @@ def stored_model(store: Store, memo: Memo) -> tuple[KeptModel, list[str]] | None
     kept = store.read_large(fits)
     if not isinstance(kept, KeptModel) or not changes:
         return None
+    html = memo.html
     for page in kept.site.all_pages():
-        page._compiled.fetch_html_from(memo.html)
+        page._compiled.fetch_html_from(html)
     return kept, changes[0]
 
 

@@ -117,17 +117,15 @@ def update_folder(folder: Path, holds: Mapping[str, str], files: Mapping[str, Ne
         while parent and not os.listdir(root + parent):
             os.rmdir(root + parent)
             parent = parent.rpartition("/")[0]
-    made = Folders(root)  # the folders that still hold a file
-    for path in holds.keys() & files.keys():
-        made.made.add(folder_of(path))
-        made.made.update(ancestors(folder_of(path)))
+    made = {""}  # folders known to exist
     for path, new in files.items():
         if holds.get(path) == new.digest:
             continue
         if path in holds:
             os.unlink(root + path)
-        else:
-            made.make_for(path)
+        elif (parent := folder_of(path)) not in made:
+            os.makedirs(root + parent, exist_ok=True)
+            made.add(parent)
         if new.payload is None:
             os.link(f"{published}/{path}", root + path)
         else:
