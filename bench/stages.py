@@ -42,6 +42,7 @@ STAGES: list[tuple[Any, str, str]] = [
     (spare, "prepare_spare", "bring the spare folder up to date"),
     (build, "publish", "stage and swap (plain build)"),
     (Store, "commit", "store the memo"),
+    (Store, "write_large", "store the model"),
     (spare, "exchange", "swap in"),
 ]
 

@@ -177,10 +177,12 @@ class Reuse:
 
     def keep_model(self, content: Content, site: Site,
                    warnings: tuple[list[Diagnostic], list[Diagnostic]]) -> None:
-        """Keep the model just made for the next build (stored once the build publishes)."""
+        """Keep the model just made for the next build: stored once the build publishes,
+        unless it builds from nothing (a fresh clone, `--clean`: often a build no other
+        follows, as in CI; the next build makes the model from the memo and stores it)."""
         self._kept_model = kept_models.keep(content, site, self.memo, warnings,
                                             set(self.store.used))
-        self._model_to_store = self.lasting
+        self._model_to_store = self.lasting and self.last() is not None
 
     # -- stage 3: what to render -----------------------------------------------
 

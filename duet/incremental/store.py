@@ -175,6 +175,7 @@ class Store:
                 pickler.dump(head)
                 pickler.dump(value)  # the same pickler: what the head holds is not stored twice
             os.replace(written, self.large)
+            self.large_used = True
         finally:
             written.unlink(missing_ok=True)
 

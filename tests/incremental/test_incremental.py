@@ -234,7 +234,11 @@ def test_a_dev_server_build_keeps_what_it_learnt_in_memory(tmp_path: Path) -> No
 
 
 def test_a_command_line_build_takes_the_model_the_last_one_stored(project: Project) -> None:
+    stored = project.root / "cache" / "model.pickle"
+    assert not stored.exists()  # a build from nothing stores none
     project.append("about.zh.md", "\n再加一句。\n")
+    assert not project.build().report.model_kept and stored.exists()
+    project.append("about.zh.md", "\n又加一句。\n")
     result = project.build()
     assert result.report.model_kept and (result.report.parsed, result.report.compiled) == (1, 1)
     assert snapshot(project.out) == project.clean()
@@ -247,6 +251,8 @@ def test_a_command_line_build_takes_the_model_the_last_one_stored(project: Proje
 
 
 def test_a_damaged_stored_model_is_made_anew(project: Project) -> None:
+    project.append("about.zh.md", "\n先加一句。\n")
+    project.build()
     stored = project.root / "cache" / "model.pickle"
     stored.write_bytes(stored.read_bytes()[:1000])
     project.append("about.zh.md", "\n再加一句。\n")
