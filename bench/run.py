@@ -213,26 +213,30 @@ def measure(n: int, gens: list[str], runs: int, warmup: int, out_root: Path,
     builders = {"duet": duet} if "self" in gens else {}
     if base is not None:
         builders["baseline"] = base
-    extra = rebuild_rows(n, builders, runs, out)
+    extra = rebuild_rows(n, builders, runs, out, log)
     shutil.rmtree(out, ignore_errors=True)
     return results, extra
 
 
-def rebuild_rows(n: int, builders: dict[str, Duet], runs: int, out: Path) -> list[str]:
+def rebuild_rows(n: int, builders: dict[str, Duet], runs: int, out: Path,
+                 log: Callable[[str], None]) -> list[str]:
     """No-op and one-edit rebuilds with the cache a first build leaves behind; with a
-    baseline, its runs alternate with duet's."""
+    baseline, its runs alternate with duet's. Each run is logged: the first edit after
+    a cold build may cost more than the next (duet makes and stores its model then)."""
     sites = {name: out / f"rebuild-{name}" for name in builders}
     for name, builder in builders.items():
         builder.cold(sites[name])
     noop: dict[str, list[Run]] = {name: [] for name in builders}
     edits: dict[str, list[Run]] = {name: [] for name in builders}
-    for _ in range(runs):
+    for index in range(runs):
         for name, builder in builders.items():
             noop[name].append(builder.rebuild(sites[name]))
+            log(f"N={n} {name} no-op rebuild {index + 1}: {noop[name][-1]['wall_s']:.3f} s")
     for index in range(runs):
         for name, builder in builders.items():
             builder.edit_one_page(index)
             edits[name].append(builder.rebuild(sites[name]))
+            log(f"N={n} {name} one-edit rebuild {index + 1}: {edits[name][-1]['wall_s']:.3f} s")
     for site in sites.values():
         shutil.rmtree(site, ignore_errors=True)
     return [line for name in builders for line in (
