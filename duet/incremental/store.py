@@ -166,7 +166,9 @@ class Store:
                     reducers: dict[type, Callable[[Any], tuple[Any, ...]]]) -> None:
         """Keep `value` in the large file, `head` stored before it (`read_large` reads the
         head alone first); `reducers` pickle those types their own way. Written beside
-        the file, then renamed over it."""
+        the file, then renamed over it. A value that cannot be written (a full disk, an
+        object of the site's code that cannot be pickled) is not kept: the next build
+        makes it anew."""
         written = self.large.with_name(f"{LARGE_FILE}.{os.getpid()}")
         try:
             with open(written, "wb") as stream:
@@ -176,7 +178,7 @@ class Store:
                 pickler.dump(value)  # the same pickler: what the head holds is not stored twice
             os.replace(written, self.large)
             self.large_used = True
-        finally:
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
             written.unlink(missing_ok=True)
 
     def read_large(self, wanted: Callable[[Any], bool]) -> Any | None:

@@ -55,3 +55,12 @@ def test_pruning_keeps_a_large_value_this_build_read(tmp_path: Path) -> None:
     assert store.read_large(lambda head: True) == "value"
     fill(store, 1)
     assert store.read_large(lambda head: True) == "value"
+
+
+def test_a_value_that_cannot_be_pickled_is_not_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.write_large("head", "an earlier value", {})
+    store.write_large("head", {"made by": lambda: None}, {})  # a lambda cannot be pickled
+    assert store.read_large(lambda head: True) == "an earlier value"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith("model")] == [
+        "model.pickle"]
