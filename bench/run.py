@@ -57,8 +57,30 @@ def shared_module(name: str) -> ModuleType:
     return module
 
 
+def settle(limit: float = 10.0, busy: float = 0.1) -> None:
+    """Wait (up to `limit` seconds) until the machine is idle: a generator may leave work
+    running after it exits (the baseline removes its old site in a detached process),
+    and the next run timed would pay for it."""
+    def ticks() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as stat:
+            values = [int(value) for value in stat.readline().split()[1:]]
+        return sum(values), values[3] + values[4]  # all, idle + waiting for I/O
+
+    if not os.path.exists("/proc/stat"):
+        return
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        total, idle = ticks()
+        time.sleep(0.25)
+        total_after, idle_after = ticks()
+        if total_after > total and 1 - (idle_after - idle) / (total_after - total) < busy:
+            return
+
+
 def time_once(command: list[str], cwd: Path | None = None) -> Run:
-    """One process: wall, CPU and peak RSS (the shared timecmd.py's measurement)."""
+    """One process, once the machine is idle: wall, CPU and peak RSS (the shared
+    timecmd.py's measurement)."""
+    settle()
     timecmd = shared_module("timecmd")
     if cwd is None:
         return timecmd.one_run(command, 1800)
