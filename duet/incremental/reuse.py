@@ -143,21 +143,13 @@ class Reuse:
                             if changes is not None and self.memo.inputs.digests
                             else scan_inputs(self.options, last_scan))
         if self._trusted is None or not self._published_here:
-            self._trusted = self._still_published(record)
+            self._trusted = _still_published(record, self.options.out_dir)
         last = self._trusted
         if (last is None or last.inputs != self._inputs_key()
                 or (self.options.strict and last.warnings)
                 or (self.search and last.search != _search_key(last.outputs))):
             return None
         return last
-
-    def _still_published(self, record: BuildRecord | None) -> BuildRecord | None:
-        """`record`, if the output folder is the one it describes and every file in it is
-        the file written (a file replaced or removed by hand means a full build)."""
-        out = self.options.out_dir
-        if record is None or record.live != identity(out):
-            return None
-        return record if spare.stamps(out, record.stamps) == record.stamps else None
 
     def _inputs_key(self) -> str:
         return digest(repr((engine_version(), self.memo.inputs.digest, self.options.base_url)))
@@ -300,6 +292,14 @@ class Reuse:
         published = {path: old.digest for path, old in last.outputs.items()} if last else {}
         return sum(1 for path in files.keys() | published.keys()
                    if (files[path].digest if path in files else None) != published.get(path))
+
+
+def _still_published(record: BuildRecord | None, out: Path) -> BuildRecord | None:
+    """`record`, if the output folder is the one it describes and every file in it is
+    the file written (a file replaced or removed by hand means a full build)."""
+    if record is None or record.live != identity(out):
+        return None
+    return record if spare.stamps(out, record.stamps) == record.stamps else None
 
 
 def _search_key(records: Mapping[str, OutputRecord]) -> str:
