@@ -122,19 +122,15 @@ def scan_inputs(options: BuildOptions, last: Inputs | None = None) -> Inputs:
     known = last.stats if last is not None else {}
     for folder in options.source_folders():
         for path in _files_below(folder):
-            page = path.endswith(".md") and path.startswith(content)
-            try:
-                stat: Stat | None = _stat(os.stat(path))
-            except OSError:
-                stat = None
+            stat = _stat(path)
             if stat is not None and known.get(path) == stat:
                 assert last is not None
                 inputs.digests[path] = last.digests[path]
                 inputs.stats[path] = stat
-                if page:
+                if _is_page(path, content):
                     inputs.page_bytes[path] = None
             else:
-                _read(path, inputs, stat, page)
+                _read(path, inputs, stat, _is_page(path, content))
     return inputs
 
 
@@ -158,18 +154,22 @@ def rescan_inputs(options: BuildOptions, last: Inputs, changed: set[str]) -> Inp
             continue
         for held in (inputs.digests, inputs.page_bytes, inputs.stats):
             held.pop(path, None)
-        try:
-            stat: Stat | None = _stat(os.stat(path))
-        except OSError:
-            stat = None
-        _read(path, inputs, stat, path.endswith(".md") and path.startswith(content))
+        _read(path, inputs, _stat(path), _is_page(path, content))
     digests = dict(sorted(inputs.digests.items(), key=lambda item: item[0].split(os.sep)))
     return Inputs(digests, {path: inputs.page_bytes[path] for path in digests
                             if path in inputs.page_bytes}, inputs.stats)
 
 
-def _stat(info: os.stat_result) -> Stat:
+def _stat(path: str) -> Stat | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # gone since it was listed: `_read` finds out
     return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def _is_page(path: str, content: str) -> bool:
+    return path.endswith(".md") and path.startswith(content)
 
 
 def _read(path: str, inputs: Inputs, stat: Stat | None, page: bool) -> None:

@@ -44,7 +44,8 @@ class ModelHead:
 
     def changes(self, memo: Memo) -> list[str] | None:
         """The page files that changed since, if nothing but their bodies did: the
-        inputs `memo` scanned have the same shape. None otherwise."""
+        inputs `memo` scanned have the same shape. None otherwise. The memo learns the
+        front digests of the files that did not change from this head."""
         inputs = memo.inputs
         changed = [path for path, was in self.page_files.items()
                    if inputs.digests.get(path) != was]

@@ -186,7 +186,7 @@ class Store:
         the file is damaged or of other code."""
         try:
             stream = open(self.large, "rb")  # noqa: SIM115  (closed below)
-        except FileNotFoundError:
+        except OSError:  # none, or unreadable: done without
             return None
         with stream:
             unpickler = pickle.Unpickler(stream)
