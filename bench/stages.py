@@ -24,14 +24,19 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from duet import build, cli  # noqa: E402
-from duet.incremental import spare  # noqa: E402
+from duet.incremental import reuse, spare  # noqa: E402
 from duet.incremental.reuse import Reuse  # noqa: E402
 from duet.incremental.store import Store  # noqa: E402
 from duet.publish import search  # noqa: E402
 
 STAGES: list[tuple[Any, str, str]] = [
     (Reuse, "unchanged", "scan the inputs, check the published folder"),
+    (reuse, "scan_inputs", "  of which: the scan"),
+    (reuse, "_still_published", "  of which: the check of the published folder"),
     (Reuse, "kept_model", "take the kept model, new bodies swapped in"),
+    (Store, "read_large", "  of which: read the stored model"),
+    (Store, "folder", "read the folder records"),
+    (Store, "set_folder", "write the folder records"),
     (build, "load", "load"),
     (build, "model", "model (Markdown included)"),
     (build, "render", "render"),

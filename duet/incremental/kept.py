@@ -124,15 +124,19 @@ def stored_model(store: Store, memo: Memo) -> tuple[KeptModel, list[str]] | None
     kept = store.read_large(fits)
     if not isinstance(kept, KeptModel) or not changes:
         return None
-    html = memo.html
+    html, body = memo.html, memo.body
     for page in kept.site.all_pages():
         page._compiled.fetch_html_from(html)
+    for source in kept.content.pages:
+        source.fetch_body_from(body)
     return kept, changes[0]
 
 
 def save(store: Store, kept: KeptModel) -> None:
-    """Keep `kept` in `store` for the next build, its bodies' HTML left in the memo."""
-    store.write_large(kept.head, kept, {CompiledMarkdown: _without_html, PATH: _path_as_text})
+    """Keep `kept` in `store` for the next build, its bodies' HTML left in the memo and
+    its written pages' bodies in their files."""
+    store.write_large(kept.head, kept, {CompiledMarkdown: _without_html,
+                                        SourcePage: _without_body, PATH: _path_as_text})
 
 
 PATH = type(Path())
@@ -140,6 +144,14 @@ PATH = type(Path())
 
 def _without_html(compiled: CompiledMarkdown) -> tuple[Any, ...]:
     return CompiledMarkdown.from_facts, (compiled.facts(), None)
+
+
+def _without_body(page: SourcePage) -> tuple[Any, ...]:
+    """A written page without its body, which its file gives back (`stored_model`): the
+    bodies are three quarters of the model's bytes."""
+    state = {name: value for name, value in vars(page).items()
+             if name != "_fetch_body" and (name != "body" or page.derived)}
+    return object.__new__, (SourcePage,), state
 
 
 def _path_as_text(path: Path) -> tuple[Any, ...]:

@@ -97,8 +97,7 @@ class Memo:
                     page, problems, front = found[key]
                     self.front_digests[path] = front
                     if page is not None:
-                        text = decode_text(inputs.pages[path])
-                        page = replace(page, body=split_front_matter(text)[1])
+                        page = replace(page, body=self.body(path))
                     results.append((page, problems))
             self.loaded = dict(zip(keys, results, strict=True))
             return results
@@ -113,6 +112,10 @@ class Memo:
                   if path.startswith(content) and path.endswith(".md") else value)
                  for path, value in sorted(self.inputs.digests.items())]
         return digest(repr((engine_version(), self.options.base_url, files)))
+
+    def body(self, path: str) -> str:
+        """A page file's body, split from its front matter as the loader splits it."""
+        return split_front_matter(decode_text(self.inputs.pages[path]))[1]
 
     def front_digest(self, path: str) -> str:
         """The digest of a page file's front matter, split as the loader splits it (the

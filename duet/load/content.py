@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Any
 
 from duet.diagnostics import Diagnostic, Diagnostics
 from duet.load.config import Config, load_config, report_missing, reported
@@ -35,7 +36,10 @@ IGNORED_NAMES = re.compile(r"^(\..*|.*~|#.*#|.*\.swp|.*\.tmp)$")
 
 @dataclass
 class SourcePage:
-    """One Markdown file: front matter checked, body not yet compiled."""
+    """One Markdown file: front matter checked, body not yet compiled.
+
+    A build's cache may keep a written page without its body, which the page
+    file gives back when the body is first read (`fetch_body_from`)."""
 
     path: Path
     key: str
@@ -45,6 +49,19 @@ class SourcePage:
     body_line: int
     derived: bool = False
     """Made from the source language's page (duet/load/derive.py), not written."""
+
+    def fetch_body_from(self, body: Callable[[str], str]) -> None:
+        """Fetch the body by `body(path)` when first read, if it is not here."""
+        if "body" not in self.__dict__:
+            self.__dict__["_fetch_body"] = body
+
+    def __getattr__(self, name: str) -> Any:
+        """Only reached for `body` when it was left in its file (`fetch_body_from`)."""
+        fetch = self.__dict__.get("_fetch_body")
+        if name != "body" or fetch is None:
+            raise AttributeError(name)
+        self.body = fetch(str(self.path))
+        return self.body
 
 
 @dataclass

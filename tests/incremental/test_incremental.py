@@ -238,6 +238,7 @@ def test_a_command_line_build_takes_the_model_the_last_one_stored(project: Proje
     assert not stored.exists()  # a build from nothing stores none
     project.append("about.zh.md", "\n再加一句。\n")
     assert not project.build().report.model_kept and stored.exists()
+    assert "再加一句".encode() not in stored.read_bytes()  # a body stays in its file
     project.append("about.zh.md", "\n又加一句。\n")
     result = project.build()
     assert result.report.model_kept and (result.report.parsed, result.report.compiled) == (1, 1)
