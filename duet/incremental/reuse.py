@@ -185,15 +185,10 @@ class Reuse:
         last = self.last()
         if last is None or last.structure != self._structure:
             return Plan({})
-        pages = site.pages
-        reusable = {}
-        for path, record in last.outputs.items():
-            if record.reads is None:
-                continue
-            if all(page_id in pages and pages[page_id]._compiled.html_digest == read
-                   for page_id, read in record.reads.items()):
-                reusable[path] = record
-        return Plan(reusable)
+        bodies = {page_id: page._compiled.html_digest for page_id, page in site.pages.items()}
+        return Plan({path: record for path, record in last.outputs.items()
+                     if record.reads is not None and all(
+                         bodies.get(page_id) == read for page_id, read in record.reads.items())})
 
     def _structure_of(self, site: Site) -> str:
         model = self._kept_model
