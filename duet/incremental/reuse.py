@@ -277,6 +277,8 @@ class Reuse:
         for new in files.values():
             self.store.keep(f"links:{new.digest}")
         self.store.set_folder(self.record_key, record)
+        self.store.keep_folders({self.record_key, spare.folder_key(record.live),
+                                 spare.folder_key(identity(out) or "")})  # the next spare's
         self.store.commit()
         self._trusted = record
         self._published_here = True

@@ -10,7 +10,9 @@ an empty one.
 `folders.sqlite3` holds, for each output folder and spare folder a build
 wrote, what is in it (see spare.py), keyed by the folder's identity on disk.
 These records say what is on disk, so each is written with the disk waited
-for, before the folder it describes changes.
+for, before the folder it describes changes. A build that publishes keeps its
+own record and its two folders' and forgets the rest (folders removed by hand,
+records of other engine versions).
 
 Values are pickled. A build reads what it needs as it goes and writes what it
 made in one transaction at its end; entries no build used for a while are
@@ -210,6 +212,15 @@ class Store:
         else:
             connection.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)",
                                (identity, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
+
+    def keep_folders(self, identities: set[str]) -> None:
+        """Forget the records of every folder but these: folders gone since, and records
+        of other engine versions, which no build reads again."""
+        connection = self.folders.connection()
+        gone = [(key,) for (key,) in connection.execute("SELECT key FROM folders")
+                if key not in identities]
+        if gone:
+            connection.executemany("DELETE FROM folders WHERE key = ?", gone)
 
     def close(self) -> None:
         self.memo.close()

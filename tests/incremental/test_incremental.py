@@ -172,6 +172,19 @@ def test_the_spare_folder_is_brought_up_to_date_and_exchanged(project: Project) 
     assert snapshot(project.out) == project.clean()
 
 
+def test_the_store_keeps_the_records_of_the_last_build_and_its_two_folders(
+        project: Project) -> None:
+    store = Store(project.root / "cache")
+    store.set_folder("folder:an older engine:1:2", ({}, {}))
+    shutil.rmtree(project.out)  # the record of the folder removed stays behind
+    for number in range(2):
+        project.append("about.en.md", f"\nSentence {number}.\n")
+        project.build()
+    keys = [key for (key,) in store.folders.connection().execute("SELECT key FROM folders")]
+    assert sorted(key.split(":")[0] for key in keys) == ["build", "folder", "folder"]
+    assert snapshot(project.out) == project.clean()
+
+
 def test_a_damaged_store_means_a_full_build(project: Project) -> None:
     for file in (project.root / "cache").iterdir():
         file.write_bytes(b"not a database")

@@ -64,3 +64,13 @@ def test_a_value_that_cannot_be_pickled_is_not_kept(tmp_path: Path) -> None:
     assert store.read_large(lambda head: True) == "an earlier value"
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith("model")] == [
         "model.pickle"]
+
+
+def test_the_records_of_other_folders_are_forgotten(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    for key in ("build:old:/site", "folder:old:1:2", "build:new:/site", "folder:new:1:3"):
+        store.set_folder(key, {"key": key})
+    store.keep_folders({"build:new:/site", "folder:new:1:3", "folder:new:1:4"})
+    assert store.folder("build:old:/site") is None and store.folder("folder:old:1:2") is None
+    assert store.folder("build:new:/site") == {"key": "build:new:/site"}
+    assert store.folder("folder:new:1:3") == {"key": "folder:new:1:3"}
