@@ -26,7 +26,10 @@ def swap_bodies(site: Site, content: Content, changed: dict[Path, SourcePage],
     when a new body has problems or a different outline."""
     config = content.config
     converters = {code: convert for code, _, convert in config.derived()}
-    affected = [page for page in site.all_pages() if page._source.path in changed]
+    # the pages made from a file share its key: its own, its fallbacks, its derivations
+    affected = [page for key in dict.fromkeys(new.key for new in changed.values())
+                for lang in config.codes
+                if (page := site.page(lang, key)) is not None and page._source.path in changed]
     made: dict[int, SourcePage] = {}
     for page in affected:
         old = page._source

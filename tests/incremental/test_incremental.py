@@ -256,6 +256,11 @@ def test_a_command_line_build_takes_the_model_the_last_one_stored(project: Proje
     result = project.build()
     assert result.report.model_kept and (result.report.parsed, result.report.compiled) == (1, 1)
     assert snapshot(project.out) == project.clean()
+    project.append("about.zh.md", "\n两种语言都改。\n")
+    project.append("about.en.md", "\nBoth languages changed.\n")
+    result = project.build()
+    assert result.report.model_kept and (result.report.parsed, result.report.compiled) == (2, 2)
+    assert snapshot(project.out) == project.clean()
 
     project.replace(project.content / "site.yaml", "zh: 小站", "zh: 新小站")  # a new shape
     assert not project.build().report.model_kept
