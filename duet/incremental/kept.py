@@ -24,6 +24,7 @@ from typing import Any
 
 from duet.diagnostics import Diagnostic
 from duet.digests import digest
+from duet.fetched import FETCH
 from duet.incremental.memo import Memo
 from duet.incremental.store import Store
 from duet.load.content import Content, PagesLoader, SourcePage
@@ -126,9 +127,9 @@ def stored_model(store: Store, memo: Memo) -> tuple[KeptModel, list[str]] | None
         return None
     html, body = memo.html, memo.body
     for page in kept.site.all_pages():
-        page._compiled.fetch_html_from(html)
+        page._compiled.fetch_from(html)
     for source in kept.content.pages:
-        source.fetch_body_from(body)
+        source.fetch_from(body)
     return kept, changes[0]
 
 
@@ -150,7 +151,7 @@ def _without_body(page: SourcePage) -> tuple[Any, ...]:
     """A written page without its body, which its file gives back (`stored_model`): the
     bodies are three quarters of the model's bytes."""
     state = {name: value for name, value in vars(page).items()
-             if name != "_fetch_body" and (name != "body" or page.derived)}
+             if name != FETCH and (name != "body" or page.derived)}
     return object.__new__, (SourcePage,), state
 
 

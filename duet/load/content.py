@@ -11,9 +11,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import ClassVar
 
 from duet.diagnostics import Diagnostic, Diagnostics
+from duet.fetched import FetchedWhenRead
 from duet.load.config import Config, load_config, report_missing, reported
 from duet.load.derive import (
     CONVERSIONS_FILE,
@@ -35,11 +36,11 @@ IGNORED_NAMES = re.compile(r"^(\..*|.*~|#.*#|.*\.swp|.*\.tmp)$")
 
 
 @dataclass
-class SourcePage:
+class SourcePage(FetchedWhenRead):
     """One Markdown file: front matter checked, body not yet compiled.
 
     A build's cache may keep a written page without its body, which the page
-    file gives back when the body is first read (`fetch_body_from`)."""
+    file gives back when the body is first read (`fetch_from`)."""
 
     path: Path
     key: str
@@ -50,18 +51,10 @@ class SourcePage:
     derived: bool = False
     """Made from the source language's page (duet/load/derive.py), not written."""
 
-    def fetch_body_from(self, body: Callable[[str], str]) -> None:
-        """Fetch the body by `body(path)` when first read, if it is not here."""
-        if "body" not in self.__dict__:
-            self.__dict__["_fetch_body"] = body
+    FETCHED: ClassVar[str] = "body"
 
-    def __getattr__(self, name: str) -> Any:
-        """Only reached for `body` when it was left in its file (`fetch_body_from`)."""
-        fetch = self.__dict__.get("_fetch_body")
-        if name != "body" or fetch is None:
-            raise AttributeError(name)
-        self.body = fetch(str(self.path))
-        return self.body
+    def fetch_key(self) -> str:
+        return str(self.path)
 
 
 @dataclass

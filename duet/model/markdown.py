@@ -18,13 +18,14 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
 from duet.digests import digest
+from duet.fetched import FetchedWhenRead
 
 HEADING_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -64,11 +65,13 @@ class GlossaryIndex:
 
 
 @dataclass
-class CompiledMarkdown:
+class CompiledMarkdown(FetchedWhenRead):
     """A compiled body: its HTML, and what the site model reads of it.
 
     A build's cache may keep the HTML apart and give it back only when a page
     is rendered (`from_facts`); everything else is always present."""
+
+    FETCHED: ClassVar[str] = "html"
 
     html: Markup
     links: list[LinkRef] = field(default_factory=list)
@@ -97,27 +100,17 @@ class CompiledMarkdown:
                                      list[str], str],
                    html: Callable[[str], Markup] | None) -> CompiledMarkdown:
         """A compiled body whose HTML is fetched by `html(digest)` when first read (None:
-        by the function `fetch_html_from` gives it later)."""
+        by the function `fetch_from` gives it later)."""
         links, headings, problems, terms, html_digest = facts
         compiled = cls.__new__(cls)
         compiled.links, compiled.headings, compiled.problems = links, headings, problems
         compiled.terms = terms
         compiled.__dict__["html_digest"] = html_digest
-        compiled.__dict__["_fetch_html"] = html
+        compiled.fetch_from(html)
         return compiled
 
-    def fetch_html_from(self, html: Callable[[str], Markup]) -> None:
-        """Fetch the HTML by `html(digest)` when first read, if it is not here."""
-        if "html" not in self.__dict__:
-            self.__dict__["_fetch_html"] = html
-
-    def __getattr__(self, name: str) -> Any:
-        """Only reached for `html` when it was left in the cache (`from_facts`)."""
-        fetch = self.__dict__.get("_fetch_html")
-        if name != "html" or fetch is None:
-            raise AttributeError(name)
-        self.html = fetch(self.__dict__["html_digest"])
-        return self.html
+    def fetch_key(self) -> str:
+        return self.html_digest
 
 
 @dataclass(frozen=True)
