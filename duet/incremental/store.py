@@ -216,11 +216,9 @@ class Store:
     def keep_folders(self, identities: set[str]) -> None:
         """Forget the records of every folder but these: folders gone since, and records
         of other engine versions, which no build reads again."""
-        connection = self.folders.connection()
-        gone = [(key,) for (key,) in connection.execute("SELECT key FROM folders")
-                if key not in identities]
-        if gone:
-            connection.executemany("DELETE FROM folders WHERE key = ?", gone)
+        marks = ", ".join("?" * len(identities))
+        self.folders.connection().execute(
+            f"DELETE FROM folders WHERE key NOT IN ({marks})", tuple(identities))
 
     def close(self) -> None:
         self.memo.close()
