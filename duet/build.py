@@ -21,6 +21,7 @@ from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
 from duet.drift.check import DriftReport, check_translations
 from duet.incremental.reuse import SEARCHABLE, Reuse
+from duet.load.config import Config
 from duet.load.content import (
     Content,
     LoadedPage,
@@ -37,7 +38,7 @@ from duet.model.site import Compile, CompileJob, Site, build_site_model
 from duet.parallel import compile_all, map_cheap_in_order, map_in_order
 from duet.progress import active
 from duet.publish.linkcheck import LinkFacts, check_links
-from duet.publish.search import Indexing, SearchIndexError
+from duet.publish.search import Indexing, Pagefind, SearchIndexError, pagefind_ahead
 from duet.publish.write import NewFile, WriteError, discard_leftovers, publish, stage_site
 from duet.render.assets import Assets, fingerprint
 from duet.render.i18n import (
@@ -152,12 +153,23 @@ def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult
         content, site, drift = load_and_model(options, diagnostics, reuse, report, hook)
         site.translation_behind = drift.behind if content.config.translation_notice else {}
         progress.stage("render")
-        files, facts, renderers = render(site, options, diagnostics, reuse, report, hook)
-        pages = {code: len(site.pages_in(code)) for code in site.config.codes}
-        report.written = write_and_publish(files, facts, renderers, site.config.base_path,
-                                           options, diagnostics, reuse, pages)
+        with pagefind_ahead(search_ahead(site.config, reuse)) as pagefind:
+            files, facts, renderers = render(site, options, diagnostics, reuse, report, hook)
+            pages = {code: len(site.pages_in(code)) for code in site.config.codes}
+            report.written = write_and_publish(files, facts, renderers, site.config.base_path,
+                                               options, diagnostics, reuse, pages, pagefind)
         return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
                            files=len(files), report=report, site=site)
+
+
+def search_ahead(config: Config, reuse: Reuse | None) -> dict[str, str] | None:
+    """A line in each of the site's languages to start Pagefind on before the render
+    (search.py: `pagefind_ahead`), when this build indexes every page: there is no
+    last build to take the index from."""
+    if reuse is not None and reuse.last() is not None:
+        return None
+    return {language.tag: f"{language.name} {config.title.get(language.code)}"
+            for language in config.languages}
 
 
 def load_and_model(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
@@ -297,11 +309,12 @@ def static_files(options: BuildOptions) -> tuple[dict[str, bytes], Assets]:
 def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
                       renderers: dict[str, LanguageRenderer], base_path: str,
                       options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
-                      pages: dict[str, int]) -> int:
+                      pages: dict[str, int], pagefind: Pagefind | None = None) -> int:
     """Stages 4 and 5: start Pagefind on the pages to index; while it works, check every
     link and the catalogs; add its index, then put the new site in place at once
     (a plain build stages it whole beside the output folder; an incremental one
-    brings the spare folder up to date). The number of files written or removed."""
+    brings the spare folder up to date). `pagefind`, if started already, makes the
+    index. The number of files written or removed."""
     indexing: Indexing | None = None
     try:
         active().stage("check")  # Pagefind started, then links and catalogs checked
@@ -311,7 +324,7 @@ def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
         if searchable:
             indexing = Indexing.beside(options.out_dir, {path: files[path].payload  # else linked
                                                          or options.out_dir / path
-                                                         for path in searchable})
+                                                         for path in searchable}, pagefind)
         sources = (reuse.pages_to_check(files, facts) if reuse
                    else [path for path in files if path.endswith(".html")])
         for problem in check_links(sources, facts, files, base_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -18,14 +19,11 @@ pytestmark = pytest.mark.slow  # runs Pagefind over built sites
 BROWSER_SITE = ROOT / "tests" / "browser" / "site" / "content"
 
 
-def test_normalise_entry_sorts_languages_and_keys(tmp_path: Path) -> None:
-    one, two = tmp_path / "one.json", tmp_path / "two.json"
-    one.write_text('{"version":"1","languages":{"zh-cn":{"page_count":2},"en":{"page_count":2}}}')
-    two.write_text('{"languages":{"en":{"page_count":2},"zh-cn":{"page_count":2}},"version":"1"}')
-    search.normalise_entry(one)
-    search.normalise_entry(two)
-    assert one.read_bytes() == two.read_bytes()
-    assert list(json.loads(one.read_text())["languages"]) == ["en", "zh-cn"]
+def test_the_entry_file_lists_languages_and_keys_in_one_order() -> None:
+    one = b'{"version":"1","languages":{"zh-cn":{"page_count":2},"en":{"page_count":2}}}'
+    two = b'{"languages":{"en":{"page_count":2},"zh-cn":{"page_count":2}},"version":"1"}'
+    assert search.normalised_entry(one) == search.normalised_entry(two)
+    assert list(json.loads(search.normalised_entry(one))["languages"]) == ["en", "zh-cn"]
 
 
 @pytest.fixture(scope="module")
@@ -114,13 +112,66 @@ def test_an_index_made_from_pages_in_memory_and_on_disk(tmp_path: Path) -> None:
     indexing = search.Indexing({"en/index.html": PAGE,
                                 "en/other/index.html": site / "en" / "other" / "index.html"},
                                scratch, ".site.search-")
-    bundle = indexing.finish()
-    entry = json.loads((bundle / search.ENTRY_FILE).read_text())
+    bundle = indexing.files()
+    entry = json.loads(bundle[f"pagefind/{search.ENTRY_FILE}"])
     assert entry["languages"]["en"]["page_count"] == 2
-    assert list(scratch.iterdir()) == [bundle], "the folder of pages is removed"
+    assert not list(scratch.iterdir()), "the folder of pages is removed"
 
 
 def test_a_cancelled_index_leaves_nothing_behind(tmp_path: Path) -> None:
     indexing = search.Indexing({"en/index.html": PAGE}, tmp_path, ".site.search-")
     indexing.cancel()
     assert not list(tmp_path.iterdir())
+
+
+ZH_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><title>光谷</title></head><body>'
+           '<main data-pagefind-body><h1>光谷</h1><p>武汉东湖新技术开发区。</p></main>'
+           '</body></html>').encode()
+
+
+def test_a_warmed_pagefind_makes_the_same_index(tmp_path: Path) -> None:
+    """A build that starts Pagefind ahead shows it a line in each language first: the
+    index it then makes is the one a Pagefind started just for it makes."""
+    pages = {"en/index.html": PAGE, "zh/index.html": ZH_PAGE}
+    bundles = []
+    for name, warm in (("cold", None), ("warm", {"zh-CN": "湖北 光谷", "en": "Hubei"})):
+        scratch = tmp_path / name
+        scratch.mkdir()
+        with search.pagefind_ahead(warm) as pagefind:
+            assert (pagefind is None) == (warm is None)
+            bundles.append(search.Indexing(pages, scratch, ".site.search-", pagefind).files())
+    cold, warm = bundles
+    entry = json.loads(cold[f"pagefind/{search.ENTRY_FILE}"])
+    assert entry["languages"]["zh-cn"]["page_count"] == 1
+    assert cold == warm
+
+
+def test_a_request_pagefind_refuses_is_an_error(tmp_path: Path) -> None:
+    pagefind = search.Pagefind()
+    try:
+        with pytest.raises(search.SearchIndexError, match=r"Pagefind failed: .*index"):
+            pagefind.reply(pagefind.send("AddDir", index_id=3, path=str(tmp_path)),
+                           deadline=time.monotonic() + 60)
+    finally:
+        pagefind.close()
+
+
+def test_a_build_that_fails_stops_the_pagefind_it_started(
+        monkeypatch: pytest.MonkeyPatch, mini_content: Path, tmp_path: Path) -> None:
+    """A build from nothing starts Pagefind before the render; a template that fails
+    to render stops the build, and Pagefind with it."""
+    started: list[search.Pagefind] = []
+
+    class Recorded(search.Pagefind):
+        def __init__(self) -> None:
+            super().__init__()
+            started.append(self)
+
+    monkeypatch.setattr(search, "Pagefind", Recorded)
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "page.html").write_text("{{ page.no_such_field.deeper }}", encoding="utf-8")
+    with pytest.raises(ContentError):
+        build(mini_content, tmp_path / "out", templates_dir=templates)
+    assert len(started) == 1, "Pagefind was started ahead"
+    assert started[0].process.poll() is not None, "and stopped"
