@@ -266,17 +266,20 @@ def rebuild_rows(n: int, builders: dict[str, Duet], runs: int, out: Path,
         row(f"{name} rebuild, 1 page edited", n, edits[name]))]
 
 
-def real_site_row(runs: int, out_root: Path, repo: Path = REPO, name: str = "duet") -> str:
-    """A checkout's own site, cold, everything included."""
-    out = out_root / f"real-site-{name}"
-    command = [sys.executable, str(repo / "build.py"), "--out", str(out), "--quiet", "--clean"]
-    timed = []
+def real_site_rows(runs: int, out_root: Path, checkouts: dict[str, Path]) -> list[str]:
+    """Each checkout's own site, cold, everything included; runs alternating between the
+    checkouts, the first of each a warm-up."""
+    timed: dict[str, list[Run]] = {name: [] for name in checkouts}
     for _ in range(runs + 1):
-        shutil.rmtree(out, ignore_errors=True)
-        timed.append(time_once(command, cwd=repo))
-    shutil.rmtree(out, ignore_errors=True)
-    pages = sum(1 for _ in (repo / "content").rglob("*.md"))
-    return row(f"{name}, its real site (content/)", 0, timed[1:], pages=pages)
+        for name, repo in checkouts.items():
+            out = out_root / f"real-site-{name}"
+            shutil.rmtree(out, ignore_errors=True)
+            timed[name].append(time_once([sys.executable, str(repo / "build.py"), "--out",
+                                          str(out), "--quiet", "--clean"], cwd=repo))
+            shutil.rmtree(out, ignore_errors=True)
+    return [row(f"{name}, its real site (content/)", 0, timed[name][1:],
+                pages=sum(1 for _ in (repo / "content").rglob("*.md")))
+            for name, repo in checkouts.items()]
 
 
 def run_all(args: argparse.Namespace) -> None:
@@ -296,9 +299,8 @@ def run_all(args: argparse.Namespace) -> None:
         ratios += ratio_lines(n, results)
         extras += extra
     if "self" in args.gens and args.real_site:
-        extras.append(real_site_row(args.runs, out_root))
-        if args.baseline:
-            extras.append(real_site_row(args.runs, out_root, args.baseline, "baseline"))
+        checkouts = {"duet": REPO, **({"baseline": Path(args.baseline)} if args.baseline else {})}
+        extras += real_site_rows(args.runs, out_root, checkouts)
     print(f"{started}; {versions(python)}")
     print(f"median of {args.runs} runs after {args.warmup} warm-up, runs alternating; "
           f"output under {out_root}\n")
@@ -320,8 +322,9 @@ def run_self(corpus: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, nargs="+", default=[100, 1000, 10000],
-                        help="pages per language (default: 100 1000 10000)")
+    parser.add_argument("--pages", type=int, nargs="*", default=[100, 1000, 10000],
+                        help="pages per language (default: 100 1000 10000; none: only the "
+                             "real site)")
     parser.add_argument("--only", nargs="+", choices=("self", *PEERS), dest="gens",
                         default=["self", *PEERS], help="generators to run (default: all four)")
     parser.add_argument("--corpus", type=Path,
