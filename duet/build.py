@@ -168,7 +168,7 @@ def search_ahead(config: Config, reuse: Reuse | None) -> dict[str, str] | None:
     last build to take the index from."""
     if reuse is not None and reuse.last() is not None:
         return None
-    return {language.tag: f"{language.name} {config.title.get(language.code)}"
+    return {language.tag: f"{language.name} {config.title.get(language.code) or ''}"
             for language in config.languages}
 
 
