@@ -309,7 +309,7 @@ def static_files(options: BuildOptions) -> tuple[dict[str, bytes], Assets]:
 def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
                       renderers: dict[str, LanguageRenderer], base_path: str,
                       options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
-                      pages: dict[str, int], pagefind: Pagefind | None = None) -> int:
+                      pages: dict[str, int], pagefind: Pagefind | None) -> int:
     """Stages 4 and 5: start Pagefind on the pages to index; while it works, check every
     link and the catalogs; add its index, then put the new site in place at once
     (a plain build stages it whole beside the output folder; an incremental one

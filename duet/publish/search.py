@@ -13,7 +13,7 @@ the build.
 
 Pagefind runs as a service (`pagefind --service`: requests on its standard
 input, replies on its output), so that a build can start it before the pages
-exist and have it load what each language needs meanwhile (`Pagefind.warm`):
+exist and have it load what each language needs meanwhile (`Pagefind(warm_up=…)`):
 the extended build's Chinese word segmenter takes 0.2 s to load, most of the
 time Pagefind takes over a small site. The client is ours: the `pagefind`
 package's waits 0.1 s before reading each reply.
@@ -63,7 +63,10 @@ class Pagefind:
     reply, reading past the earlier ones' (an error among them is raised, unless the
     request was only a warm-up)."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm_up: Mapping[str, str] | None = None) -> None:
+        """Start the service; with `warm_up` (language tag → text), have it index a line
+        of each language in an index of its own first, so that what Pagefind loads for
+        a language is loaded before the site's pages come."""
         executable = pagefind_executable()
         # A file, not a pipe: it never fills up. Closed by close().
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115
@@ -77,14 +80,11 @@ class Pagefind:
         self._sent = 0
         self._unread = bytearray()
         self._warm_ups: set[int] = set()
-
-    def warm(self, samples: Mapping[str, str]) -> None:
-        """Index a line of each language (language tag → text) in an index of its own, so that
-        what Pagefind loads for a language is loaded before the site's pages come."""
-        self._warm_ups.add(self.send("NewIndex"))  # a new service's first index is number 0
-        for language, text in samples.items():
-            self._warm_ups.add(self.send("AddRecord", index_id=0, url=f"/{language}/",
-                                         content=text, language=language))
+        if warm_up:  # the first requests: the index they make is number 0
+            self._warm_ups.add(self.send("NewIndex"))
+            for language, text in warm_up.items():
+                self._warm_ups.add(self.send("AddRecord", index_id=0, url=f"/{language}/",
+                                             content=text, language=language))
 
     def send(self, action: str, **fields: Any) -> int:
         """Send a request; its message id."""
@@ -154,8 +154,7 @@ def pagefind_ahead(samples: Mapping[str, str] | None) -> Iterator[Pagefind | Non
     pagefind = None
     if samples is not None:
         with contextlib.suppress(SearchIndexError):
-            pagefind = Pagefind()
-            pagefind.warm(samples)
+            pagefind = Pagefind(warm_up=samples)
     try:
         yield pagefind
     finally:

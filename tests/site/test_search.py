@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -163,8 +164,8 @@ def test_a_build_that_fails_stops_the_pagefind_it_started(
     started: list[search.Pagefind] = []
 
     class Recorded(search.Pagefind):
-        def __init__(self) -> None:
-            super().__init__()
+        def __init__(self, warm_up: Mapping[str, str] | None = None) -> None:
+            super().__init__(warm_up)
             started.append(self)
 
     monkeypatch.setattr(search, "Pagefind", Recorded)
