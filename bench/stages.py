@@ -24,31 +24,26 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from duet import build, cli  # noqa: E402
-from duet.incremental import reuse, spare  # noqa: E402
-from duet.incremental.reuse import Reuse  # noqa: E402
+from duet.incremental import cache  # noqa: E402
+from duet.incremental.cache import Cache  # noqa: E402
 from duet.incremental.store import Store  # noqa: E402
 from duet.publish import search  # noqa: E402
 
 STAGES: list[tuple[Any, str, str]] = [
-    (Reuse, "unchanged", "scan the inputs, check the published folder"),
-    (reuse, "scan_inputs", "  of which: the scan"),
-    (reuse, "_still_published", "  of which: the check of the published folder"),
-    (Reuse, "kept_model", "take the kept model, new bodies swapped in"),
-    (Store, "read_large", "  of which: read the stored model"),
-    (Store, "folder", "read the folder records"),
-    (Store, "set_folder", "write the folder records"),
+    (Cache, "scan", "scan the inputs and the published folder"),
+    (cache, "scan_inputs", "  of which: the inputs"),
+    (cache, "published_stamps", "  of which: the published folder"),
+    (Store, "record", "read the last build's record"),
     (build, "load", "load"),
     (build, "model", "model (Markdown included)"),
+    (Cache, "structure", "  of which: the structure's digest"),
     (build, "render", "render"),
-    (Reuse, "plan", "plan what to render"),
-    (build, "write_and_publish", "write and publish (all that follows)"),
-    (build, "check_links", "link check"),
+    (build, "check_site", "link and catalog check"),
     (search.Indexing, "files", "search index (the wait for Pagefind)"),
-    (spare, "prepare_spare", "bring the spare folder up to date"),
-    (build, "publish", "stage and swap (plain build)"),
-    (Store, "commit", "store the memo"),
-    (Store, "write_large", "store the model"),
-    (spare, "exchange", "swap in"),
+    (build, "stage_site", "stage the new site"),
+    (build, "publish", "swap it in, remove the old site"),
+    (Cache, "remember", "record the build (and the memo, after a plain one)"),
+    (Store, "commit", "  of which: write the memo and the record"),
 ]
 
 

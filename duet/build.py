@@ -1,9 +1,9 @@
 """The whole build, stage by stage: load → model → render → write → post.
 
 `build_site(options)` is the plain build, and the reference every incremental
-test compares with. Given a `Reuse` (incremental.py), the same stages take
-what earlier builds made from the store, render only what changed and write
-only what differs.
+test compares with. Given incremental `Steps` (incremental/cache.py), the same
+stages take what earlier builds made instead of making it again, and render
+only the files whose inputs changed.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
+
+import jinja2
 
 from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
-from duet.drift.check import DriftReport, check_translations
-from duet.incremental.reuse import SEARCHABLE, Reuse
+from duet.drift.check import check_translations
+from duet.drift.history import RecordedHistory
 from duet.load.config import Config
 from duet.load.content import (
     Content,
@@ -33,16 +35,24 @@ from duet.load.content import (
 from duet.load.hooks import DEFAULT_DIR as HOOKS_DIR
 from duet.load.hooks import Hook, load_hook
 from duet.load.schemas import ENGINE_COLLECTIONS
-from duet.model.markdown import CompiledMarkdown
-from duet.model.site import Compile, CompileJob, Site, build_site_model
+from duet.model.reads import BodyReads, recording_untracked
+from duet.model.site import Bodies, Compile, CompileJob, Site, build_site_model
 from duet.parallel import compile_all, map_cheap_in_order, map_in_order
 from duet.progress import active
 from duet.publish.linkcheck import LinkFacts, check_links
 from duet.publish.search import Indexing, Pagefind, SearchIndexError, pagefind_ahead
-from duet.publish.write import NewFile, WriteError, discard_leftovers, publish, stage_site
+from duet.publish.write import (
+    NewFile,
+    Stamp,
+    WriteError,
+    discard_leftovers,
+    publish,
+    stage_site,
+)
 from duet.render.assets import Assets, fingerprint
 from duet.render.i18n import (
     Formatter,
+    UiString,
     catalog_path,
     check_catalog_coverage,
     extract_ui_strings,
@@ -50,6 +60,7 @@ from duet.render.i18n import (
 )
 from duet.render.templates import (
     LanguageRenderer,
+    Rendered,
     asset_global,
     make_environment,
     render_site,
@@ -58,6 +69,8 @@ from duet.render.templates import (
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_PREFIX = "static/"
+SEARCHABLE = b"data-pagefind-body"
+"""What marks a page for the search index (Pagefind reads the part of a page inside it)."""
 T = TypeVar("T")
 
 
@@ -106,9 +119,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)
     """Output files rendered, by path."""
     written: int = 0
-    """Files written or removed in the output folder; 0 when nothing changed."""
-    model_kept: bool = False
-    """The model was the last build's, with changed bodies swapped in (not made anew)."""
+    """Files that differ from the published site's (added, changed or removed)."""
 
 
 @dataclass
@@ -119,6 +130,15 @@ class BuildResult:
     files: int = 0
     report: BuildReport = field(default_factory=BuildReport)
     site: Site | None = field(default=None, repr=False)
+    content: Content | None = field(default=None, repr=False)
+    published: dict[str, NewFile] = field(default_factory=dict, repr=False)
+    """Every file of the site, by output path (what an incremental build records)."""
+    stamps: dict[str, Stamp] = field(default_factory=dict, repr=False)
+    """Each published file's stamp (write.py)."""
+    everyone: BodyReads = field(default_factory=dict, repr=False)
+    """The body reads that count for every output (model/reads.py)."""
+    history: dict[str, tuple[str, str | None, bool]] = field(default_factory=dict, repr=False)
+    """What the drift check learnt of files' last changes (drift/history.py)."""
 
     @property
     def written(self) -> int:
@@ -131,135 +151,174 @@ class BuildResult:
                 f"in {self.seconds:.2f} s")
 
 
-def build_site(options: BuildOptions, reuse: Reuse | None = None) -> BuildResult:
+class Steps(Protocol):
+    """What an incremental build (incremental/cache.py) adds to the plain pipeline: each
+    stage asks it for what earlier builds made. The plain build's steps are `PLAIN`."""
+
+    def load_pages(self, load: PagesLoader) -> PagesLoader:
+        """Stage 1: the page files' loader, answered from earlier builds' results."""
+
+    def compile(self, compile_all: Compile) -> Compile:
+        """Stage 2: the bodies' compiler, likewise."""
+
+    def from_templates(self, name: str, compute: Callable[[Diagnostics], T],
+                       diagnostics: Diagnostics) -> T:
+        """`compute(diagnostics)`, a pure function of the templates and the site's code."""
+
+    def bytecode(self) -> jinja2.BytecodeCache | None:
+        """Where the templates' compiled code is kept (None: in this process)."""
+
+    def wanted(self, site: Site) -> Callable[[str], bool] | None:
+        """Stage 3: which output files to render (None: all)."""
+
+    def kept(self, rendered: Rendered) -> dict[str, NewFile]:
+        """The output files not rendered: the published site's, still right."""
+
+    def link_facts(self, path: str, new: NewFile) -> LinkFacts:
+        """The link facts of a kept page."""
+
+    def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
+        """Stage 5: the published search index, if it was made from the same pages."""
+
+
+class PlainSteps:
+    """Everything made, nothing taken from earlier builds."""
+
+    def load_pages(self, load: PagesLoader) -> PagesLoader:
+        return load
+
+    def compile(self, compile_all: Compile) -> Compile:
+        return compile_all
+
+    def from_templates(self, name: str, compute: Callable[[Diagnostics], T],
+                       diagnostics: Diagnostics) -> T:
+        return compute(diagnostics)
+
+    def bytecode(self) -> jinja2.BytecodeCache | None:
+        return None
+
+    def wanted(self, site: Site) -> Callable[[str], bool] | None:
+        return None
+
+    def kept(self, rendered: Rendered) -> dict[str, NewFile]:
+        return {}
+
+    def link_facts(self, path: str, new: NewFile) -> LinkFacts:
+        raise AssertionError(f"{path} was rendered: its link facts are known")
+
+    def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
+        return None
+
+
+PLAIN = PlainSteps()
+
+
+def build_site(options: BuildOptions, steps: Steps = PLAIN) -> BuildResult:
     """Build the site into options.out_dir; raise ContentError and keep the old site on
-    problems. With `reuse`, redo only what changed since the last build into the
-    same folder: the result is byte for byte the site a plain build writes."""
+    problems. With incremental `steps`, take from earlier builds what they made: the
+    result is byte for byte the site the plain build writes."""
     started = time.perf_counter()
-    with collector_paused():
+    with collector_paused(), recording_untracked() as untracked:
         diagnostics = Diagnostics()
         check_output_location(options, diagnostics)
         fail_on_errors(diagnostics, options.strict)
         discard_leftovers(options.out_dir)
         progress = active()
-        progress.stage("scan")
-        if reuse is not None and (last := reuse.unchanged()) is not None:
-            return BuildResult(dict(last.pages), list(last.warnings),
-                               time.perf_counter() - started, files=len(last.outputs))
         report = BuildReport()
         hook = load_hook(options.hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
         fail_on_errors(diagnostics, options.strict)
         progress.stage("load")
-        content, site, drift = load_and_model(options, diagnostics, reuse, report, hook)
+        content = load(options, diagnostics, steps, report, hook)
+        history = RecordedHistory()
+        drift = check_translations(options.content_dir, content, diagnostics, history)
+        progress.stage("model")
+        site = model(content, options, diagnostics, steps, report)
         site.translation_behind = drift.behind if content.config.translation_notice else {}
         progress.stage("render")
-        with pagefind_ahead(search_ahead(site.config, reuse)) as pagefind:
-            files, facts, renderers = render(site, options, diagnostics, reuse, report, hook)
-            pages = {code: len(site.pages_in(code)) for code in site.config.codes}
-            report.written = write_and_publish(files, facts, renderers, site.config.base_path,
-                                               options, diagnostics, reuse, pages, pagefind)
-        return BuildResult(pages, diagnostics.warnings, time.perf_counter() - started,
-                           files=len(files), report=report, site=site)
+        with pagefind_ahead(search_ahead(site.config, steps)) as pagefind:
+            files, facts, renderers = render(site, options, diagnostics, steps, report, hook)
+            with search_index(files, options, diagnostics, steps, pagefind) as index:
+                check_site(files, facts, renderers, site.config.base_path, options,
+                           diagnostics, steps)
+                files.update(index())
+            progress.stage("publish")
+            stamps = publish_site(options.out_dir, files)
+        everyone = dict(untracked.everyone)
+        for done in files.values():
+            everyone.update(done.everyone)
+        report.written = len(files)
+        return BuildResult({code: len(site.pages_in(code)) for code in site.config.codes},
+                           diagnostics.warnings, time.perf_counter() - started,
+                           files=len(files), report=report, site=site, content=content,
+                           published=files, stamps=stamps, everyone=everyone,
+                           history=history.answers)
 
 
-def search_ahead(config: Config, reuse: Reuse | None) -> dict[str, str] | None:
+def search_ahead(config: Config, steps: Steps) -> dict[str, str] | None:
     """A line in each of the site's languages to start Pagefind on before the render
-    (search.py: `pagefind_ahead`), when this build indexes every page: there is no
-    last build to take the index from."""
-    if reuse is not None and reuse.last() is not None:
+    (search.py: `pagefind_ahead`), when this build indexes every page: a plain build."""
+    if steps is not PLAIN:
         return None
     return {language.tag: f"{language.name} {config.title.get(language.code) or ''}"
             for language in config.languages}
 
 
-def load_and_model(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
-                   report: BuildReport, hook: Hook) -> tuple[Content, Site, DriftReport]:
-    """Stages 1 and 2, and the translations' drift (a page's notice is part of the model).
-
-    A process that builds again takes its last model when only page bodies
-    changed, with the new bodies swapped in (incremental/kept.py)."""
+def load(options: BuildOptions, diagnostics: Diagnostics, steps: Steps, report: BuildReport,
+         hook: Hook) -> Content:
+    """Stage 1: site.yaml, every page and data file, checked."""
     def parse(requests: list[PageRequest]) -> list[LoadedPage]:
         report.parsed += len(requests)
         return map_cheap_in_order(load_page_captured, requests)
 
-    kept = reuse.kept_model(parse, compiler(report, reuse)) if reuse else None
-    if kept is not None:
-        report.model_kept = True
-        diagnostics.items.extend(kept.load_warnings)
-        drift = check_translations(options.content_dir, kept.content, diagnostics)
-        diagnostics.items.extend(kept.model_warnings)
-        fail_on_errors(diagnostics, options.strict)
-        return kept.content, kept.site, drift
-    start = len(diagnostics.items)
-    content = load(options, diagnostics, reuse, parse, hook)
-    loaded = len(diagnostics.items)
-    drift = check_translations(options.content_dir, content, diagnostics)
-    checked = len(diagnostics.items)
-    active().stage("model")
-    site = model(content, options, diagnostics, reuse, report)
-    if reuse is not None:
-        reuse.keep_model(content, site, (diagnostics.items[start:loaded],
-                                         diagnostics.items[checked:]))
-    return content, site, drift
-
-
-def load(options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
-         parse: PagesLoader, hook: Hook) -> Content:
-    """Stage 1: site.yaml, every page and data file, checked."""
     content = load_content(options.content_dir, diagnostics, options.base_url,
-                           reuse.memo.pages_loader(parse) if reuse else parse, hook)
+                           steps.load_pages(parse), hook)
     if content is None:
         fail_on_errors(diagnostics, strict=options.strict, force=True)
         raise AssertionError("unreachable")
     return content
 
 
-def model(content: Content, options: BuildOptions, diagnostics: Diagnostics,
-          reuse: Reuse | None, report: BuildReport) -> Site:
+def model(content: Content, options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
+          report: BuildReport) -> Site:
     """Stage 2: one site with every language, pages compiled, links checked."""
-    anchors = from_templates(reuse, "anchors", partial(template_anchors, options.templates_dir),
-                             diagnostics)
-    site = build_site_model(content, anchors, diagnostics, compiler(report, reuse))
+    def compile_pages(jobs: list[CompileJob]) -> Bodies:
+        report.compiled += len(jobs)
+        return Bodies.of(active().sliced(compile_all)(jobs))
+
+    anchors = steps.from_templates("anchors", partial(template_anchors, options.templates_dir),
+                                   diagnostics)
+    site = build_site_model(content, anchors, diagnostics, steps.compile(compile_pages))
     fail_on_errors(diagnostics, options.strict)
     return site
 
 
-def compiler(report: BuildReport, reuse: Reuse | None) -> Compile:
-    """Page bodies compiled on every core (those `reuse` has compiled before, from its
-    memo), counted in the report."""
-    def compile_pages(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
-        report.compiled += len(jobs)
-        return active().sliced(compile_all)(jobs)
-
-    return reuse.memo.compiler(compile_pages) if reuse else compile_pages
-
-
-def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
+def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
            report: BuildReport, hook: Hook
            ) -> tuple[dict[str, NewFile], Mapping[str, LinkFacts], dict[str, LanguageRenderer]]:
-    """Stage 3: every file of the new site (pages rendered, static files), the link
-    facts of its pages, and the renderers that made them."""
+    """Stage 3: every file of the new site (pages rendered or kept, static files), the
+    link facts of its pages, and the renderers that made them."""
     static, assets = static_files(options)
-    renderers = make_renderers(site, options, diagnostics, reuse, hook, assets)
+    renderers = make_renderers(site, options, diagnostics, steps, hook, assets)
     fail_on_errors(diagnostics, options.strict)
-    plan = reuse.plan(site) if reuse else None
     rendered = render_site(site, renderers, diagnostics, active().mapped(map_in_order),
-                           plan.wants if plan else None)
+                           steps.wanted(site))
     fail_on_errors(diagnostics, options.strict)
     report.rendered = sorted(rendered)
-    if reuse is not None and plan is not None:
-        return (*reuse.new_site(plan, rendered, static), renderers)
-    files = {path: NewFile("", done.payload) for path, done in rendered.items()}
-    files.update((path, NewFile("", payload)) for path, payload in static.items())
-    return files, {path: done.links for path, done in rendered.items() if done.links}, renderers
+    files = steps.kept(rendered)
+    files.update((path, NewFile(done.digest, done.payload, done.reads.own, done.reads.everyone,
+                                SEARCHABLE in done.payload, done.links))
+                 for path, done in rendered.items())
+    files.update((path, NewFile(digest(payload), payload)) for path, payload in static.items())
+    facts = PageFacts(files, {path: done.links for path, done in rendered.items() if done.links},
+                      steps)
+    return dict(sorted(files.items())), facts, renderers
 
 
-def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
-                   reuse: Reuse | None, hook: Hook, assets: Assets
-                   ) -> dict[str, LanguageRenderer]:
+def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
+                   hook: Hook, assets: Assets) -> dict[str, LanguageRenderer]:
     """A Jinja environment per language, with its catalog, the site's template globals and
     `asset()` for the static files' fingerprinted names."""
-    bytecode = reuse.memo.bytecode_cache() if reuse else None
+    bytecode = steps.bytecode()
     renderers = {}
     for language in site.config.languages:
         translations, translated = load_translations(options.locales_dir, language.code,
@@ -273,23 +332,96 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics,
     return renderers
 
 
-def check_catalogs(renderers: dict[str, LanguageRenderer], options: BuildOptions,
-                   diagnostics: Diagnostics, reuse: Reuse | None) -> None:
-    """Every UI string the templates, the engine and the site's code mark for translation
-    has a translation in each language's catalog (else a warning)."""
-    ui_strings = from_templates(reuse, "ui strings", lambda _: extract_ui_strings(
-        options.templates_dir, PACKAGE_DIR, options.hooks_dir), diagnostics)
+class PageFacts(Mapping[str, LinkFacts]):
+    """The link facts of every page of the new site: those rendered, as they were
+    rendered; those kept, from the steps."""
+
+    def __init__(self, files: Mapping[str, NewFile], rendered: dict[str, LinkFacts],
+                 steps: Steps) -> None:
+        self.files = files
+        self.known = rendered
+        self.steps = steps
+
+    def __getitem__(self, path: str) -> LinkFacts:
+        found = self.known.get(path)
+        if found is None:
+            found = self.known[path] = self.steps.link_facts(path, self.files[path])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self.files if path.endswith(".html"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def check_site(files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts],
+               renderers: dict[str, LanguageRenderer], base_path: str, options: BuildOptions,
+               diagnostics: Diagnostics, steps: Steps) -> None:
+    """Stage 5, while Pagefind works: every link of every page, and the catalogs."""
+    active().stage("check")
+    for problem in check_links(list(facts), facts, files, base_path):
+        path, _, message = problem.partition(": ")
+        diagnostics.error(options.out_dir / path, 0, 0, message)
+    ui_strings = [UiString(*found) for found in steps.from_templates(
+        "ui strings", lambda _: [(s.msgid, s.path, s.line) for s in extract_ui_strings(
+            options.templates_dir, PACKAGE_DIR, options.hooks_dir)], diagnostics)]
     for code, renderer in renderers.items():
         check_catalog_coverage(ui_strings, code, renderer.translated,
                                catalog_path(options.locales_dir, code), diagnostics)
+    fail_on_errors(diagnostics, options.strict)
 
 
-def from_templates(reuse: Reuse | None, name: str, compute: Callable[[Diagnostics], T],
-                   diagnostics: Diagnostics) -> T:
-    """What the templates give (their anchors, their UI strings), remembered by `reuse`."""
-    if reuse is None:
-        return compute(diagnostics)
-    return reuse.memo.from_templates(name, compute, diagnostics)
+@contextlib.contextmanager
+def search_index(files: Mapping[str, NewFile], options: BuildOptions, diagnostics: Diagnostics,
+                 steps: Steps, pagefind: Pagefind | None
+                 ) -> Iterator[Callable[[], dict[str, NewFile]]]:
+    """Stage 5: Pagefind started on the searchable pages, to work while the block checks
+    the site; the block calls what this yields for the index's files (or the published
+    ones, when made from the same pages). Pagefind is stopped however the block ends."""
+    published = steps.search_index(files)
+    searchable = {path: new.payload or options.out_dir / path
+                  for path, new in files.items() if new.searchable}
+    indexing: Indexing | None = None
+    try:
+        if published is None and searchable:
+            indexing = Indexing.beside(options.out_dir, searchable, pagefind)
+    except OSError as exc:
+        raise WriteError(f"cannot index the site beside it: {exc}") from exc
+    except SearchIndexError as exc:
+        diagnostics.error(options.out_dir, 0, 0, str(exc))
+        fail_on_errors(diagnostics, options.strict)
+
+    def index() -> dict[str, NewFile]:
+        nonlocal indexing
+        if indexing is None:
+            return published or {}
+        active().stage("search index")
+        try:
+            bundle, indexing = indexing.files(), None
+        except SearchIndexError as exc:
+            indexing = None
+            diagnostics.error(options.out_dir, 0, 0, str(exc))
+            fail_on_errors(diagnostics, options.strict)
+            raise AssertionError("unreachable") from exc
+        return {path: NewFile(digest(payload), payload) for path, payload in bundle.items()}
+
+    try:
+        yield index
+    finally:
+        if indexing is not None:  # the build failed before the index was taken
+            indexing.cancel()
+
+
+def publish_site(out_dir: Path, files: Mapping[str, NewFile]) -> dict[str, Stamp]:
+    """Stage 4: stage the new site beside the output folder, then swap it in at once. Each
+    file's stamp as published."""
+    try:
+        staging, stamps = stage_site(out_dir, files)
+    except OSError as exc:
+        raise WriteError(f"cannot write the site beside it: {exc}") from exc
+    publish(staging, out_dir)
+    return stamps
 
 
 def static_files(options: BuildOptions) -> tuple[dict[str, bytes], Assets]:
@@ -304,56 +436,6 @@ def static_files(options: BuildOptions) -> tuple[dict[str, bytes], Assets]:
     files.update((STATIC_PREFIX + fingerprinted, assets.rewritten.get(fingerprinted, sources[name]))
                  for name, fingerprinted in assets.names.items())
     return files, assets
-
-
-def write_and_publish(files: dict[str, NewFile], facts: Mapping[str, LinkFacts],
-                      renderers: dict[str, LanguageRenderer], base_path: str,
-                      options: BuildOptions, diagnostics: Diagnostics, reuse: Reuse | None,
-                      pages: dict[str, int], pagefind: Pagefind | None) -> int:
-    """Stages 4 and 5: start Pagefind on the pages to index; while it works, check every
-    link and the catalogs; add its index, then put the new site in place at once
-    (a plain build stages it whole beside the output folder; an incremental one
-    brings the spare folder up to date). `pagefind`, if started already, makes the
-    index. The number of files written or removed."""
-    indexing: Indexing | None = None
-    try:
-        active().stage("check")  # Pagefind started, then links and catalogs checked
-        searchable = (reuse.pages_to_index(files) if reuse
-                      else [path for path, new in files.items()
-                            if new.payload is not None and SEARCHABLE in new.payload])
-        if searchable:
-            indexing = Indexing.beside(options.out_dir, {path: files[path].payload  # else linked
-                                                         or options.out_dir / path
-                                                         for path in searchable}, pagefind)
-        sources = (reuse.pages_to_check(files, facts) if reuse
-                   else [path for path in files if path.endswith(".html")])
-        for problem in check_links(sources, facts, files, base_path):
-            path, _, message = problem.partition(": ")
-            diagnostics.error(options.out_dir / path, 0, 0, message)
-        check_catalogs(renderers, options, diagnostics, reuse)
-        fail_on_errors(diagnostics, options.strict)
-        if indexing is not None:
-            active().stage("search index")
-            bundle, indexing = indexing.files(), None
-            files.update((path, NewFile(digest(payload), payload))
-                         for path, payload in bundle.items())
-        elif searchable is None and reuse is not None:
-            reuse.carry_search(files)  # the published index was made from the same pages
-        active().stage("publish")
-        if reuse is not None:
-            return reuse.publish(files, pages, diagnostics.warnings)
-        publish(stage_site(options.out_dir, {path: new.payload or b""
-                                             for path, new in files.items()}),
-                options.out_dir)
-    except SearchIndexError as exc:
-        diagnostics.error(options.out_dir, 0, 0, str(exc))
-        fail_on_errors(diagnostics, options.strict)
-    except OSError as exc:
-        raise WriteError(f"cannot write the site beside it: {exc}") from exc
-    finally:
-        if indexing is not None:  # the build failed before it was taken
-            indexing.cancel()
-    return len(files)
 
 
 @contextlib.contextmanager

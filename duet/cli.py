@@ -9,9 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from duet.build import BuildOptions, BuildResult, build_site
+from duet.build import BuildOptions, BuildResult
 from duet.diagnostics import ContentError
-from duet.incremental.reuse import drop_cache, open_reuse
+from duet.incremental.cache import build_with_cache, open_cache
 from duet.progress import Progress, shown
 from duet.publish.write import WriteError
 
@@ -130,8 +130,6 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         strict=args.strict,
         base_url=args.base_url, cache_dir=root / CACHE_DIR,
     )
-    if args.clean:
-        drop_cache(options)
     if args.command == "translations":
         from duet.drift.command import translations_command
 
@@ -148,8 +146,11 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     progress = Progress(sys.stdout, enabled=not args.quiet and sys.stdout.isatty())
     try:
         assert options.cache_dir is not None
+        cache = open_cache(options)
+        if args.clean:
+            cache.store.forget()
         with shown(progress):
-            result = build_site(options, open_reuse(options))
+            result = build_with_cache(options, cache)
     except ContentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)

@@ -24,7 +24,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from duet.model.markdown import CompiledMarkdown
+from markupsafe import Markup
+
+from duet.model.markdown import BodyFacts
 from duet.model.site import CompileJob
 
 Item = TypeVar("Item")
@@ -81,15 +83,9 @@ def map_cheap_in_order(function: Callable[[Item], Result],
     return map_in_order(function, items, MIN_PARALLEL_CHEAP_ITEMS)
 
 
-def compile_all(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
-    """The `compile_all` that `model.build_site_model` takes, on every core."""
-    return map_in_order(_compile_one, jobs)
-
-
-def _compile_one(job: CompileJob) -> CompiledMarkdown:
-    compiled = job.run()
-    _ = (compiled.html_digest, compiled.outline)  # hashed here, on this core
-    return compiled
+def compile_all(jobs: list[CompileJob]) -> list[tuple[BodyFacts, Markup]]:
+    """The bodies compiled on every core (`Bodies.of` makes the model's compile of it)."""
+    return map_in_order(CompileJob.run, jobs)
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from duet.load.config import Language
 from duet.model.site import HOME_KEY, Page, Site
-from duet.model.views import SEARCH_KEY, Row, View, parallel_key, parallel_rows, view_path
+from duet.model.views import SEARCH_KEY, Row, View, parallel_key, view_path
 from duet.render.i18n import N_, Formatter
 from duet.render.termtips import add_term_tips, definitions
 
@@ -75,10 +75,12 @@ class Presentation:
                                  parallel_key(candidate))[0]
         return None
 
-    def rows(self, view: View) -> list[Row]:
+    def rows(self, view: View, rows: list[Row]) -> list[Row]:
+        """The parallel reading's rows (`parallel_rows`: the template reads the bodies),
+        and a row of the measures a highland or strengthening lists."""
         assert view.original is not None
         order = [self.lang, *(c for c in self.site.config.codes if c != self.lang)]
-        rows = parallel_rows(view.original, order)
+        rows = list(rows)
         measures = {code: self._measures(view.original, code) for code in order}
         if all(measures.values()):
             rows.append(Row("measures", measures, heading=self.gettext(MEASURES)))

@@ -132,3 +132,34 @@ def _last_commits(root: Path, names: list[str]) -> dict[str, Change]:
         process.stdout.close()
         process.wait()
     return found
+
+
+PlainChange = tuple[str, str | None, bool]
+"""A `Change` as plain data: its date (ISO), commit and whether it is uncommitted."""
+
+
+class RecordedHistory:
+    """`file_history`, remembering each answer: what a build learnt from git and the file
+    dates is one of its inputs, asked again before the build is taken as still right."""
+
+    def __init__(self, history: History = file_history) -> None:
+        self.history = history
+        self.answers: dict[str, PlainChange] = {}
+
+    def __call__(self, paths: list[Path]) -> dict[Path, Change]:
+        changes = self.history(paths)
+        self.answers.update((str(path), plain_change(change)) for path, change in changes.items())
+        return changes
+
+
+def plain_change(change: Change) -> PlainChange:
+    return change.date.isoformat(), change.commit, change.uncommitted
+
+
+def same_history(answers: dict[str, PlainChange], history: History = file_history) -> bool:
+    """Whether the files' last changes are still those `answers` recorded."""
+    if not answers:
+        return True
+    paths = [Path(path) for path in answers]
+    now = {str(path): plain_change(change) for path, change in history(paths).items()}
+    return now == answers

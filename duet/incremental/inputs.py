@@ -7,12 +7,11 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
 from duet.load.content import IGNORED_NAMES
 
@@ -59,36 +58,6 @@ its bytes next time: a change within the same tick of the file system's clock
 would leave the stat as it was (two seconds covers the coarsest clocks)."""
 
 
-class PageFiles(Mapping[str, bytes]):
-    """The page files' bytes, by path: read when first asked for (most builds read a few),
-    and checked against the digest the scan took."""
-
-    def __init__(self, digests: Mapping[str, str], read: dict[str, bytes | None]) -> None:
-        self.digests = digests
-        self.read = read
-
-    def __getitem__(self, path: str) -> bytes:
-        data = self.read[path]
-        if data is None:
-            with open(path, "rb") as stream:
-                data = stream.read()
-            if digest(data) != self.digests[path]:
-                raise ContentError([Diagnostic(Diagnostics.display(path), 0, 0,
-                                               "changed while the site was being built; "
-                                               "build again")])
-            self.read[path] = data
-        return data
-
-    def __contains__(self, path: object) -> bool:
-        return path in self.read
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.read)
-
-    def __len__(self) -> int:
-        return len(self.read)
-
-
 @dataclass(frozen=True)
 class Inputs:
     """Every input file as a build found it: its digest, the page files' bytes, and the
@@ -100,18 +69,21 @@ class Inputs:
     stats: dict[str, Stat] = field(default_factory=dict)
     """The files that had settled (`SETTLED_NS`) when they were read."""
 
-    @functools.cached_property
-    def pages(self) -> PageFiles:
-        return PageFiles(self.digests, self.page_bytes)
+    def page(self, path: str) -> bytes:
+        """A page file's bytes, read now if the scan trusted its stat.
+
+        Read after the scan, a file may have changed since: the build then uses
+        the newer bytes under the older digest and stat, and the next scan, seeing
+        another stat, reads the file again and finds the change."""
+        data = self.page_bytes[path]
+        if data is None:
+            with open(path, "rb") as stream:
+                data = self.page_bytes[path] = stream.read()
+        return data
 
     @functools.cached_property
     def digest(self) -> str:
         return digest(repr(sorted(self.digests.items())))
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Kept without the bytes read (a build record keeps its scan)."""
-        return {"digests": self.digests, "page_bytes": dict.fromkeys(self.page_bytes),
-                "stats": self.stats}
 
 
 def scan_inputs(options: BuildOptions, last: Inputs | None = None) -> Inputs:

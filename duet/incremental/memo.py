@@ -1,181 +1,207 @@
-"""The memo side of an incremental build: results of pure steps taken from the store.
+"""The memo: results of the pipeline's pure steps, kept as plain data.
 
-Each is keyed by everything the step reads, so an entry is never stale: a page
-file's checked front matter (by the file's bytes), a compiled body (by its text
-and the compiler's inputs), what the templates give (their anchors, their UI
-strings, their compiled code, by the templates' and the hooks' bytes)."""
+Each entry is keyed by everything its step reads, so an entry is never stale:
+
+- `page:` a page file's checked front matter and problems, by the file's bytes
+  (its body is split from the file again, as the loader splits it);
+- `md:` what compiling a body gives but its HTML, by the body's text and
+  everything else the compiler reads; `html:` the HTML, by its digest;
+- `links:` a rendered page's ids and link targets, by the page's digest;
+- `templates:` what the templates give (their anchors, their UI strings), by
+  the templates' and the site code's bytes; `jinja:` a template's compiled
+  code, which Jinja checks against the template's source.
+
+The engine's version (its code, its libraries, Python) is part of every key.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
-from duet.diagnostics import Diagnostics
+from duet.diagnostics import Diagnostic, Diagnostics
 from duet.digests import digest
 from duet.incremental.inputs import Inputs, engine_version
 from duet.incremental.store import Store
-from duet.load.content import LoadedPage, PageRequest, PagesLoader, split_front_matter
-from duet.load.yamlsource import decode_text
-from duet.model.markdown import CompiledMarkdown, GlossaryIndex
-from duet.model.site import Compile, CompileJob
-
-if TYPE_CHECKING:
-    from duet.build import BuildOptions
+from duet.load.content import (
+    Content,
+    LoadedPage,
+    PageRequest,
+    PagesLoader,
+    SourcePage,
+    split_front_matter,
+)
+from duet.load.schema import Record
+from duet.load.yamlsource import Where, decode_text
+from duet.model.markdown import BodyFacts, GlossaryIndex, Heading, LinkRef
+from duet.model.site import GLOSSARY, Bodies, Compile, CompileJob, Site, compile_job, glossary_index
+from duet.publish.linkcheck import LinkFacts
 
 T = TypeVar("T")
 
 
 class Memo:
-    """The stages' pure steps, answered from `store` for the inputs of one build."""
+    """The pure steps of builds over one set of inputs, answered from `store`."""
 
-    def __init__(self, options: BuildOptions, store: Store) -> None:
-        self.options = options
+    def __init__(self, store: Store, inputs: Inputs) -> None:
         self.store = store
-        self.inputs = Inputs()
-        self.front_digests: dict[str, str] = {}
-        """Each page file's front matter, hashed (what the site's structure counts)."""
-        self.loaded: dict[str, LoadedPage] = {}
-        """The last build's pages, body included, by key: a process that builds again
-        (the dev server) takes them as they are."""
-        self.body_digests: dict[int, tuple[str, str]] = {}
-        """The last build's page bodies and their digests, by the body's identity."""
+        self.inputs = inputs
+
+    # -- stage 1: page files ---------------------------------------------------
+
+    def page_key(self, request: PageRequest) -> str:
+        path, relative, config = request
+        return digest(repr(("page", engine_version(), path, relative, config.codes,
+                            self.inputs.digests.get(path))))
+
+    def pages_loader(self, load_all: PagesLoader) -> PagesLoader:
+        """`load_all`, answered from the memo for page files it has seen."""
+        def load(requests: list[PageRequest]) -> list[LoadedPage]:
+            keys = [self.page_key(request) for request in requests]
+            found = self.store.get_many(keys)
+            missing = [index for index, key in enumerate(keys) if key not in found]
+            fresh = dict(zip(missing, load_all([requests[index] for index in missing]),
+                             strict=True))
+            for index, (page, problems) in fresh.items():
+                self.remember_page(keys[index], page, problems)
+            return [fresh[index] if index in fresh else self.page_from(found[key])
+                    for index, key in enumerate(keys)]
+
+        return load
+
+    def remember_page(self, key: str, page: SourcePage | None,
+                      problems: list[Diagnostic]) -> None:
+        plain = plain_page(page) if page is not None else None
+        if page is None or plain is not None:
+            self.store.put(key, (plain, [plain_diagnostic(d) for d in problems]))
+
+    def page_from(self, stored: tuple[object, list[tuple[str, int, int, str, str]]]
+                  ) -> LoadedPage:
+        plain, problems = stored
+        page = None
+        if plain is not None:
+            path: str
+            key: str
+            lang: str
+            values: dict[str, object]
+            line: int
+            col: int
+            path, key, lang, values, line, col = plain  # type: ignore[misc]
+            _, body, body_line = split_front_matter(decode_text(self.inputs.page(path)))
+            front = Record({name: _value(value) for name, value in values.items()},
+                           Where(Path(path), line, col))
+            page = SourcePage(Path(path), key, lang, front, body, body_line)
+        return page, [Diagnostic(*problem) for problem in problems]  # type: ignore[arg-type]
+
+    # -- stage 2: compiled bodies ------------------------------------------------
+
+    def compiler(self, compile_all: Compile) -> Compile:
+        """`compile_all`, answered from the memo for bodies it has compiled before."""
+        def compile_cached(jobs: list[CompileJob]) -> Bodies:
+            keys = compile_keys(jobs)
+            found = self.store.get_many(keys)
+            missing = [index for index, key in enumerate(keys) if key not in found]
+            fresh = compile_all([jobs[index] for index in missing])
+            facts: list[BodyFacts | None] = [None] * len(jobs)
+            for index, made in zip(missing, fresh.facts, strict=True):
+                facts[index] = made
+                self.store.put(keys[index], plain_facts(made))
+                self.store.put(f"html:{made.html_digest}", str(fresh.html[made.html_digest]))
+            for index, key in enumerate(keys):
+                if facts[index] is None:
+                    facts[index] = facts_from(found[key])
+                    self.store.keep(f"html:{found[key][-1]}")
+            return Bodies([made for made in facts if made is not None],
+                          StoredBodies(self.store, fresh.html))
+
+        return compile_cached
+
+    # -- what the templates give ---------------------------------------------------
 
     def from_templates(self, name: str, compute: Callable[[Diagnostics], T],
-                       diagnostics: Diagnostics) -> T:
-        """`compute(diagnostics)`, a pure function of the templates and the site's code
-        (and the engine), answered from the memo when they are unchanged."""
-        code = tuple(str(folder) for folder in (self.options.templates_dir,
-                                                  self.options.hooks_dir) if folder)
-        key = digest(repr((name, engine_version(), code, sorted(
+                       folders: list[Path], diagnostics: Diagnostics) -> T:
+        """`compute(diagnostics)`, a pure function of the files below `folders` (the
+        templates and the site's code), answered from the memo when they are unchanged.
+        `T` must be plain data (or sets of strings)."""
+        code = tuple(str(folder) for folder in folders)
+        key = digest(repr(("templates", name, engine_version(), code, sorted(
             item for item in self.inputs.digests.items() if item[0].startswith(code)))))
         found = self.store.get(key)
         if found is None:
             captured = Diagnostics()
-            found = (compute(captured), captured.items)
+            found = (compute(captured), [plain_diagnostic(d) for d in captured.items])
             self.store.put(key, found)
-        diagnostics.items.extend(found[1])
+        diagnostics.items.extend(Diagnostic(*problem) for problem in found[1])
         value: T = found[0]
         return value
 
     def bytecode_cache(self) -> jinja2.BytecodeCache:
         return StoredBytecode(self.store)
 
-    def pages_loader(self, load_all: PagesLoader) -> PagesLoader:
-        """`load_all`, answered from the memo for page files whose bytes it has seen; a
-        page is kept there without its body, which its file gives back."""
-        store, inputs = self.store, self.inputs
+    # -- after the render ---------------------------------------------------------
 
-        def load(requests: list[PageRequest]) -> list[LoadedPage]:
-            keys = []
-            for path, relative, config in requests:
-                keys.append(digest(repr(("page", engine_version(), path, relative,
-                                         config.codes, inputs.digests.get(path)))))
-            kept = {key: self.loaded[key] for key in keys if key in self.loaded}
-            found = store.get_many(key for key in keys if key not in kept)
-            missing = [index for index, key in enumerate(keys)
-                       if key not in found and key not in kept]
-            fresh = dict(zip(missing, load_all([requests[index] for index in missing]),
-                             strict=True))
-            results: list[LoadedPage] = []
-            for index, key in enumerate(keys):
-                path = requests[index][0]
-                if key in kept:
-                    results.append(kept[key])
-                elif index in fresh:
-                    page, problems = fresh[index]
-                    if path in inputs.pages:
-                        front = self.front_digest(path)
-                        store.put(key, (replace(page, body="") if page else None, problems,
-                                        front))
-                    results.append(fresh[index])
-                else:
-                    page, problems, front = found[key]
-                    self.front_digests[path] = front
-                    if page is not None:
-                        page = replace(page, body=self.body(path))
-                    results.append((page, problems))
-            self.loaded = dict(zip(keys, results, strict=True))
-            return results
+    def link_facts(self, page_digest: str) -> LinkFacts | None:
+        found = self.store.get(f"links:{page_digest}")
+        return LinkFacts(frozenset(found[0]), tuple(found[1])) if found is not None else None
 
-        return load
+    def remember_link_facts(self, page_digest: str, facts: LinkFacts) -> None:
+        self.store.put(f"links:{page_digest}", (facts.ids, facts.targets))
 
-    def shape(self) -> str:
-        """Everything the site model is made from but page bodies: the engine, every input
-        file but the page files, and each page file's path and front matter."""
-        content = str(self.options.content_dir)
-        files = [(path, self.front_digests.get(path, value)
-                  if path.startswith(content) and path.endswith(".md") else value)
-                 for path, value in sorted(self.inputs.digests.items())]
-        return digest(repr((engine_version(), self.options.base_url, files)))
+    def remember_site(self, content: Content, site: Site, root: Path,
+                      warnings: list[Diagnostic]) -> None:
+        """Keep what a plain build made of the page files and bodies: the next build
+        (an incremental one) takes it from here instead of making it again. A page
+        file with a warning is left to be loaded again (its warning with it)."""
+        config = content.config
+        prefix = len(str(root)) + 1
+        warned = {warning.path for warning in warnings}
+        for source in content.pages:
+            path = str(source.path)
+            if (not source.derived and path in self.inputs.digests
+                    and (not warned or Diagnostics.display(path) not in warned)):
+                self.remember_page(self.page_key((path, path[prefix:], config)), source, [])
+        glossary = glossary_index(content.data.get(GLOSSARY, []), config.codes)
+        pages = site.all_pages()
+        jobs = [compile_job(config, glossary, page.key, page.lang, page._source)
+                for page in pages]
+        for key, page in zip(compile_keys(jobs), pages, strict=True):
+            facts = page._compiled
+            self.store.put(key, plain_facts(facts))
+            self.store.put(f"html:{facts.html_digest}", str(page._bodies[facts.html_digest]))
 
-    def body(self, path: str) -> str:
-        """A page file's body, split from its front matter as the loader splits it."""
-        return split_front_matter(decode_text(self.inputs.pages[path]))[1]
 
-    def front_digest(self, path: str) -> str:
-        """The digest of a page file's front matter, split as the loader splits it (the
-        whole file's, when it is not valid text): what the site's structure counts."""
-        try:
-            text = decode_text(self.inputs.pages[path])
-        except UnicodeDecodeError:
-            front = self.inputs.digests[path]
-        else:
-            front_text = split_front_matter(text)[0]
-            front = digest(text if front_text is None else front_text)
-        self.front_digests[path] = front
-        return front
+class StoredBodies(Mapping[str, Markup]):
+    """Bodies' HTML by digest: those just compiled, and the memo's (read when a page
+    reads its body: most builds render a few pages)."""
 
-    def html(self, html_digest: str) -> Markup:
-        """A compiled body's HTML, by its digest."""
-        found: Markup | None = self.store.get(f"html:{html_digest}")
+    def __init__(self, store: Store, fresh: Mapping[str, Markup]) -> None:
+        self.store = store
+        self.fresh = fresh
+
+    def __getitem__(self, html_digest: str) -> Markup:
+        if html_digest in self.fresh:
+            return self.fresh[html_digest]
+        found = self.store.get(f"html:{html_digest}")
         if found is None:
             raise LookupError(f"the build cache lost a page body ({html_digest}); "
                               "build again with --clean")
-        return found
+        return Markup(found)
 
-    def compiler(self, compile_all: Compile) -> Compile:
-        """`compile_all`, answered from the memo for bodies it has compiled before; the
-        HTML of a body is fetched from the store only when a page reads it."""
-        store = self.store
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.fresh)
 
-        def compile_cached(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
-            glossaries: dict[int, str] = {}
-            bodies, self.body_digests = self.body_digests, {}
-            for job in jobs:
-                known = bodies.get(id(job.source))
-                self.body_digests[id(job.source)] = (
-                    known if known is not None and known[0] is job.source
-                    else (job.source, digest(job.source)))
-            keys = [_compile_key(job, glossaries, self.body_digests[id(job.source)][1])
-                    for job in jobs]
-            found = store.get_many(keys)
-            missing = {key: job for key, job in zip(keys, jobs, strict=True)
-                       if key not in found}
-            for key, result in zip(missing, compile_all(list(missing.values())), strict=True):
-                store.put(key, (result.facts(), result.outline))
-                store.put(f"html:{result.html_digest}", result.html)
-                found[key] = result
-            compiled = []
-            for key in keys:
-                value = found[key]
-                if isinstance(value, tuple):
-                    facts, outline = value
-                    store.keep(f"html:{facts[-1]}")
-                    value = CompiledMarkdown.from_facts(facts, self.html)
-                    value.__dict__["outline"] = outline
-                compiled.append(value)
-            return compiled
-
-        return compile_cached
+    def __len__(self) -> int:
+        return len(self.fresh)
 
 
 class StoredBytecode(jinja2.BytecodeCache):
-    """Compiled templates kept in the store: Jinja checks each against its source."""
+    """Compiled templates kept in the memo: Jinja checks each against its source."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -189,10 +215,61 @@ class StoredBytecode(jinja2.BytecodeCache):
         self.store.put(f"jinja:{engine_version()}:{bucket.key}", bucket.bytecode_to_string())
 
 
-def _compile_key(job: CompileJob, glossaries: dict[int, str], body_digest: str) -> str:
-    glossary: GlossaryIndex = job.glossary
-    if id(glossary) not in glossaries:
-        glossaries[id(glossary)] = digest(repr(glossary.forms))
-    # the body hashed on its own (repr() of a whole page costs three times its digest)
-    return digest(repr(("md", engine_version(), body_digest, job.links,
-                        glossaries[id(glossary)], job.autolink_terms, job.line_offset)))
+def compile_keys(jobs: list[CompileJob]) -> list[str]:
+    """Each job's memo key: everything the compiler reads."""
+    glossaries: dict[int, str] = {}
+
+    def key(job: CompileJob) -> str:
+        glossary: GlossaryIndex = job.glossary
+        if id(glossary) not in glossaries:
+            glossaries[id(glossary)] = digest(repr(glossary.forms))
+        # the body hashed on its own (repr() of a whole page costs three times its digest)
+        return digest(repr(("md", engine_version(), digest(job.source), job.links,
+                            glossaries[id(glossary)], job.autolink_terms, job.line_offset)))
+
+    return [key(job) for job in jobs]
+
+
+# -- plain data ---------------------------------------------------------------------
+
+PlainFacts = tuple[str, list[tuple[str, str, str, int, int]], list[tuple[str, int, str]],
+                   list[tuple[int, int, str]], list[str]]
+
+
+def plain_facts(facts: BodyFacts) -> tuple[object, ...]:
+    return ([(link.kind, link.key, link.anchor, link.line, link.col) for link in facts.links],
+            [(h.id, h.level, h.text) for h in facts.headings],
+            [tuple(problem) for problem in facts.problems], list(facts.terms),
+            facts.html_digest)
+
+
+def facts_from(plain: tuple[object, ...]) -> BodyFacts:
+    links, headings, problems, terms, html_digest = plain
+    return BodyFacts(str(html_digest), [LinkRef(*link) for link in links],  # type: ignore[attr-defined]
+                     [Heading(*heading) for heading in headings],  # type: ignore[attr-defined]
+                     [tuple(problem) for problem in problems],  # type: ignore[attr-defined]
+                     list(terms))  # type: ignore[call-overload]
+
+
+def plain_page(page: SourcePage) -> tuple[object, ...] | None:
+    """A loaded page without its body, as plain data; None if its front matter holds a
+    value of a kind this does not know (the page is then loaded again each build)."""
+    values = {}
+    for name, value in page.front.items():
+        if isinstance(value, dt.datetime) or not isinstance(value, str | int | float | dt.date
+                                                           | None):
+            return None
+        values[name] = ("date", value.isoformat()) if isinstance(value, dt.date) else value
+    where = page.front.where
+    return str(page.path), page.key, page.lang, values, where.line, where.col
+
+
+def _value(plain: object) -> object:
+    if isinstance(plain, tuple):
+        return dt.date.fromisoformat(plain[1])
+    return plain
+
+
+def plain_diagnostic(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:
+    return (diagnostic.path, diagnostic.line, diagnostic.col, diagnostic.message,
+            diagnostic.severity)

@@ -11,10 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import ClassVar
 
 from duet.diagnostics import Diagnostic, Diagnostics
-from duet.fetched import FetchedWhenRead
 from duet.load.config import Config, load_config, report_missing, reported
 from duet.load.derive import (
     CONVERSIONS_FILE,
@@ -36,11 +34,8 @@ IGNORED_NAMES = re.compile(r"^(\..*|.*~|#.*#|.*\.swp|.*\.tmp)$")
 
 
 @dataclass
-class SourcePage(FetchedWhenRead):
-    """One Markdown file: front matter checked, body not yet compiled.
-
-    A build's cache may keep a written page without its body, which the page
-    file gives back when the body is first read (`fetch_from`)."""
+class SourcePage:
+    """One Markdown file: front matter checked, body not yet compiled."""
 
     path: Path
     key: str
@@ -50,11 +45,6 @@ class SourcePage(FetchedWhenRead):
     body_line: int
     derived: bool = False
     """Made from the source language's page (duet/load/derive.py), not written."""
-
-    FETCHED: ClassVar[str] = "body"
-
-    def fetch_key(self) -> str:
-        return str(self.path)
 
 
 @dataclass

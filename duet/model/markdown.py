@@ -16,16 +16,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
 from duet.digests import digest
-from duet.fetched import FetchedWhenRead
 
 HEADING_ID = re.compile(r"\s*\{#([^}\s]*)\}\s*$")
 VALID_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -65,52 +62,37 @@ class GlossaryIndex:
 
 
 @dataclass
-class CompiledMarkdown(FetchedWhenRead):
-    """A compiled body: its HTML, and what the site model reads of it.
+class CompiledMarkdown:
+    """A compiled body: its HTML, and what the site model reads of it."""
 
-    A build's cache may keep the HTML apart and give it back only when a page
-    is rendered (`from_facts`); everything else is always present."""
-
-    FETCHED: ClassVar[str] = "html"
-
-    html: Markup
+    html: Markup = field(default_factory=Markup)
     links: list[LinkRef] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     problems: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, message)
     terms: list[str] = field(default_factory=list)
 
-    @functools.cached_property
-    def html_digest(self) -> str:
-        return digest(self.html)
+    def facts(self) -> BodyFacts:
+        return BodyFacts(digest(self.html), self.links, self.headings, self.problems,
+                         self.terms)
 
-    @functools.cached_property
-    def outline(self) -> str:
-        """What other pages and the site's checks can see of this body, without source
-        positions: headings, glossary terms and link targets."""
-        return repr(([(h.id, h.level, h.text) for h in self.headings], self.terms,
-                     [(link.kind, link.key, link.anchor) for link in self.links]))
 
-    def facts(self) -> tuple[list[LinkRef], list[Heading], list[tuple[int, int, str]],
-                             list[str], str]:
-        """Everything but the HTML, with the HTML's digest (what a cache keeps together)."""
-        return self.links, self.headings, self.problems, self.terms, self.html_digest
+@dataclass(frozen=True)
+class BodyFacts:
+    """Everything compiling a body gives but its HTML, which is found by `html_digest`
+    (the site model keeps the HTML in a table of its own: `Bodies`)."""
 
-    @classmethod
-    def from_facts(cls, facts: tuple[list[LinkRef], list[Heading], list[tuple[int, int, str]],
-                                     list[str], str],
-                   html: Callable[[str], Markup] | None) -> CompiledMarkdown:
-        """A compiled body whose HTML is fetched by `html(digest)` when first read (None:
-        by the function `fetch_from` gives it later)."""
-        links, headings, problems, terms, html_digest = facts
-        compiled = cls.__new__(cls)
-        compiled.links, compiled.headings, compiled.problems = links, headings, problems
-        compiled.terms = terms
-        compiled.__dict__["html_digest"] = html_digest
-        compiled.fetch_from(html)
-        return compiled
+    html_digest: str
+    links: list[LinkRef]
+    headings: list[Heading]
+    problems: list[tuple[int, int, str]]
+    terms: list[str]
 
-    def fetch_key(self) -> str:
-        return self.html_digest
+    def outline(self) -> tuple[object, ...]:
+        """All of the above without source positions: what another page can show of
+        this body (a line added above a heading moves lines, not the outline)."""
+        return ([(h.id, h.level, h.text) for h in self.headings], self.terms,
+                [(link.kind, link.key, link.anchor) for link in self.links],
+                [message for _, _, message in self.problems])
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from duet.load.schema import PageLink, Record, Text
 from duet.load.yamlsource import Where
 from duet.model.checks import check_heading_parity, check_links
 from duet.model.markdown import (
-    CompiledMarkdown,
+    BodyFacts,
     GlossaryIndex,
     Heading,
     LinkContext,
@@ -73,7 +73,9 @@ class Page:
     _source: SourcePage = field(repr=False)
     url: str
     output_path: str
-    _compiled: CompiledMarkdown = field(repr=False)
+    _compiled: BodyFacts = field(repr=False)
+    _bodies: Mapping[str, Markup] = field(repr=False)
+    """The HTML of every compiled body, by digest (`Bodies.html`)."""
     is_fallback: bool = False
     translations: dict[str, Page] = field(default_factory=dict, repr=False)
     parent: Page | None = field(default=None, repr=False)
@@ -81,9 +83,9 @@ class Page:
 
     @property
     def body(self) -> Markup:
-        compiled = self._compiled
-        note_body_read(self.lang, self.key, compiled.html_digest)
-        return compiled.html
+        html_digest = self._compiled.html_digest
+        note_body_read(self.lang, self.key, html_digest)
+        return self._bodies[html_digest]
 
     @property
     def headings(self) -> list[Heading]:
@@ -153,13 +155,6 @@ class Site:
     def page(self, lang: str, key: str) -> Page | None:
         return self.pages.get((lang, key))
 
-    def derived_from_bodies(self) -> str:
-        """What the site holds that page bodies decide, outside `Page.body`: the
-        incremental build counts it in the structure every page can see."""
-        return repr((sorted(self.term_usage.items()), sorted(
-            (key, sorted(ids)) for key, ids in self.page_anchors.items()),
-            sorted(self.translation_behind.items())))
-
     def pages_in(self, lang: str) -> list[Page]:
         return list(self._by_language.get(lang, ()))
 
@@ -191,18 +186,34 @@ class CompileJob:
     autolink_terms: bool
     line_offset: int
 
-    def run(self) -> CompiledMarkdown:
-        return compile_markdown(self.source, self.links, self.glossary,
-                                autolink_terms=self.autolink_terms,
-                                line_offset=self.line_offset)
+    def run(self) -> tuple[BodyFacts, Markup]:
+        """What the model reads of the body, and its HTML (hashed here, maybe on another
+        core)."""
+        compiled = compile_markdown(self.source, self.links, self.glossary,
+                                    autolink_terms=self.autolink_terms,
+                                    line_offset=self.line_offset)
+        return compiled.facts(), compiled.html
 
 
-Compile = Callable[[list[CompileJob]], list[CompiledMarkdown]]
+@dataclass(frozen=True)
+class Bodies:
+    """Compiled bodies: what the model reads of each, in order, and their HTML by digest."""
+
+    facts: list[BodyFacts]
+    html: Mapping[str, Markup]
+
+    @classmethod
+    def of(cls, compiled: list[tuple[BodyFacts, Markup]]) -> Bodies:
+        return cls([facts for facts, _ in compiled],
+                   {facts.html_digest: html for facts, html in compiled})
+
+
+Compile = Callable[[list[CompileJob]], Bodies]
 """Compiles many bodies at once, in order (on every core, or from a build's cache)."""
 
 
-def compile_serially(jobs: list[CompileJob]) -> list[CompiledMarkdown]:
-    return [job.run() for job in jobs]
+def compile_serially(jobs: list[CompileJob]) -> Bodies:
+    return Bodies.of([job.run() for job in jobs])
 
 
 def build_site_model(content: Content, template_anchors: dict[str, set[str]],
@@ -216,17 +227,18 @@ def build_site_model(content: Content, template_anchors: dict[str, set[str]],
         for lang in config.codes:
             source = sources.get(lang) or _fallback_source(sources, config)
             plan.append((key, lang, source, lang not in sources))
-    compiled = compile_all([compile_job(config, glossary, key, lang, source)
-                            for key, lang, source, _ in plan])
+    bodies = compile_all([compile_job(config, glossary, key, lang, source)
+                          for key, lang, source, _ in plan])
     pages: dict[tuple[str, str], Page] = {}
-    for (key, lang, source, is_fallback), result in zip(plan, compiled, strict=True):
+    for (key, lang, source, is_fallback), result in zip(plan, bodies.facts, strict=True):
         if not is_fallback and not source.derived:  # a derived page's are its source's
             for line, col, message in result.problems:
                 diagnostics.error(source.path, line, col, message)
         pages[(lang, key)] = Page(
             key=key, lang=lang, content_lang=source.lang, _source=source,
             url=LinkContext(config.base_path, lang).page_url(key),
-            output_path=_output_path(lang, key), _compiled=result, is_fallback=is_fallback,
+            output_path=_output_path(lang, key), _compiled=result, _bodies=bodies.html,
+            is_fallback=is_fallback,
         )
     _link_pages(pages, config)
     data_links: list[tuple[Where, LinkRef]] = []

@@ -12,9 +12,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from duet.publish.linkcheck import LinkFacts
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
@@ -79,78 +81,66 @@ def ancestors(path: str) -> list[str]:
     return ["/".join(parts[:end]) for end in range(1, len(parts))]
 
 
+Stamp = tuple[int, int, int]
+"""A published file's inode, size and modification time (ns): a hand edit, a file
+replaced or removed, changes it."""
+
+
 @dataclass(frozen=True)
 class NewFile:
     """A file of the new site: its digest, and its bytes, or None where they are those of
-    the file of the same name in the published site."""
+    the file of the same name in the published site; a rendered file's body reads (own,
+    and for every output: model/reads.py), and whether the search index takes it."""
 
     digest: str
     payload: bytes | None
+    reads: dict[tuple[str, str], str] | None = None
+    everyone: dict[tuple[str, str], str] = field(default_factory=dict)
+    searchable: bool = False
+    links: LinkFacts | None = None
+    """A rendered page's link facts."""
 
 
-def stage_site(out_dir: Path, files: Mapping[str, bytes]) -> Path:
-    """A new folder beside `out_dir` holding `files` (output path → bytes)."""
+def stage_site(out_dir: Path, files: Mapping[str, NewFile]) -> tuple[Path, dict[str, Stamp]]:
+    """A new folder beside `out_dir` holding `files`, each written, or hard-linked to the
+    published copy (its payload None); and each file's stamp. Raises OSError."""
     staging = new_staging_folder(out_dir)
+    published = f"{out_dir.resolve()}/"
+    stamps: dict[str, Stamp] = {}
     try:
         folders = Folders(f"{staging}/")
-        for path, payload in files.items():
+        for path, new in files.items():
             folders.make_for(path)
-            write_new_file(f"{staging}/{path}", payload)
+            target = f"{staging}/{path}"
+            if new.payload is None:
+                os.link(published + path, target)
+                info = os.stat(target)
+            else:
+                info = write_new_file(target, new.payload)
+            stamps[path] = (info.st_ino, info.st_size, info.st_mtime_ns)
     except OSError:
         discard(staging)
         raise
-    return staging
+    return staging, stamps
 
 
-def update_folder(folder: Path, holds: Mapping[str, str], files: Mapping[str, NewFile],
-                  published: Path) -> None:
-    """Make `folder`, which holds `holds` (output path → digest), hold `files`: a file that
-    differs is written anew (its bytes, or a hard link to the published copy), a file
-    that goes is removed, with the folders it leaves empty. Raises OSError.
+def published_stamps(out_dir: Path) -> dict[str, Stamp]:
+    """Every file in the published folder, by output path, with its stamp."""
+    stamps: dict[str, Stamp] = {}
+    root = len(str(out_dir)) + 1
 
-    Files are replaced, never written into: they may be hard links shared with the
-    published site."""
-    root = f"{folder}/"
-    for path in sorted(holds.keys() - files.keys()):
-        os.unlink(root + path)
-        parent = path.rpartition("/")[0]
-        while parent and not os.listdir(root + parent):
-            os.rmdir(root + parent)
-            parent = parent.rpartition("/")[0]
-    made = {""}  # folders known to exist
-    for path, new in files.items():
-        if holds.get(path) == new.digest:
-            continue
-        if path in holds:
-            os.unlink(root + path)
-        elif (parent := folder_of(path)) not in made:
-            os.makedirs(root + parent, exist_ok=True)
-            made.add(parent)
-        if new.payload is None:
-            os.link(f"{published}/{path}", root + path)
-        else:
-            write_new_file(root + path, new.payload)
+    def walk(folder: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path)
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    stamps[entry.path[root:]] = (info.st_ino, info.st_size, info.st_mtime_ns)
 
-
-def folder_of(path: str) -> str:
-    return path.rpartition("/")[0]
-
-
-def identity(folder: Path) -> str | None:
-    """Which folder this is on disk (device and inode), or None if there is none: a
-    rename or an exchange moves the name, not the identity."""
-    try:
-        info = os.stat(folder)
-    except FileNotFoundError:
-        return None
-    return f"{info.st_dev}:{info.st_ino}"
-
-
-def spare_folder(out_dir: Path) -> Path:
-    """Where the site before the published one is kept, to be brought up to date and
-    exchanged with it by the next build."""
-    out = out_dir.resolve()
-    return out.with_name(f".{out.name}.spare")
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        walk(str(out_dir))
+    return stamps
 
 
 def swap_in(folder: Path, out_dir: Path) -> bool:

@@ -17,13 +17,14 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from duet.diagnostics import Diagnostics
+from duet.digests import digest
 from duet.drift.notice import notice_lookup
 from duet.load.config import Language
 from duet.load.hooks import TemplateGlobals, no_globals
 from duet.model.markdown import LinkContext
-from duet.model.reads import BodyReads, recording_reads
+from duet.model.reads import Reads, recording_reads, replay, replaying
 from duet.model.site import HOME_KEY, Page, Site
-from duet.model.views import View, build_views
+from duet.model.views import View, build_views, parallel_rows
 from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.render.i18n import Formatter
 
@@ -61,6 +62,26 @@ class SharedBytecode(jinja2.BytecodeCache):
 SHARED_BYTECODE = SharedBytecode()
 
 
+class ReadCarryingTemplate(jinja2.Template):
+    """A template whose module Jinja keeps for every later import without context
+    (`{% import "x.html" as x %}`): the module carries the body reads made while it
+    was made, and each render that imports it counts them again (reads.py)."""
+
+    _module_reads: Reads | None = None
+
+    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None
+                            ) -> jinja2.environment.TemplateModule:
+        if ctx is not None and ctx.globals_keys - self.globals.keys():
+            return super()._get_default_module(ctx)  # made for this import alone
+        if self._module is None or self._module_reads is None:
+            with replaying(Reads()) as made:
+                self._module = self.make_module()
+            self._module_reads = made
+        else:
+            replay(self._module_reads)
+        return self._module
+
+
 class TemplateEnvironment(jinja2.Environment):
     """Jinja, with the model's private names out of the templates' reach.
 
@@ -79,6 +100,9 @@ class TemplateEnvironment(jinja2.Environment):
         if isinstance(argument, str) and argument.startswith("_"):
             return self.undefined(obj=obj, name=argument)
         return super().getitem(obj, argument)
+
+
+TemplateEnvironment.template_class = ReadCarryingTemplate
 
 
 def _public_attr(environment: jinja2.Environment, obj: Any, name: str) -> Any:
@@ -173,7 +197,7 @@ class LanguageRenderer:
             language=self.language, languages=self.site.config.languages,
             collections=self.site.data[self.language.code],
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
-            data_of=self.data_for,
+            data_of=self.data_for, parallel_rows=parallel_rows,
             menu=self.menu(),
         )
         self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
@@ -229,16 +253,18 @@ class LanguageRenderer:
 
 @dataclass(frozen=True)
 class RenderedFile:
-    """One output file's bytes, and the page bodies its template read (reads.py)."""
+    """One output file's bytes and digest, and the page bodies it read (reads.py)."""
 
     payload: bytes
-    reads: BodyReads
+    digest: str
+    reads: Reads
     links: LinkFacts | None
     """A page's link facts, taken where it was rendered (maybe on another core)."""
 
     @classmethod
-    def of(cls, path: str, payload: bytes, reads: BodyReads) -> RenderedFile:
-        return cls(payload, reads, link_facts(payload) if path.endswith(".html") else None)
+    def of(cls, path: str, payload: bytes, reads: Reads) -> RenderedFile:
+        return cls(payload, digest(payload), reads,
+                   link_facts(payload) if path.endswith(".html") else None)
 
 
 Rendered = dict[str, RenderedFile]

@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from duet.build import BuildOptions
-from duet.incremental.reuse import open_reuse
+from duet.incremental.cache import open_cache
 from duet.serve.watch import Rebuilder, watch
 
 SCRIPT_URL = "/__duet/livereload.js"
@@ -247,11 +247,10 @@ class DevServer:
         shown_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
         self.url = f"http://{shown_host}:{bound}/"
         self.options = dataclasses.replace(options, out_dir=out_dir, base_url=self.url)
-        self.reuse = open_reuse(dataclasses.replace(
-            self.options, cache_dir=options.cache_dir or out_dir.parent), search=False,
-            lasting=False)
-        self.store = self.reuse.store
-        self.rebuilder = Rebuilder(self.options, self.reuse, self.events, self.log)
+        self.cache = open_cache(dataclasses.replace(
+            self.options, cache_dir=options.cache_dir or out_dir.parent), search=False)
+        self.store = self.cache.store
+        self.rebuilder = Rebuilder(self.options, self.cache, self.events, self.log)
         self.watch_changes = watch_changes
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 import watchfiles
 
-from duet.build import BuildOptions, BuildResult, build_site
+from duet.build import BuildOptions, BuildResult
 from duet.diagnostics import ContentError
+from duet.incremental.cache import Cache, build_with_cache
 from duet.publish.search import SearchIndexError
 from duet.publish.write import WriteError
 
 if TYPE_CHECKING:
-    from duet.incremental.reuse import Reuse
     from duet.serve.server import Broadcaster
 
 STEP_MS = 10
@@ -36,10 +36,10 @@ COLLECT_DELAY_SECONDS = 0.5
 class Rebuilder:
     """One build at a time into the served folder; the last good site stays on failure."""
 
-    def __init__(self, options: BuildOptions, reuse: Reuse, events: Broadcaster,
+    def __init__(self, options: BuildOptions, cache: Cache, events: Broadcaster,
                  log: Callable[[str], None]) -> None:
         self.options = options
-        self.reuse = reuse
+        self.cache = cache
         self.events = events
         self.log = log
         self.quiet = False
@@ -60,9 +60,9 @@ class Rebuilder:
             started = time.perf_counter()
             self.builds += 1
             if changed:
-                self.reuse.note_changes(changed)
+                self.cache.note_changes(changed)
             try:
-                result = build_site(self.options, self.reuse)
+                result = build_with_cache(self.options, self.cache)
             except ContentError as exc:
                 self._fail([str(diagnostic) for diagnostic in exc.diagnostics])
                 return None
@@ -123,13 +123,13 @@ class Rebuilder:
         """One build that also brings the search index up to date (a plain rebuild with
         nothing else to do renders nothing)."""
         with self._lock:
-            self.reuse.search = True
+            self.cache.search = True
             try:
-                build_site(self.options, self.reuse)
+                build_with_cache(self.options, self.cache)
             except (ContentError, WriteError, SearchIndexError, OSError) as exc:
                 self.log(f"search index not updated: {exc}")
             finally:
-                self.reuse.search = False
+                self.cache.search = False
 
 
 def watch(options: BuildOptions, rebuilder: Rebuilder, stop: threading.Event,

@@ -13,10 +13,10 @@ from conftest import MINI, ROOT, run_cli, snapshot
 
 from duet.build import BuildOptions, BuildResult, build_site
 from duet.diagnostics import ContentError
+from duet.incremental.cache import Cache, build_with_cache
 from duet.incremental.inputs import LIBRARIES, installed_versions
-from duet.incremental.reuse import Reuse
 from duet.incremental.store import Store
-from duet.publish.write import WriteError, spare_folder
+from duet.publish.write import WriteError
 
 PARALLEL = {"zh/parallel/about/index.html", "en/parallel/about/index.html"}
 
@@ -38,8 +38,8 @@ class Project:
         self.out = self.options.out_dir
 
     def build(self) -> BuildResult:
-        """An incremental build as the command line runs it (the store read back)."""
-        return build_site(self.options, Reuse(self.options, Store(self.root / "cache")))
+        """A build as the command line runs it (the store read back)."""
+        return build_with_cache(self.options, Cache(self.options, Store(self.root / "cache")))
 
     def clean(self) -> dict[str, bytes]:
         """The site a plain build writes, for comparison."""
@@ -144,7 +144,7 @@ def test_a_build_that_fails_while_writing_leaves_the_site_and_the_next_one_recov
     from duet.publish import write
 
     project.append("about.en.md", "\nOne.\n")
-    project.build()  # the first published site is now the spare
+    project.build()
     before = snapshot(project.out)
     project.append("about.en.md", "\nTwo.\n")
 
@@ -156,40 +156,44 @@ def test_a_build_that_fails_while_writing_leaves_the_site_and_the_next_one_recov
         project.build()
     monkeypatch.undo()
     assert snapshot(project.out) == before
-    assert not spare_folder(project.out).exists()  # unrecorded, so removed
+    assert sorted(path.name for path in project.root.iterdir()) == [
+        "cache", "content", "locales", "site", "templates"]  # nothing left beside the site
     project.build()
     assert snapshot(project.out) == project.clean()
 
 
-def test_the_spare_folder_is_brought_up_to_date_and_exchanged(project: Project) -> None:
-    spare = spare_folder(project.out)
+def test_no_folder_shares_a_file_with_the_published_one(project: Project) -> None:
     for number in range(3):
         project.append("about.en.md", f"\nSentence {number}.\n")
-        previous = snapshot(project.out)
         result = project.build()
-        assert snapshot(spare) == previous  # the site before is kept as the spare
-        assert result.written < 20
+        assert 0 < result.written < 20
+        links = [path for path in project.out.rglob("*")
+                 if path.is_file() and path.stat().st_nlink != 1]
+        assert links == []
     assert snapshot(project.out) == project.clean()
 
 
-def test_the_store_keeps_the_records_of_the_last_build_and_its_two_folders(
+def test_a_file_edited_by_hand_in_the_output_never_survives_the_next_build(
         project: Project) -> None:
-    store = Store(project.root / "cache")
-    store.set_folder("folder:an older engine:1:2", ({}, {}))
-    shutil.rmtree(project.out)  # the record of the folder removed stays behind
-    for number in range(2):
-        project.append("about.en.md", f"\nSentence {number}.\n")
-        project.build()
-    keys = [key for (key,) in store.folders.connection().execute("SELECT key FROM folders")]
-    assert sorted(key.split(":")[0] for key in keys) == ["build", "folder", "folder"]
+    project.append("about.en.md", "\nOne.\n")
+    project.build()
+    page = project.out / "en" / "index.html"
+    with page.open("ab") as handle:
+        handle.write(b"<!-- by hand -->\n")
+    (project.out / "extra.html").write_bytes(b"added by hand")
+    (project.out / "zh" / "about" / "index.html").unlink()
+    result = project.build()
+    assert {"en/index.html", "zh/about/index.html"} <= set(result.report.rendered)
     assert snapshot(project.out) == project.clean()
+    assert project.build().report.rendered == []  # and the next build trusts it again
 
 
 def test_a_damaged_store_means_a_full_build(project: Project) -> None:
-    for file in (project.root / "cache").iterdir():
-        file.write_bytes(b"not a database")
+    for file in (project.root / "cache").rglob("*"):
+        if file.is_file():
+            file.write_bytes(b"not a database")
     result = project.build()
-    assert result.report.parsed == 8
+    assert (result.report.parsed, result.report.compiled) == (8, 8)
     assert snapshot(project.out) == project.clean()
 
 
@@ -234,10 +238,11 @@ def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
 
 def test_a_dev_server_build_keeps_what_it_learnt_in_memory(tmp_path: Path) -> None:
     project = Project(tmp_path)
-    reuse = Reuse(project.options, Store(tmp_path / "cache"), search=False)
-    build_site(project.options, reuse)
+    cache = Cache(project.options, Store(tmp_path / "cache"), search=False)
+    build_with_cache(project.options, cache)
     project.append("about.zh.md", "\n再加一句。\n")
-    result = build_site(project.options, reuse)
+    cache.note_changes({str((project.content / "about.zh.md").resolve())})
+    result = build_with_cache(project.options, cache)
     assert (result.report.parsed, result.report.compiled) == (1, 1)
     assert pages(result.report.rendered) == {"zh/about/index.html", *PARALLEL}
     clean = project.clean()
@@ -246,60 +251,26 @@ def test_a_dev_server_build_keeps_what_it_learnt_in_memory(tmp_path: Path) -> No
         path: data for path, data in clean.items() if not path.startswith("pagefind/")}
 
 
-def test_a_command_line_build_takes_the_model_the_last_one_stored(project: Project) -> None:
-    stored = project.root / "cache" / "model.pickle"
-    assert not stored.exists()  # a build from nothing stores none
-    project.append("about.zh.md", "\n再加一句。\n")
-    assert not project.build().report.model_kept and stored.exists()
-    assert "再加一句".encode() not in stored.read_bytes()  # a body stays in its file
-    project.append("about.zh.md", "\n又加一句。\n")
-    result = project.build()
-    assert result.report.model_kept and (result.report.parsed, result.report.compiled) == (1, 1)
-    assert snapshot(project.out) == project.clean()
-    project.append("about.zh.md", "\n两种语言都改。\n")
-    project.append("about.en.md", "\nBoth languages changed.\n")
-    result = project.build()
-    assert result.report.model_kept and (result.report.parsed, result.report.compiled) == (2, 2)
-    assert snapshot(project.out) == project.clean()
+def test_a_first_build_and_a_clean_one_are_plain_builds(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a record of a last build, the cache runs the plain build (no steps of
+    its own) and keeps what it made; the next build takes it."""
+    from duet.incremental import cache as caches
 
-    project.replace(project.content / "site.yaml", "zh: 小站", "zh: 新小站")  # a new shape
-    assert not project.build().report.model_kept
-    project.append("about.zh.md", "\n又一句。\n")
-    assert project.build().report.model_kept  # the model made for the new shape
-    assert snapshot(project.out) == project.clean()
-
-
-def test_a_damaged_stored_model_is_made_anew(project: Project) -> None:
-    project.append("about.zh.md", "\n先加一句。\n")
-    project.build()
-    stored = project.root / "cache" / "model.pickle"
-    stored.write_bytes(stored.read_bytes()[:1000])
-    project.append("about.zh.md", "\n再加一句。\n")
-    result = project.build()
-    assert not result.report.model_kept
-    assert snapshot(project.out) == project.clean()
-    assert stored.stat().st_size > 1000  # stored whole again
-
-
-def test_a_dev_server_swaps_new_bodies_into_its_model_only_when_their_outline_holds(
-        tmp_path: Path) -> None:
     project = Project(tmp_path)
-    project.options = dataclasses.replace(project.options, strict=False)
-    (project.content / "about.en.md").unlink()  # en/about falls back to the zh page
-    reuse = Reuse(project.options, Store(tmp_path / "cache"), search=False, lasting=False)
-    first = build_site(project.options, reuse)
-    assert not first.report.model_kept and len(first.warnings) == 1
+    calls: list[bool] = []
+    real = caches.build_site if hasattr(caches, "build_site") else build_site
 
-    project.append("about.zh.md", "\n新增一句。\n")
-    kept = build_site(project.options, reuse)
-    assert kept.report.model_kept and (kept.report.parsed, kept.report.compiled) == (1, 2)
-    assert [str(w) for w in kept.warnings] == [str(w) for w in first.warnings]
-    assert "新增一句" in (project.out / "en" / "about" / "index.html").read_text("utf-8")
+    def spy(options: BuildOptions, *steps: object) -> BuildResult:
+        calls.append(bool(steps))
+        return real(options, *steps)  # type: ignore[arg-type]
 
-    project.append("about.zh.md", "\n## 新的一节 {#new-part}\n\n正文。\n")
-    remade = build_site(project.options, reuse)
-    assert not remade.report.model_kept
-    without_search = {path: data for path, data in snapshot(project.out).items()
-                      if not path.startswith("pagefind/")}
-    assert without_search == {path: data for path, data in project.clean().items()
-                              if not path.startswith("pagefind/")}
+    monkeypatch.setattr("duet.build.build_site", spy)
+    project.build()
+    project.append("about.zh.md", "\n再加一句。\n")
+    result = project.build()
+    assert calls == [False, True] and (result.report.parsed, result.report.compiled) == (1, 1)
+    Store(tmp_path / "cache").forget()  # what --clean does
+    project.build()
+    assert calls == [False, True, False]
+    assert snapshot(project.out) == project.clean()

@@ -17,7 +17,7 @@ from test_integration import BASE
 from duet.build import BuildOptions, build_site
 from duet.diagnostics import ContentError, Diagnostics
 from duet.drift.units import collect_units
-from duet.incremental.reuse import Reuse
+from duet.incremental.cache import Cache, build_with_cache
 from duet.incremental.store import Store
 from duet.load.content import load_content
 from duet.load.derive import Converter, Derivation, converter, load_overrides
@@ -168,7 +168,7 @@ def test_a_hand_written_page_replaces_the_generated_one(project: BuildOptions) -
 def test_an_incremental_build_after_a_zh_edit_updates_the_traditional_page(
         project: BuildOptions) -> None:
     def incremental() -> None:
-        build_site(project, Reuse(project, Store(project.cache_dir)))
+        build_with_cache(project, Cache(project, Store(project.cache_dir)))
 
     incremental()
     page = project.content_dir / "highlands" / "talent.zh.md"

@@ -8,7 +8,7 @@ from duet.load.content import load_content
 from duet.load.hooks import Hook
 from duet.load.schema import Field, Ident, ListOf, RecordOf
 from duet.model import checks as model_module
-from duet.model.reads import recording_reads
+from duet.model.reads import recording_reads, recording_untracked
 from duet.model.site import Site, build_site_model
 
 
@@ -113,10 +113,20 @@ def test_reading_a_body_is_recorded_and_only_the_body_is(mini_content: Path) -> 
     page = site.pages[("en", "about")]
     with recording_reads() as reads:
         _ = (page.title, page.headings, page.terms, page.translations["zh"].url)
-    assert reads == {}
+    assert reads.own == {} and reads.everyone == {}
     with recording_reads() as reads:
         _ = page.translations["zh"].body
-    assert list(reads) == [("zh", "about")]
+    assert list(reads.own) == [("zh", "about")] and reads.everyone == {}
+
+
+def test_a_body_read_outside_any_output_counts_for_every_output(mini_content: Path) -> None:
+    site, _ = model(mini_content)
+    with recording_untracked() as untracked:
+        _ = site.pages[("en", "about")].body
+        with recording_reads() as reads:
+            _ = site.pages[("zh", "about")].body
+    assert list(untracked.everyone) == [("en", "about")] and untracked.own == {}
+    assert list(reads.own) == [("zh", "about")]
 
 
 def test_a_data_item_s_terms_are_checked_in_any_collection(mini_content: Path) -> None:

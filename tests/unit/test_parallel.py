@@ -12,7 +12,7 @@ from duet import build as build_module
 from duet import parallel
 from duet.diagnostics import ContentError
 from duet.model.markdown import GlossaryIndex, LinkContext
-from duet.model.site import CompileJob, compile_serially
+from duet.model.site import CompileJob
 from duet.render.templates import map_serially
 
 pytestmark = pytest.mark.slow  # forks pools of workers and compares their builds
@@ -50,6 +50,10 @@ def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
 
 
+def compile_in_order(jobs: list[CompileJob]) -> list[object]:
+    return [job.run() for job in jobs]
+
+
 def test_pool_results_equal_serial_results(two_workers: None,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     glossary = GlossaryIndex((("zh", "光谷", "optics-valley"),
@@ -66,20 +70,20 @@ def test_pool_results_equal_serial_results(two_workers: None,
             super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", RecordingPool)
-    assert parallel.compile_all(jobs) == compile_serially(jobs)
+    assert parallel.compile_all(jobs) == compile_in_order(jobs)
     assert len(pools) == 1
 
 
 def test_small_sites_compile_in_this_process(two_workers: None) -> None:
     jobs = [CompileJob(_body("en", 1), LinkContext("/", "en"), GlossaryIndex(), True, 0)]
-    assert parallel.compile_all(jobs) == compile_serially(jobs)
+    assert parallel.compile_all(jobs) == compile_in_order(jobs)
 
 
 def test_parallel_build_is_byte_identical_to_serial(
     large_content: Path, tmp_path: Path, two_workers: None, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     build(large_content, tmp_path / "parallel")
-    monkeypatch.setattr(build_module, "compile_all", compile_serially)
+    monkeypatch.setattr(build_module, "compile_all", compile_in_order)
     monkeypatch.setattr(build_module, "map_in_order", map_serially)
     build(large_content, tmp_path / "serial")
     parallel_files = snapshot(tmp_path / "parallel")
@@ -96,7 +100,7 @@ def test_a_template_failing_in_a_worker_is_reported_as_in_one_process(
     reports = []
     for mode in ("parallel", "serial"):
         if mode == "serial":
-            monkeypatch.setattr(build_module, "compile_all", compile_serially)
+            monkeypatch.setattr(build_module, "compile_all", compile_in_order)
             monkeypatch.setattr(build_module, "map_in_order", map_serially)
         with pytest.raises(ContentError) as failure:
             build(large_content, tmp_path / mode)

@@ -12,7 +12,7 @@ from conftest import ROOT, SITE_HOOK
 from duet.diagnostics import Diagnostics
 from duet.load.content import load_content
 from duet.model.site import Site, build_site_model
-from duet.model.views import build_views
+from duet.model.views import build_views, parallel_rows
 from duet.render.i18n import Formatter, load_translations
 from duet.render.templates import template_anchors
 from explainer.presentation import Presentation, presentation_globals
@@ -86,14 +86,15 @@ def test_parallel_rows_end_with_the_measures_in_every_language(site: Site) -> No
     zh = show(site, "zh")
     views = build_views(site, {"parallel.html"})
     view = next(v for v in views if v.key == "parallel/highlands/talent" and v.lang == "zh")
-    rows = zh.rows(view)
+    rows = zh.rows(view, parallel_rows(view.original, ["zh", "en"]))
     last = rows[-1]
     assert last.id == "measures" and last.heading == "部署要点"
     assert list(last.cells) == ["zh", "en"]  # the reader's language first
     assert "<li>实施人才强省战略</li>" in last.cells["zh"]
     assert "talent-strong province" in last.cells["en"]
     home = next(v for v in views if v.key == "parallel" and v.lang == "zh")
-    assert all(row.id != "measures" for row in zh.rows(home))
+    assert all(row.id != "measures"
+               for row in zh.rows(home, parallel_rows(home.original, ["zh", "en"])))
 
 
 def test_term_tips_describe_glossary_links(site: Site) -> None:

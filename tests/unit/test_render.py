@@ -52,5 +52,38 @@ def test_body_reads_are_recorded_through_aliases_macros_and_filters(
               "{{ (home|attr('body'))|wordcount }}")
     with recording_reads() as reads:
         render(tmp_path, source, pages=site.pages, home=site.pages[("zh", "index")])
-    assert set(reads) == {("zh", "about"), ("en", "about"), ("zh", "index")}
-    assert reads[("en", "about")] == site.pages[("en", "about")]._compiled.html_digest
+    assert set(reads.own) == {("zh", "about"), ("en", "about"), ("zh", "index")}
+    assert reads.own[("en", "about")] == site.pages[("en", "about")]._compiled.html_digest
+
+
+@pytest.mark.parametrize("importing", [
+    '{% import "lib.html" as lib %}{{ lib.summary }}',
+    '{% from "lib.html" import summary %}{{ summary }}',
+    '{% import "lib.html" as lib with context %}{{ lib.summary }}',
+])
+def test_a_module_jinja_keeps_counts_its_reads_for_every_render_that_uses_it(
+        site: Site, tmp_path: Path, importing: str) -> None:
+    """A template imported without context is evaluated once and kept by Jinja: the reads
+    made while it was made are counted again for each later render."""
+    (tmp_path / "lib.html").write_text(
+        "{% set summary = site.pages[('en', 'about')].body|length %}", encoding="utf-8")
+    (tmp_path / "t.html").write_text(importing, encoding="utf-8")
+    env = make_environment(tmp_path)
+    env.globals["site"] = site
+    for _ in range(3):
+        with recording_reads() as reads:
+            env.get_template("t.html").render()
+        assert set(reads.own) == {("en", "about")}
+
+
+def test_a_body_read_by_the_site_s_code_counts_for_every_output(
+        site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's code may keep what it read (a cache of its own), out of sight."""
+    code = tmp_path / "site_code.py"
+    code.write_text("def size(page):\n    return len(page.body)\n", encoding="utf-8")
+    namespace: dict[str, object] = {"__name__": "duet_site.helpers"}
+    exec(compile(code.read_text(encoding="utf-8"), str(code), "exec"), namespace)
+    with recording_reads() as reads:
+        render(tmp_path, "{{ size(page) }}", size=namespace["size"],
+               page=site.pages[("en", "about")])
+    assert reads.own == {} and set(reads.everyone) == {("en", "about")}

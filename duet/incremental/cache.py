@@ -1,0 +1,254 @@
+"""Incremental builds: the plain pipeline of build.py, with what earlier builds made
+taken from the build cache instead of made again.
+
+`build_with_cache` is the whole of it. It scans the inputs; when neither they
+nor the published folder changed since the last build, that build stands.
+Without a record of a last build (a first build, `--clean`), it runs the plain
+build and keeps what it made. Otherwise it runs the same pipeline with
+`Cache` as its steps (build.py: `Steps`):
+
+- the page files' front matter and the compiled bodies come from the memo
+  (memo.py), and the model is made from them anew;
+- a file the last build rendered is kept when the site's *structure* is the
+  same, every body it read is the same, and the published copy is still the
+  one that build wrote (its stamp); the rest are rendered;
+- the published search index is kept when it was made from the same pages.
+
+The structure is one digest of everything the model is made from but the
+pages' HTML bodies: the engine, every input file that is not a page, each
+page's front matter and what compiling its body gives apart from the HTML and
+source positions, and the translations' drift. Templates see bodies only
+through `Page.body`, which records the read (model/reads.py). So a file kept
+is byte for byte the file a plain build renders, whatever the templates say.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import jinja2
+
+from duet.diagnostics import ContentError, Diagnostic, Diagnostics
+from duet.digests import digest
+from duet.drift.history import same_history
+from duet.incremental.inputs import Inputs, engine_version, rescan_inputs, scan_inputs
+from duet.incremental.memo import Memo, plain_diagnostic
+from duet.incremental.record import SEARCH_PREFIX, Output, Record
+from duet.incremental.store import Store
+from duet.load.content import PagesLoader
+from duet.model.site import Compile, Site
+from duet.progress import active
+from duet.publish.linkcheck import LinkFacts, link_facts
+from duet.publish.write import NewFile, WriteError, published_stamps
+from duet.render.templates import Rendered
+
+if TYPE_CHECKING:
+    from duet.build import BuildOptions, BuildResult
+
+T = TypeVar("T")
+
+
+class Cache:
+    """The memo and the last build's record for builds into one output folder."""
+
+    def __init__(self, options: BuildOptions, store: Store, *, search: bool = True) -> None:
+        self.options = options
+        self.store = store
+        self.search = search
+        """Index the site for search (the dev server indexes after a quiet moment)."""
+        self.folder = str(options.out_dir.resolve())
+        self.inputs = Inputs()
+        self.memo = Memo(store, self.inputs)
+        self.last: Record | None = None
+        self.published: dict[str, tuple[int, int, int]] = {}
+        self._changes: set[str] | None = None
+        self._kept: dict[str, Output] = {}
+        self._structure = ""
+
+    def note_changes(self, paths: set[str]) -> None:
+        """The files a watcher saw change since the last build: the next scan reads just
+        these again (inputs.rescan_inputs)."""
+        self._changes = {*(self._changes or ()), *paths}
+
+    # -- before the build -----------------------------------------------------
+
+    def scan(self) -> None:
+        """Read the inputs (trusting the stats of files that did not change since the last
+        scan), the last build's record and the published folder."""
+        changes, self._changes = self._changes, None
+        if self.last is None:
+            self.last = Record.from_plain(self.store.record(self.folder))
+        last_scan = self.inputs if self.inputs.digests else (
+            self.last.scan if self.last is not None else None)
+        self.inputs = (rescan_inputs(self.options, self.inputs, changes)
+                       if changes is not None and self.inputs.digests
+                       else scan_inputs(self.options, last_scan))
+        self.memo = Memo(self.store, self.inputs)
+        self.published = published_stamps(self.options.out_dir)
+
+    def unchanged(self) -> Record | None:
+        """The last build's record, when nothing it was made from has changed, the
+        published folder is still what it wrote, and its warnings are not errors now."""
+        last = self.last
+        if (last is None or last.inputs != self.inputs_key() or last.stamps != self.published
+                or (self.options.strict and last.warnings)
+                or (self.search and last.search != last.searchable_key())):
+            return None
+        return last if same_history(last.history) else None
+
+    def inputs_key(self) -> str:
+        return digest(repr((engine_version(), self.inputs.digest, self.options.base_url)))
+
+    # -- the build's steps (build.py: Steps) --------------------------------------
+
+    def load_pages(self, load: PagesLoader) -> PagesLoader:
+        return self.memo.pages_loader(load)
+
+    def compile(self, compile_all: Compile) -> Compile:
+        return self.memo.compiler(compile_all)
+
+    def from_templates(self, name: str, compute: Callable[[Diagnostics], T],
+                       diagnostics: Diagnostics) -> T:
+        folders = [folder for folder in (self.options.templates_dir, self.options.hooks_dir)
+                   if folder is not None]
+        return self.memo.from_templates(name, compute, folders, diagnostics)
+
+    def bytecode(self) -> jinja2.BytecodeCache | None:
+        return self.memo.bytecode_cache()
+
+    def wanted(self, site: Site) -> Callable[[str], bool] | None:
+        """Render the files the last build did not vouch for (module docstring)."""
+        self._structure = self.structure(site)
+        self._kept = {}
+        last = self.last
+        bodies = {(page.lang, page.key): page._compiled.html_digest for page in site.all_pages()}
+        if (last is None or last.structure != self._structure
+                or any(bodies.get(page) != read for page, read in last.everyone.items())):
+            return None
+        kept = self._kept
+
+        def wants(path: str) -> bool:
+            output = last.outputs.get(path)
+            if (output is None or output.reads is None or not self.still_published(path)
+                    or any(bodies.get(page) != read for page, read in output.reads.items())):
+                return True
+            kept[path] = output
+            return False
+
+        return wants
+
+    def kept(self, rendered: Rendered) -> dict[str, NewFile]:
+        return {path: NewFile(output.digest, None, output.reads, {}, output.searchable)
+                for path, output in self._kept.items()}
+
+    def link_facts(self, path: str, new: NewFile) -> LinkFacts:
+        found = self.memo.link_facts(new.digest)
+        if found is None:
+            found = link_facts((self.options.out_dir / path).read_bytes())
+            self.memo.remember_link_facts(new.digest, found)
+        return found
+
+    def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
+        last = self.last
+        if last is None or (self.search and last.search != searchable_key(files)):
+            return None
+        index = {path: output for path, output in last.outputs.items()
+                 if path.startswith(SEARCH_PREFIX)}
+        if not all(self.still_published(path) for path in index):
+            return None
+        return {path: NewFile(output.digest, None) for path, output in index.items()}
+
+    def still_published(self, path: str) -> bool:
+        """Whether the published file is the one the last build wrote (its stamp)."""
+        stamp = self.published.get(path)
+        return stamp is not None and self.last is not None and stamp == self.last.stamps.get(path)
+
+    # -- after the build --------------------------------------------------------
+
+    def structure(self, site: Site) -> str:
+        """Everything the model is made from but the pages' HTML bodies (module
+        docstring)."""
+        content = str(self.options.content_dir)
+        files = [(path, value) for path, value in sorted(self.inputs.digests.items())
+                 if not (path.endswith(".md") and path.startswith(content))]
+        pages = [(page.lang, page.key, str(page._source.path), page._source.derived,
+                  page.is_fallback, sorted(page._source.front.items()),
+                  page._compiled.outline()) for page in site.all_pages()]
+        return digest(repr((engine_version(), self.options.base_url, files, pages,
+                            sorted(site.translation_behind.items()))))
+
+    def remember(self, result: BuildResult, plain: bool) -> None:
+        """Keep the record of the build just published (and, after a plain build, what it
+        made of the pages); count the files that differ from the last build's."""
+        site, content = result.site, result.content
+        assert site is not None and content is not None
+        if plain:
+            self._structure = self.structure(site)
+            self.memo.remember_site(content, site, self.options.content_dir, result.warnings)
+        everyone = dict(result.everyone)
+        if self._kept and self.last is not None:
+            everyone.update(self.last.everyone)
+        outputs = {path: Output(new.digest, new.reads, new.searchable)
+                   for path, new in result.published.items()}
+        for new in result.published.values():
+            if new.payload is not None and new.links is not None:
+                self.memo.remember_link_facts(new.digest, new.links)
+        last = self.last
+        search = (last.search if last is not None and not self.search
+                  else searchable_key(result.published))
+        record = Record(self.inputs_key(), self.inputs, self._structure, outputs, everyone,
+                        result.stamps, [plain_diagnostic(d) for d in result.warnings],
+                        result.pages, search, result.history)
+        self.store.commit(self.folder, record.plain())
+        before = last.outputs if last is not None else {}
+        result.report.written = sum(
+            1 for path in outputs.keys() | before.keys()
+            if (outputs[path].digest if path in outputs else None)
+            != (before[path].digest if path in before else None)) if last else len(outputs)
+        self.last = record
+        self.published = dict(result.stamps)
+        self._kept = {}
+
+
+def searchable_key(files: Mapping[str, NewFile] | Mapping[str, Output]) -> str:
+    """What the search index is made from: the searchable pages, by digest."""
+    return digest(repr(sorted((path, new.digest) for path, new in files.items()
+                              if new.searchable)))
+
+
+def build_with_cache(options: BuildOptions, cache: Cache) -> BuildResult:
+    """Build into options.out_dir, redoing only what changed since the last build (module
+    docstring). Raises what `build_site` raises; the memo keeps what was made."""
+    from duet.build import BuildResult, build_site
+
+    started = time.perf_counter()
+    active().stage("scan")
+    cache.scan()
+    last = cache.unchanged()
+    if last is not None:
+        return BuildResult(dict(last.pages), [Diagnostic(*w) for w in last.warnings],  # type: ignore[arg-type]
+                           time.perf_counter() - started, files=len(last.outputs))
+    plain = cache.last is None
+    try:
+        result = build_site(options) if plain else build_site(options, cache)
+    except (ContentError, WriteError):
+        cache.store.commit()  # what was computed is right whatever became of the build
+        raise
+    cache.remember(result, plain)
+    return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
+
+def open_cache(options: BuildOptions, **kwargs: bool) -> Cache:
+    """The cache of builds into options.out_dir, in options.cache_dir."""
+    assert options.cache_dir is not None
+    return Cache(options, Store(store_folder(options.cache_dir, options.out_dir)), **kwargs)
+
+
+def store_folder(cache_dir: Path, out_dir: Path) -> Path:
+    """Where builds into `out_dir` keep their store: one folder per output folder, so
+    that each prunes only its own memo (the dev server's and `_site/`'s apart)."""
+    return cache_dir / f"build-{digest(str(out_dir.resolve()))[:16]}"
