@@ -115,8 +115,8 @@ class Memo:
                 self.store.put(f"html:{made.html_digest}", str(fresh.html[made.html_digest]))
             for index, key in enumerate(keys):
                 if facts[index] is None:
-                    facts[index] = facts_from(found[key])
-                    self.store.keep(f"html:{found[key][-1]}")
+                    made = facts[index] = facts_from(found[key])
+                    self.store.keep(f"html:{made.html_digest}")
             return Bodies([made for made in facts if made is not None],
                           StoredBodies(self.store, fresh.html))
 
@@ -137,9 +137,10 @@ class Memo:
             captured = Diagnostics()
             found = (compute(captured), [plain_diagnostic(d) for d in captured.items])
             self.store.put(key, found)
-        diagnostics.items.extend(Diagnostic(*problem) for problem in found[1])
-        value: T = found[0]
-        return value
+        value, problems = found
+        diagnostics.items.extend(Diagnostic(*problem) for problem in problems)
+        result: T = value
+        return result
 
     def bytecode_cache(self) -> jinja2.BytecodeCache:
         return StoredBytecode(self.store)
@@ -148,7 +149,10 @@ class Memo:
 
     def link_facts(self, page_digest: str) -> LinkFacts | None:
         found = self.store.get(f"links:{page_digest}")
-        return LinkFacts(frozenset(found[0]), tuple(found[1])) if found is not None else None
+        if found is None:
+            return None
+        ids, targets = found
+        return LinkFacts(frozenset(ids), tuple(targets))
 
     def remember_link_facts(self, page_digest: str, facts: LinkFacts) -> None:
         self.store.put(f"links:{page_digest}", (facts.ids, facts.targets))
