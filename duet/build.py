@@ -309,9 +309,8 @@ def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, steps: S
                                 SEARCHABLE in done.payload, done.links))
                  for path, done in rendered.items())
     files.update((path, NewFile(digest(payload), payload)) for path, payload in static.items())
-    facts = PageFacts(files, {path: done.links for path, done in rendered.items() if done.links},
-                      steps)
-    return dict(sorted(files.items())), facts, renderers
+    files = dict(sorted(files.items()))
+    return files, PageFacts(files, steps), renderers
 
 
 def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
@@ -333,20 +332,21 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics, 
 
 
 class PageFacts(Mapping[str, LinkFacts]):
-    """The link facts of every page of the new site: those rendered, as they were
-    rendered; those kept, from the steps."""
+    """The link facts of every page of the new site: a rendered page's, as it was
+    rendered; a kept one's, from the steps when they did not give them with the file."""
 
-    def __init__(self, files: Mapping[str, NewFile], rendered: dict[str, LinkFacts],
-                 steps: Steps) -> None:
+    def __init__(self, files: Mapping[str, NewFile], steps: Steps) -> None:
         self.files = files
-        self.known = rendered
         self.steps = steps
+        self.found: dict[str, LinkFacts] = {}
 
     def __getitem__(self, path: str) -> LinkFacts:
-        found = self.known.get(path)
-        if found is None:
-            found = self.known[path] = self.steps.link_facts(path, self.files[path])
-        return found
+        new = self.files[path]
+        if new.links is not None:
+            return new.links
+        if path not in self.found:
+            self.found[path] = self.steps.link_facts(path, new)
+        return self.found[path]
 
     def __iter__(self) -> Iterator[str]:
         return (path for path in self.files if path.endswith(".html"))

@@ -142,7 +142,11 @@ class Cache:
         return wants
 
     def kept(self, rendered: Rendered) -> dict[str, NewFile]:
-        return {path: NewFile(output.digest, None, output.reads, {}, output.searchable)
+        """The files kept, with their link facts from the memo (all read at once)."""
+        facts = self.memo.many_link_facts(
+            [output.digest for path, output in self._kept.items() if path.endswith(".html")])
+        return {path: NewFile(output.digest, None, output.reads, {}, output.searchable,
+                              facts.get(output.digest))
                 for path, output in self._kept.items()}
 
     def link_facts(self, path: str, new: NewFile) -> LinkFacts:
@@ -176,8 +180,8 @@ class Cache:
         files = [(path, value) for path, value in sorted(self.inputs.digests.items())
                  if not (path.endswith(".md") and path.startswith(content))]
         pages = [(page.lang, page.key, str(page._source.path), page._source.derived,
-                  page.is_fallback, sorted(page._source.front.items()),
-                  page._compiled.outline()) for page in site.all_pages()]
+                  page.is_fallback, dict(page._source.front), page._compiled.outline_digest)
+                 for page in site.all_pages()]
         return digest(repr((engine_version(), self.options.base_url, files, pages,
                             sorted(site.translation_behind.items()))))
 

@@ -39,7 +39,7 @@ from duet.load.content import (
 )
 from duet.load.schema import Record
 from duet.load.yamlsource import Where, decode_text
-from duet.model.markdown import BodyFacts, GlossaryIndex, Heading, LinkRef
+from duet.model.markdown import BodyFacts, GlossaryIndex, Heading, LinkContext, LinkRef
 from duet.model.site import GLOSSARY, Bodies, Compile, CompileJob, Site, compile_job, glossary_index
 from duet.publish.linkcheck import LinkFacts
 
@@ -94,9 +94,10 @@ class Memo:
             col: int
             path, key, lang, values, line, col = plain  # type: ignore[misc]
             _, body, body_line = split_front_matter(decode_text(self.inputs.page(path)))
+            file = Path(path)
             front = Record({name: _value(value) for name, value in values.items()},
-                           Where(Path(path), line, col))
-            page = SourcePage(Path(path), key, lang, front, body, body_line)
+                           Where(file, line, col))
+            page = SourcePage(file, key, lang, front, body, body_line)
         return page, [Diagnostic(*problem) for problem in problems]  # type: ignore[arg-type]
 
     # -- stage 2: compiled bodies ------------------------------------------------
@@ -148,11 +149,13 @@ class Memo:
     # -- after the render ---------------------------------------------------------
 
     def link_facts(self, page_digest: str) -> LinkFacts | None:
-        found = self.store.get(f"links:{page_digest}")
-        if found is None:
-            return None
-        ids, targets = found
-        return LinkFacts(frozenset(ids), tuple(targets))
+        return self.many_link_facts([page_digest]).get(page_digest)
+
+    def many_link_facts(self, page_digests: list[str]) -> dict[str, LinkFacts]:
+        """The link facts the memo has of these pages, by digest."""
+        found = self.store.get_many(f"links:{page_digest}" for page_digest in page_digests)
+        return {key.removeprefix("links:"): LinkFacts(frozenset(ids), tuple(targets))
+                for key, (ids, targets) in found.items()}
 
     def remember_link_facts(self, page_digest: str, facts: LinkFacts) -> None:
         self.store.put(f"links:{page_digest}", (facts.ids, facts.targets))
@@ -222,34 +225,35 @@ class StoredBytecode(jinja2.BytecodeCache):
 def compile_keys(jobs: list[CompileJob]) -> list[str]:
     """Each job's memo key: everything the compiler reads."""
     glossaries: dict[int, str] = {}
+    contexts: dict[LinkContext, str] = {}
+    engine = engine_version()
 
     def key(job: CompileJob) -> str:
         glossary: GlossaryIndex = job.glossary
         if id(glossary) not in glossaries:
             glossaries[id(glossary)] = digest(repr(glossary.forms))
+        if job.links not in contexts:
+            contexts[job.links] = repr(job.links)
         # the body hashed on its own (repr() of a whole page costs three times its digest)
-        return digest(repr(("md", engine_version(), digest(job.source), job.links,
-                            glossaries[id(glossary)], job.autolink_terms, job.line_offset)))
+        return digest(f"md {engine} {digest(job.source)} {contexts[job.links]} "
+                      f"{glossaries[id(glossary)]} {job.autolink_terms} {job.line_offset}")
 
     return [key(job) for job in jobs]
 
 
 # -- plain data ---------------------------------------------------------------------
 
-PlainFacts = tuple[str, list[tuple[str, str, str, int, int]], list[tuple[str, int, str]],
-                   list[tuple[int, int, str]], list[str]]
-
-
 def plain_facts(facts: BodyFacts) -> tuple[object, ...]:
     return ([(link.kind, link.key, link.anchor, link.line, link.col) for link in facts.links],
             [(h.id, h.level, h.text) for h in facts.headings],
             [tuple(problem) for problem in facts.problems], list(facts.terms),
-            facts.html_digest)
+            facts.html_digest, facts.outline_digest)
 
 
 def facts_from(plain: tuple[object, ...]) -> BodyFacts:
-    links, headings, problems, terms, html_digest = plain
-    return BodyFacts(str(html_digest), [LinkRef(*link) for link in links],  # type: ignore[attr-defined]
+    links, headings, problems, terms, html_digest, outline_digest = plain
+    return BodyFacts(str(html_digest), str(outline_digest),
+                     [LinkRef(*link) for link in links],  # type: ignore[attr-defined]
                      [Heading(*heading) for heading in headings],  # type: ignore[attr-defined]
                      [tuple(problem) for problem in problems],  # type: ignore[attr-defined]
                      list(terms))  # type: ignore[call-overload]

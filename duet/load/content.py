@@ -226,14 +226,20 @@ def parse_page(path: Path, key: str, lang: str, text: str, config: Config,
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Split '---' front matter from the body; returns (yaml, body, body's first line)."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    """Split '---' front matter from the body; returns (yaml, body, body's first line).
+    Only the front matter's lines are looked at: the body is the rest of the text."""
+    start = text.find("\n") + 1
+    if not start or text[:start - 1].strip() != "---":
         return None, text, 1
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
-    return None, text, 1
+    position, line = start, 2
+    while True:
+        end = text.find("\n", position)
+        if text[position:end if end >= 0 else None].strip() in ("---", "..."):
+            return (text[start:max(position - 1, start)],
+                    text[end + 1:] if end >= 0 else "", line + 1)
+        if end < 0:
+            return None, text, 1
+        position, line = end + 1, line + 1
 
 
 def load_collection(path: Path, content: Content, diagnostics: Diagnostics) -> None:

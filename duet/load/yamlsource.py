@@ -8,6 +8,7 @@ reject duplicate keys here.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,8 @@ def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
 def decode_text(raw: bytes) -> str:
     """A content file's text: UTF-8, a BOM allowed, line ends folded to LF. Raises
     UnicodeDecodeError."""
-    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    text = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def parse_yaml(

@@ -72,8 +72,11 @@ class CompiledMarkdown:
     terms: list[str] = field(default_factory=list)
 
     def facts(self) -> BodyFacts:
-        return BodyFacts(digest(self.html), self.links, self.headings, self.problems,
-                         self.terms)
+        outline = repr(([(h.id, h.level, h.text) for h in self.headings], self.terms,
+                        [(link.kind, link.key, link.anchor) for link in self.links],
+                        [message for _, _, message in self.problems]))
+        return BodyFacts(digest(self.html), digest(outline), self.links, self.headings,
+                         self.problems, self.terms)
 
 
 @dataclass(frozen=True)
@@ -82,17 +85,13 @@ class BodyFacts:
     (the site model keeps the HTML in a table of its own: `Bodies`)."""
 
     html_digest: str
+    outline_digest: str
+    """All of the below without source positions: what another page can show of this
+    body (a line added above a heading moves lines, not the outline)."""
     links: list[LinkRef]
     headings: list[Heading]
     problems: list[tuple[int, int, str]]
     terms: list[str]
-
-    def outline(self) -> tuple[object, ...]:
-        """All of the above without source positions: what another page can show of
-        this body (a line added above a heading moves lines, not the outline)."""
-        return ([(h.id, h.level, h.text) for h in self.headings], self.terms,
-                [(link.kind, link.key, link.anchor) for link in self.links],
-                [message for _, _, message in self.problems])
 
 
 @dataclass(frozen=True)
