@@ -49,12 +49,14 @@ class Presentation:
     def _wording(self) -> visuals.Wording:
         """Full-width punctuation where the locale lists items with a full-width
         separator (Chinese 、), half-width otherwise; figures worded as the
-        catalog orders value and label."""
+        catalog orders value and label; Chinese lines break between the words of
+        the language's data (`visuals.dictionary`)."""
         middle = Locale.parse(self.formatter.locale).list_patterns["standard"]["middle"]
         base = visuals.Wording() if str(middle).isascii() else visuals.FULL_WIDTH
         figure = self.gettext(FIGURE).replace("%(value)s", "{value}").replace(
             "%(label)s", "{label}")
-        return dataclasses.replace(base, figure=figure)
+        words = visuals.dictionary(self.data, self.lang) if self.chinese else frozenset()
+        return dataclasses.replace(base, figure=figure, words=words)
 
     def gettext(self, message: str) -> str:
         return str(self.formatter.translations.gettext(message))

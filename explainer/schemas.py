@@ -1,6 +1,7 @@
 """The schemas of the explainer's data collections: key figures, the four highlands,
 the six strengthenings, the 2021–2024 milestones, breakthroughs, the five
-relationships and the places on the schematic map."""
+relationships, the places on the schematic map and the words a picture's Chinese
+line may not break inside."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from duet.load.schema import (
     Field,
     Ident,
     Int,
+    LangMap,
     ListOf,
     Localized,
     Number,
@@ -79,6 +81,12 @@ COLLECTIONS: dict[str, Check] = {
         "lon": Field(Number()),
         "marks": Field(TEXT, required=False),
         "terms": Field(TERM_IDS, required=False, default=[]),
+    })),
+    "words": ListOf(RecordOf({
+        # Words of the plan for the pictures' line breaker (explainer/visuals.py),
+        # per language; only Chinese needs them.
+        "id": Field(Ident()),
+        "words": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False))),
     })),
 }
 """The explainer's own data collections (`content/data/<name>.yaml`), beside the

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -52,12 +54,20 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return sum(_advance(c, bold) for c in text) * size
 
 
-def _tokens(text: str) -> list[str]:
-    """Break opportunities: each CJK character alone, Latin words with their space."""
+def _tokens(text: str, words: frozenset[str] = frozenset()) -> list[str]:
+    """Break opportunities: Latin words with their space; Chinese at punctuation and
+    between words. A word of `words` is one unit, and so is each run of Chinese
+    characters between them (a word the dictionary does not know stays whole);
+    without `words`, each Chinese character is its own unit."""
     tokens: list[str] = []
-    for char in text:
+    units = _units(text, words)
+    for index, char in enumerate(text):
         wide = _is_wide(char)
         if tokens and (char in CLOSING or tokens[-1][-1:] in OPENING):
+            tokens[-1] += char
+        elif tokens and index and ((units[index] == units[index - 1] and wide)
+                                   or _number_beside(text[index - 1], char)):
+            # inside a word, inside a run no word breaks, or a number and its 年, 个, 第
             tokens[-1] += char
         elif (wide or not tokens or tokens[-1].endswith((" ", "-"))
               or _is_wide(tokens[-1][-1])):
@@ -65,6 +75,66 @@ def _tokens(text: str) -> list[str]:
         else:
             tokens[-1] += char
     return tokens
+
+
+def _units(text: str, words: frozenset[str]) -> list[int]:
+    """For each character, the unit it belongs to: the words of `words` found by
+    longest match from the left, the runs of other Chinese characters between
+    them, and every other character on its own."""
+    units = list(range(len(text)))
+    if not words:
+        return units
+    longest = max(map(len, words))
+    index, run = 0, None
+    while index < len(text):
+        match = next((size for size in range(min(longest, len(text) - index), 1, -1)
+                      if text[index:index + size] in words), 0)
+        if match:
+            units[index:index + match] = [index] * match
+            index += match
+            run = None
+            continue
+        if _is_ideograph(text[index]):
+            run = index if run is None else run
+            units[index] = run
+        else:
+            run = None
+        index += 1
+    return units
+
+
+def _number_beside(before: str, char: str) -> bool:
+    """A digit next to a Chinese character: 2021年, 29项, 第7 stay together."""
+    return (before.isdigit() and _is_ideograph(char)) or (_is_ideograph(before)
+                                                          and char.isdigit())
+
+
+def _is_ideograph(char: str) -> bool:
+    return _is_wide(char) and unicodedata.category(char) == "Lo"
+
+
+def dictionary(data: Mapping[str, Any], lang: str) -> frozenset[str]:
+    """The words a Chinese line in a picture may not break inside: the glossary's
+    terms and forms, the names of the highlands, strengthenings and places, and
+    the words of `words.yaml`, each cut at its punctuation."""
+    found: list[str] = []
+    for term in data.get("glossary", []):
+        forms = term.get("match") or {}
+        found += [str(term.get(lang) or ""),
+                  *map(str, forms.get(lang, []) if isinstance(forms, Mapping) else forms)]
+    for name, fields in (("highlands", ("name", "quality")), ("strengthenings", ("name",)),
+                         ("places", ("name", "marks")), ("relationships", ("first", "second"))):
+        found += [str(item[field]) for item in data.get(name, []) for field in fields
+                  if item.get(field)]
+    for entry in data.get("words", []):
+        words = entry.get("words") or {}
+        found += map(str, words.get(lang, []) if isinstance(words, Mapping) else words)
+    pieces = (piece for text in found for piece in _PUNCTUATION.split(text))
+    return frozenset(piece for piece in pieces
+                     if len(piece) > 1 and all(_is_ideograph(c) for c in piece))
+
+
+_PUNCTUATION = re.compile(r"[^\w]+|[\d_A-Za-z]+")
 
 
 def _is_wide(char: str) -> bool:
@@ -108,21 +178,25 @@ def _advance(char: str, bold: bool) -> float:
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False,
-         balance: bool = False) -> list[str]:
+         balance: bool = False, words: frozenset[str] = frozenset()) -> list[str]:
     """Line breaking of mixed Chinese and Latin text to `width` pixels: greedy,
     or with `balance` (and whenever the last line would hold a single character
-    or word) the narrowest measure that needs no more lines."""
-    return list(_wrap(text, width, size, bold, balance))
+    or word) the narrowest measure that needs no more lines. Chinese breaks at
+    punctuation and between the words of `words` (see `_tokens`); a unit wider
+    than the line alone is broken between characters, as a last resort."""
+    return list(_wrap(text, width, size, bold, balance, words))
 
 
 @functools.lru_cache(maxsize=4096)
-def _wrap(text: str, width: float, size: float, bold: bool, balance: bool) -> tuple[str, ...]:
+def _wrap(text: str, width: float, size: float, bold: bool, balance: bool,
+          words: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """`wrap`, remembered: every page draws the same pictures, and balancing
     measures each line a dozen times."""
-    tokens = _tokens(" ".join(text.split()))
+    tokens = [piece for token in _tokens(" ".join(text.split()), words)
+              for piece in _fit(token, width, size, bold)]
     lines = _greedy(tokens, width, size, bold)
     # A last line of one character or word reads as an accident: balance then too.
-    orphan = len(lines) >= 2 and len(_tokens(lines[-1])) == 1
+    orphan = len(lines) >= 2 and len(_tokens(lines[-1], words)) == 1
     if not (balance or orphan) or len(lines) < 2:
         return tuple(lines)
     low, high = width / len(lines), width
@@ -133,6 +207,13 @@ def _wrap(text: str, width: float, size: float, bold: bool, balance: bool) -> tu
         else:
             high = middle
     return tuple(_greedy(tokens, high, size, bold))
+
+
+def _fit(token: str, width: float, size: float, bold: bool) -> list[str]:
+    """A token as it is, or, if it is wider than a line, its characters."""
+    if len(token) < 2 or text_width(token.rstrip(), size, bold) <= width:
+        return [token]
+    return _tokens(token)
 
 
 def _num(value: float) -> str:
@@ -206,6 +287,8 @@ class Wording:
     year: str = "{}"
     number: str = "{}. "
     figure: str = "{value} {label}"
+    words: frozenset[str] = frozenset()
+    """Words a line may not break inside (`dictionary`); Chinese needs them."""
 
     def end(self, text: str) -> str:
         """`text` closed with a full stop, without the trailing space."""
@@ -213,7 +296,7 @@ class Wording:
 
 
 FULL_WIDTH = Wording(colon="：", semicolon="；", stop="。", comma="、", open="（", close="）",
-                     space="", year="{}年", number="{}.", figure="{label}：{value}")
+                     space="", year="{}年", number="（{}）", figure="{label}：{value}")
 
 
 # -- the 2021–2024 timeline -------------------------------------------------
@@ -244,9 +327,10 @@ def timeline(years: Sequence[Year], ident: str, title: str, width: int = WIDE,
         start = y
         y = canvas.text(x, y + 30, [str(year.year)], "vis-year", 30) + 14
         y = canvas.text(x, y + 8, wrap(year.motto, body_width + 14, 18, bold=True,
-                                       balance=True), "vis-motto", 18) + 12
+                                       balance=True, words=wording.words), "vis-motto",
+                        18) + 12
         for event in year.events:
-            lines = wrap(event, body_width, 14)
+            lines = wrap(event, body_width, 14, words=wording.words)
             canvas.circle(x + 3, y + 2, 2.6, "vis-bullet")
             y = canvas.text(x + 14, y + 7, lines, "vis-body", 14, leading=1.5) + 12
         blocks.append((x, start, y))
@@ -290,15 +374,15 @@ class Box:
 
 
 def _grid(canvas: Canvas, boxes: Sequence[Box], y: float, width: float, columns: int,
-          cls: str) -> tuple[float, list[tuple[float, float]]]:
+          cls: str, words: frozenset[str] = frozenset()) -> tuple[float, list[tuple[float, float]]]:
     """Numbered boxes in rows; return the y below them and each box's top centre."""
     gap = 12
     box_width = (width - gap * (columns - 1)) / columns
     tops: list[tuple[float, float]] = []
     for row_start in range(0, len(boxes), columns):
         row = boxes[row_start:row_start + columns]
-        laid = [(wrap(b.name, box_width - 28, 15, bold=True, balance=True),
-                 wrap(b.note, box_width - 28, 13))
+        laid = [(wrap(b.name, box_width - 28, 15, bold=True, balance=True, words=words),
+                 wrap(b.note, box_width - 28, 13, words=words))
                 for b in row]
         height = max(_box_height(len(n), len(e)) for n, e in laid)
         # An incomplete last row is centred under the ones above it.
@@ -347,7 +431,8 @@ def structure(goal: str, highlands_label: str, highlands: Sequence[Box],
     # The goal on one line if a slightly smaller size allows, else in balanced lines.
     goal_size = next((size for size in (20, 19, 18, 17)
                       if text_width(goal, size, bold=True) <= width - 48), 20)
-    goal_lines = wrap(goal, width - 48, goal_size, bold=True, balance=True)
+    goal_lines = wrap(goal, width - 48, goal_size, bold=True, balance=True,
+                      words=wording.words)
     goal_height = 30 + len(goal_lines) * 29
     canvas.rect(0, 0, width, goal_height, "vis-goal", 10)
     canvas.text(width / 2, 36, goal_lines, "vis-goal-text", goal_size, leading=29 / goal_size,
@@ -355,14 +440,15 @@ def structure(goal: str, highlands_label: str, highlands: Sequence[Box],
     y = goal_height + 40
     canvas.text(0, y, [highlands_label], "vis-tier", 15)
     y += 34
-    bottom, tops = _grid(canvas, highlands, y, width, 4 if wide else 2, "vis-highland")
+    bottom, tops = _grid(canvas, highlands, y, width, 4 if wide else 2, "vis-highland",
+                         wording.words)
     _bus(canvas, width / 2, goal_height, tops)
     y = bottom + 40
     canvas.text(0, y, [strengthenings_label], "vis-tier", 15)
     y += 34
     highlands_bottom = bottom
     bottom, tops = _grid(canvas, strengthenings, y, width, 3 if wide else 2,
-                         "vis-strengthening")
+                         "vis-strengthening", wording.words)
     _bus(canvas, width / 2, highlands_bottom, tops)
     height = bottom + 4
     w = wording
@@ -421,7 +507,7 @@ def schematic_map(places: Sequence[Place], groups: Sequence[Group], ident: str, 
     of `width` as the labels leave, and the view box holds every label."""
     span = width * 0.5
     for _ in range(3):  # the labels' overhang is the same at any spread of the dots
-        drawing, box = _map_drawing(places, groups, span, scale_label, north)
+        drawing, box = _map_drawing(places, groups, span, scale_label, north, wording.words)
         span = max(120.0, span + width - (box[2] - box[0]))
     x0, y0, x1, y1 = box
     pad = 6
@@ -438,7 +524,8 @@ Box4 = tuple[float, float, float, float]
 
 
 def _map_drawing(places: Sequence[Place], groups: Sequence[Group], span: float,
-                 scale_label: str, north: str) -> tuple[Canvas, Box4]:
+                 scale_label: str, north: str, words: frozenset[str] = frozenset(),
+                 ) -> tuple[Canvas, Box4]:
     positions, scale, _ = project(places, span, 0)
     canvas = Canvas()
     dots: list[Box4] = [(x - 8, y - 8, x + 8, y + 8) for x, y in positions.values()]
@@ -457,14 +544,15 @@ def _map_drawing(places: Sequence[Place], groups: Sequence[Group], span: float,
         canvas.circle(x, y, 7, "vis-city")
         others = [b for b, p in zip(dots, places, strict=True) if p is not place] + labels
         labels.append(_city_label(canvas, place, x, y, x - centre_x, y - centre_y,
-                                  edges, others))
+                                  edges, others, words))
     boxes = dots + labels
     left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
     right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
     # Legend: a swatch of each area's outline and its name, under the map.
     y = bottom + 22
     for group in groups:
-        lines = wrap(group.name, max(120.0, right - left - 38), 15 * LEGEND, bold=True)
+        lines = wrap(group.name, max(120.0, right - left - 38), 15 * LEGEND, bold=True,
+                     words=words)
         canvas.rect(left, y - 12, 28, 16, f"vis-area vis-area-{group.style}", 3)
         y = canvas.text(left + 38, y + 1, lines, f"vis-area-label vis-label-{group.style}",
                         15, leading=1.3) + 16
@@ -493,11 +581,11 @@ SIDES = ("right", "left", "above", "below", "upper right", "upper left", "lower 
 
 def _city_label(canvas: Canvas, place: Place, x: float, y: float, dx: float, dy: float,
                 edges: Sequence[tuple[tuple[float, float], tuple[float, float]]],
-                taken: Sequence[Box4]) -> Box4:
+                taken: Sequence[Box4], words: frozenset[str] = frozenset()) -> Box4:
     """Name (and note) beside the dot: on the side facing away from the map's
     middle unless a line or another label is there. Returns the box the words take."""
     name_size, note_size, gap = 17, 13, 11
-    notes = wrap(place.marks, 140, note_size) if place.marks else []
+    notes = wrap(place.marks, 140, note_size, words=words) if place.marks else []
     wide = max([text_width(place.name, name_size * LEGEND, bold=True),
                 *(text_width(n, note_size * LEGEND) for n in notes)])
     block = name_size + len(notes) * note_size * 1.4
@@ -577,8 +665,9 @@ def figure_panel(figures: Sequence[Figure], ident: str, title: str, width: int =
             value_size = next((size for size in (34, 28, 22)
                                if text_width(figure.value, size * SERIF, bold=True) <= room),
                               22)
-            value = wrap(figure.value, room, value_size * SERIF, bold=True)
-            label = wrap(figure.label, room, 14, balance=True)
+            value = wrap(figure.value, room, value_size * SERIF, bold=True,
+                         words=wording.words)
+            label = wrap(figure.label, room, 14, balance=True, words=wording.words)
             graphic = 0
             if figure.share is not None:
                 graphic = 2 * (RING + 4) + 4

@@ -73,9 +73,11 @@ def test_every_page_of_a_section_has_its_built_page(site: Path, content: Content
 
 
 KEY_FIGURES = {
-    "zh": ["第5", "9", "29", "第7", "19", "第2", "70%以上", "厘米级"],
-    "en": ["5th", "9", "29", "7th", "19", "2nd", "over 70%", "centimetre"],
+    "zh": ["9", "29", "第7", "19", "第2", "70%以上", "厘米级"],
+    "en": ["9", "29", "7th", "19", "2nd", "over 70%", "centimetre"],
 }
+"""The record the plan builds on. The fifth inspection (2024) is context, not part
+of the record: the context page tells it, the figures do not list it."""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -87,6 +89,7 @@ def test_key_figures_are_on_the_home_page(site: Path, lang: str) -> None:
     panel = " ".join(values)
     for figure in KEY_FIGURES[lang]:
         assert any(figure in value for value in values), (figure, panel)
+    assert not any(value.startswith(("第5", "5th")) for value in values), panel
 
 
 def test_every_glossary_term_is_complete(content: Content) -> None:

@@ -127,7 +127,7 @@ def test_data_site_texts_and_ui_strings_are_converted(built: Path) -> None:
     assert "<title>湖北科技創新高地解讀</title>" in home
     assert "搜尋" in home  # the UI catalog: 搜索 converted with Taiwan's phrases
     glossary = page_text(built, f"{HANT}/glossary/index.html")
-    assert "漢襄宜“金三角”" in glossary and "強化平台支撐" in glossary
+    assert "漢襄宜「金三角」" in glossary and "強化平台支撐" in glossary
 
 
 def test_the_search_index_has_a_traditional_chinese_index(built: Path) -> None:

@@ -37,7 +37,7 @@ FROM_SOURCE = "from_source"
 check, and its Chinese must be found in the source instead."""
 
 CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
-HALF_WIDTH_BESIDE_CJK = re.compile(rf"{CJK}\s*[:;(),]|[:;(),]\s*{CJK}")
+HALF_WIDTH_BESIDE_CJK = re.compile(rf"{CJK}\s*[:;(),]|[:;(),]\s*{CJK}|\d\.\s*{CJK}")
 US_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|"
                      r"October|November|December) \d{1,2}, \d{4}\b")
 STRAIGHT_QUOTE = re.compile(r"[A-Za-z.,;:!?)]['\"]|['\"][A-Za-z(]")
@@ -177,14 +177,16 @@ def generated_texts(doc: Document) -> Iterator[str]:
 
 def test_generated_chinese_text_uses_full_width_punctuation(site: Path) -> None:
     problems = [f"{path.relative_to(site)}: {text[:80]}"
-                for path, doc in pages(site, "zh") for text in generated_texts(doc)
+                for lang in ("zh", "zh-hant")
+                for path, doc in pages(site, lang) for text in generated_texts(doc)
                 if HALF_WIDTH_BESIDE_CJK.search(text)]
     assert not problems, "\n".join(problems)
 
 
 def test_the_punctuation_check_catches_half_width() -> None:
     assert HALF_WIDTH_BESIDE_CJK.search("四个高地: 1. 全球高端人才集聚地 (各展其能)")
-    assert not HALF_WIDTH_BESIDE_CJK.search("四个高地：1.全球高端人才集聚地（各展其能）")
+    assert HALF_WIDTH_BESIDE_CJK.search("四个高地：1.全球高端人才集聚地（各展其能）")
+    assert not HALF_WIDTH_BESIDE_CJK.search("四个高地：（1）全球高端人才集聚地（各展其能）")
 
 
 def prose_text(doc: Document) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import ROOT, build
+from conftest import ROOT, SITE_HOOK, build
 from htmlparse import parse_html
 
 from explainer import visuals
@@ -181,3 +183,104 @@ def test_chinese_titles_break_between_phrases() -> None:
     assert PHRASE_BREAK.sub("|", title) == "打造具有全国影响力的|科技创新高地"
     assert PHRASE_BREAK.sub("|", "背景：一次考察与一场大会") == "背景：|一次考察|与一场大会"
     assert PHRASE_BREAK.sub("|", "强化全域创新") == "强化全域创新"
+
+
+# -- Chinese line breaks: between words, never inside one ----------------------
+
+WORDS = frozenset({"十八大", "习近平", "总书记", "考察", "湖北", "尖刀", "技术攻关", "工程",
+                   "国家科学技术奖", "项目", "实施"})
+SPLIT_IN_THE_SECOND_EDITION = [  # the home page's figure broke 习近|平, 尖|刀, 国家科|学技术奖
+    "党的十八大以来习近平总书记考察湖北（2024年11月）",
+    "2023年实施的“尖刀”技术攻关工程",
+    "2024年获国家科学技术奖的项目",
+]
+
+
+def split_words(lines: list[str], words: frozenset[str]) -> list[str]:
+    """The words of `words` that a line break falls inside."""
+    text = "".join(lines)
+    breaks = {sum(map(len, lines[:i])) for i in range(1, len(lines))}
+    return [word for word in words for m in re.finditer(re.escape(word), text)
+            if any(m.start() < b < m.end() for b in breaks)]
+
+
+def widest_unit(text: str, words: frozenset[str], size: float) -> float:
+    return max(visuals.text_width(t, size, bold=True) for t in visuals._tokens(text, words))
+
+
+@pytest.mark.parametrize("text", SPLIT_IN_THE_SECOND_EDITION)
+def test_chinese_lines_never_break_inside_a_word(text: str) -> None:
+    start = math.ceil(widest_unit(text, WORDS, 14))
+    for width in range(start, 400, 3):
+        for bold, balance in ((False, False), (False, True), (True, True)):
+            lines = visuals.wrap(text, width, 14, bold=bold, balance=balance, words=WORDS)
+            assert "".join(lines) == text
+            assert not split_words(lines, WORDS), (width, lines)
+
+
+def test_the_word_check_catches_a_breaker_without_words() -> None:
+    found = {word for text in SPLIT_IN_THE_SECOND_EDITION for width in range(40, 300, 3)
+             for word in split_words(visuals.wrap(text, width, 14), WORDS)}
+    assert {"习近平", "尖刀", "国家科学技术奖"} <= found
+
+
+def test_a_run_the_dictionary_does_not_know_stays_whole_and_numbers_keep_their_unit() -> None:
+    assert visuals._tokens("召开全省科技创新大会", frozenset({"科技创新"})) == [
+        "召开全省", "科技创新", "大会"]
+    assert visuals._tokens("实施29项“尖刀”技术攻关工程", WORDS) == [
+        "实施29项", "“尖刀”", "技术攻关", "工程"]
+    assert visuals._tokens("综合排名升至全国第7", frozenset({"综合", "排名"})) == [
+        "综合", "排名", "升至全国第7"]
+    # A unit wider than the line is broken between its characters, as a last resort.
+    lines = visuals.wrap("召开全省科技创新大会", 60, 14, words=frozenset({"科技创新"}))
+    assert lines[0] == "召开全省"
+
+
+def test_chinese_items_are_numbered_full_width() -> None:
+    highlands = [visuals.Box(i, f"高地{i}", "各展其能") for i in range(1, 3)]
+    svg = parse_svg(visuals.structure("目标", "四个高地", highlands, "六个强化", highlands,
+                                      "s", "一览", wording=visuals.FULL_WIDTH))
+    desc = "".join(e.text or "" for e in svg.iter(f"{SVG}desc"))
+    assert "（1）高地1" in desc and not re.search(r"\d\.", desc)
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory
+              ) -> tuple[Path, dict[str, frozenset[str]]]:
+    """The explainer built, and each Chinese edition's picture dictionary."""
+    from duet.diagnostics import Diagnostics
+    from duet.load.content import load_content
+    from duet.model.site import build_site_model
+
+    out = tmp_path_factory.mktemp("real") / "_site"
+    build(ROOT / "content", out, strict=True)
+    content = load_content(ROOT / "content", Diagnostics(), hook=SITE_HOOK)
+    assert content is not None
+    model = build_site_model(content, {}, Diagnostics())
+    return out, {lang: visuals.dictionary(model.data[lang], lang) for lang in ("zh", "zh-hant")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-hant"])
+def test_every_chinese_picture_line_breaks_between_words(
+        real_site: tuple[Path, dict[str, frozenset[str]]], lang: str) -> None:
+    """Every line break drawn in the site's pictures falls at punctuation or between
+    two words, so the dictionary covers every text at the widths it is drawn at."""
+    site, words = real_site
+    assert {"习近平", "国家科学技术奖", "尖刀"} <= words["zh"]
+    assert {"習近平", "國家科學技術獎", "尖刀"} <= words["zh-hant"]
+    checked, problems = 0, []
+    for path in sorted((site / lang).rglob("index.html")):
+        for svg in re.findall(r"<svg.*?</svg>", path.read_text("utf-8"), re.S):
+            for text in parse_svg(svg).iter(f"{SVG}text"):
+                lines = ["".join(span.itertext()) for span in text.iter(f"{SVG}tspan")]
+                if len(lines) < 2:
+                    continue
+                checked += 1
+                joined = "".join(lines)
+                units = visuals._tokens(joined, words[lang])
+                allowed = {sum(map(len, units[:i])) for i in range(len(units) + 1)}
+                breaks = {sum(map(len, lines[:i])) for i in range(1, len(lines))}
+                if not breaks <= allowed or split_words(lines, words[lang]):
+                    problems.append(f"{path.relative_to(site)}: {' | '.join(lines)}")
+    assert checked > 20
+    assert not problems, "\n".join(sorted(set(problems)))
