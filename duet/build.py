@@ -120,6 +120,18 @@ class BuildReport:
     """Output files rendered, by path."""
     written: int = 0
     """Files that differ from the published site's (added, changed or removed)."""
+    model_kept: bool = False
+    """The model was the last build's, with new page bodies (incremental/kept.py)."""
+
+
+@dataclass
+class KeptModel:
+    """A model kept for the next build, with the warnings that making it gave."""
+
+    content: Content
+    site: Site
+    load_warnings: list[Diagnostic]
+    model_warnings: list[Diagnostic]
 
 
 @dataclass
@@ -130,7 +142,8 @@ class BuildResult:
     files: int = 0
     report: BuildReport = field(default_factory=BuildReport)
     site: Site | None = field(default=None, repr=False)
-    content: Content | None = field(default=None, repr=False)
+    model: KeptModel | None = field(default=None, repr=False)
+    """The model and the warnings making it gave (what the dev server keeps)."""
     published: dict[str, NewFile] = field(default_factory=dict, repr=False)
     """Every file of the site, by output path (what an incremental build records)."""
     stamps: dict[str, Stamp] = field(default_factory=dict, repr=False)
@@ -180,6 +193,11 @@ class Steps(Protocol):
     def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
         """Stage 5: the published search index, if it was made from the same pages."""
 
+    def kept_model(self, compile_all: Compile, report: BuildReport) -> KeptModel | None:
+        """Stages 1 and 2: the model the last build made, when the model made anew
+        would be the same but for new page bodies, which it then holds (the dev
+        server's: incremental/kept.py)."""
+
 
 class PlainSteps:
     """Everything made, nothing taken from earlier builds."""
@@ -209,6 +227,9 @@ class PlainSteps:
     def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
         return None
 
+    def kept_model(self, compile_all: Compile, report: BuildReport) -> KeptModel | None:
+        return None
+
 
 PLAIN = PlainSteps()
 
@@ -228,12 +249,9 @@ def build_site(options: BuildOptions, steps: Steps = PLAIN) -> BuildResult:
         hook = load_hook(options.hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
         fail_on_errors(diagnostics, options.strict)
         progress.stage("load")
-        content = load(options, diagnostics, steps, report, hook)
         history = RecordedHistory()
-        drift = check_translations(options.content_dir, content, diagnostics, history)
-        progress.stage("model")
-        site = model(content, options, diagnostics, steps, report)
-        site.translation_behind = drift.behind if content.config.translation_notice else {}
+        made = load_and_model(options, diagnostics, steps, report, hook, history)
+        site = made.site
         progress.stage("render")
         with pagefind_ahead(search_ahead(site.config, steps)) as pagefind:
             files, facts, renderers = render(site, options, diagnostics, steps, report, hook)
@@ -249,7 +267,7 @@ def build_site(options: BuildOptions, steps: Steps = PLAIN) -> BuildResult:
         report.written = len(files)
         return BuildResult({code: len(site.pages_in(code)) for code in site.config.codes},
                            diagnostics.warnings, time.perf_counter() - started,
-                           files=len(files), report=report, site=site, content=content,
+                           files=len(files), report=report, site=site, model=made,
                            published=files, stamps=stamps, everyone=everyone,
                            history=history.answers)
 
@@ -261,6 +279,34 @@ def search_ahead(config: Config, steps: Steps) -> dict[str, str] | None:
         return None
     return {language.tag: f"{language.name} {config.title.get(language.code) or ''}"
             for language in config.languages}
+
+
+def load_and_model(options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
+                   report: BuildReport, hook: Hook, history: RecordedHistory
+                   ) -> KeptModel:
+    """Stages 1 and 2, and the translations' drift (a page's notice is part of the model);
+    the steps may give the last build's model instead of making it anew."""
+    compile_pages = compiler(steps, report)
+    kept = steps.kept_model(compile_pages, report)
+    if kept is None:
+        start = len(diagnostics.items)
+        content = load(options, diagnostics, steps, report, hook)
+        loaded = diagnostics.items[start:]
+    else:
+        report.model_kept = True
+        content = kept.content
+        diagnostics.items.extend(kept.load_warnings)
+    drift = check_translations(options.content_dir, content, diagnostics, history)
+    active().stage("model")
+    if kept is None:
+        start = len(diagnostics.items)
+        site = model(content, options, diagnostics, steps, compile_pages)
+        kept = KeptModel(content, site, loaded, diagnostics.items[start:])
+    else:
+        diagnostics.items.extend(kept.model_warnings)
+        fail_on_errors(diagnostics, options.strict)
+    kept.site.translation_behind = drift.behind if content.config.translation_notice else {}
+    return kept
 
 
 def load(options: BuildOptions, diagnostics: Diagnostics, steps: Steps, report: BuildReport,
@@ -278,16 +324,21 @@ def load(options: BuildOptions, diagnostics: Diagnostics, steps: Steps, report: 
     return content
 
 
-def model(content: Content, options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
-          report: BuildReport) -> Site:
-    """Stage 2: one site with every language, pages compiled, links checked."""
+def compiler(steps: Steps, report: BuildReport) -> Compile:
+    """Page bodies compiled on every core (or taken from the steps), counted."""
     def compile_pages(jobs: list[CompileJob]) -> Bodies:
         report.compiled += len(jobs)
         return Bodies.of(active().sliced(compile_all)(jobs))
 
+    return steps.compile(compile_pages)
+
+
+def model(content: Content, options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
+          compile_pages: Compile) -> Site:
+    """Stage 2: one site with every language, pages compiled, links checked."""
     anchors = steps.from_templates("anchors", partial(template_anchors, options.templates_dir),
                                    diagnostics)
-    site = build_site_model(content, anchors, diagnostics, steps.compile(compile_pages))
+    site = build_site_model(content, anchors, diagnostics, compile_pages)
     fail_on_errors(diagnostics, options.strict)
     return site
 

@@ -36,6 +36,7 @@ from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
 from duet.drift.history import same_history
 from duet.incremental.inputs import Inputs, engine_version, rescan_inputs, scan_inputs
+from duet.incremental.kept import with_new_bodies
 from duet.incremental.memo import Memo, plain_diagnostic
 from duet.incremental.record import SEARCH_PREFIX, Output, Record
 from duet.incremental.store import Store
@@ -47,7 +48,7 @@ from duet.publish.write import NewFile, WriteError, published_stamps
 from duet.render.templates import Rendered
 
 if TYPE_CHECKING:
-    from duet.build import BuildOptions, BuildResult
+    from duet.build import BuildOptions, BuildReport, BuildResult, KeptModel
 
 T = TypeVar("T")
 
@@ -55,7 +56,8 @@ T = TypeVar("T")
 class Cache:
     """The memo and the last build's record for builds into one output folder."""
 
-    def __init__(self, options: BuildOptions, store: Store, *, search: bool = True) -> None:
+    def __init__(self, options: BuildOptions, store: Store, *, search: bool = True,
+                 keep_model: bool = False) -> None:
         self.options = options
         self.store = store
         self.search = search
@@ -65,6 +67,10 @@ class Cache:
         self.memo = Memo(store, self.inputs)
         self.last: Record | None = None
         self.published: dict[str, tuple[int, int, int]] = {}
+        self.keep_model = keep_model
+        """Keep the model in memory for the next build (the dev server: kept.py)."""
+        self._model: KeptModel | None = None
+        self._model_inputs: dict[str, str] = {}
         self._changes: set[str] | None = None
         self._kept: dict[str, Output] = {}
         self._structure = ""
@@ -119,6 +125,17 @@ class Cache:
 
     def bytecode(self) -> jinja2.BytecodeCache | None:
         return self.memo.bytecode_cache()
+
+    def kept_model(self, compile_all: Compile, report: BuildReport) -> KeptModel | None:
+        kept, self._model = self._model, None
+        if kept is None:
+            return None
+        was, now = self._model_inputs, self.inputs.digests
+        if was.keys() != now.keys():
+            return None
+        changed = [path for path, value in now.items() if was[path] != value]
+        kept = with_new_bodies(kept, changed, self.options.content_dir, compile_all, report)
+        return kept
 
     def wanted(self, site: Site) -> Callable[[str], bool] | None:
         """Render the files the last build did not vouch for (module docstring)."""
@@ -188,8 +205,10 @@ class Cache:
     def remember(self, result: BuildResult, plain: bool) -> None:
         """Keep the record of the build just published (and, after a plain build, what it
         made of the pages); count the files that differ from the last build's."""
-        site, content = result.site, result.content
-        assert site is not None and content is not None
+        assert result.model is not None
+        site, content = result.model.site, result.model.content
+        if self.keep_model:
+            self._model, self._model_inputs = result.model, dict(self.inputs.digests)
         if plain:
             self._structure = self.structure(site)
             self.memo.remember_site(content, site, self.options.content_dir, result.warnings)

@@ -248,7 +248,8 @@ class DevServer:
         self.url = f"http://{shown_host}:{bound}/"
         self.options = dataclasses.replace(options, out_dir=out_dir, base_url=self.url)
         self.cache = open_cache(dataclasses.replace(
-            self.options, cache_dir=options.cache_dir or out_dir.parent), search=False)
+            self.options, cache_dir=options.cache_dir or out_dir.parent), search=False,
+            keep_model=True)
         self.store = self.cache.store
         self.rebuilder = Rebuilder(self.options, self.cache, self.events, self.log)
         self.watch_changes = watch_changes

@@ -274,3 +274,32 @@ def test_a_first_build_and_a_clean_one_are_plain_builds(tmp_path: Path,
     project.build()
     assert calls == [False, True, False]
     assert snapshot(project.out) == project.clean()
+
+
+def test_the_dev_server_keeps_its_model_only_when_nothing_but_bodies_changed(
+        tmp_path: Path) -> None:
+    project = Project(tmp_path)
+    project.options = dataclasses.replace(project.options, strict=False)
+    (project.content / "about.en.md").unlink()  # en/about falls back to the zh page
+    cache = Cache(project.options, Store(tmp_path / "cache"), search=False, keep_model=True)
+    first = build_with_cache(project.options, cache)
+    assert not first.report.model_kept and len(first.warnings) == 1
+
+    project.append("about.zh.md", "\n新增一句。\n")
+    kept = build_with_cache(project.options, cache)
+    assert kept.report.model_kept and (kept.report.parsed, kept.report.compiled) == (1, 2)
+    assert [str(w) for w in kept.warnings] == [str(w) for w in first.warnings]
+    assert "新增一句" in (project.out / "en" / "about" / "index.html").read_text("utf-8")
+
+    for edit in (lambda: project.append("about.zh.md", "\n## 新的一节 {#new-part}\n\n正文。\n"),
+                 lambda: project.append("about.zh.md", "\n回到[首页](@/index)。\n"),
+                 lambda: project.replace(project.content / "about.zh.md", "title: 关于",
+                                         "title: 关于本站")):
+        edit()
+        assert not build_with_cache(project.options, cache).report.model_kept
+        without_search = {path: data for path, data in snapshot(project.out).items()
+                          if not path.startswith("pagefind/")}
+        assert without_search == {path: data for path, data in project.clean().items()
+                                  if not path.startswith("pagefind/")}
+    project.append("about.zh.md", "\n再加一句。\n")
+    assert build_with_cache(project.options, cache).report.model_kept

@@ -303,7 +303,8 @@ class Builders:
         self.project = project
         self.site = project.options("site", cache=True)
         self.served = project.options("served", cache=True)
-        self.server = Cache(self.served, Store(project.root / "cache" / "served"), search=False)
+        self.server = Cache(self.served, Store(project.root / "cache" / "served"), search=False,
+                            keep_model=True)
         self.history: list[str] = []
 
     def check(self) -> None:
