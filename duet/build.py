@@ -193,6 +193,10 @@ class Steps(Protocol):
     def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
         """Stage 5: the published search index, if it was made from the same pages."""
 
+    def publish(self, files: Mapping[str, NewFile]) -> dict[str, Stamp] | None:
+        """Stage 4: put the new site in place at once, each file's stamp as published;
+        None: stage it whole beside the output folder, as the plain build does."""
+
     def kept_model(self, compile_all: Compile, report: BuildReport) -> KeptModel | None:
         """Stages 1 and 2: the model the last build made, when the model made anew
         would be the same but for new page bodies, which it then holds (the dev
@@ -225,6 +229,9 @@ class PlainSteps:
         raise AssertionError(f"{path} was rendered: its link facts are known")
 
     def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
+        return None
+
+    def publish(self, files: Mapping[str, NewFile]) -> dict[str, Stamp] | None:
         return None
 
     def kept_model(self, compile_all: Compile, report: BuildReport) -> KeptModel | None:
@@ -260,7 +267,7 @@ def build_site(options: BuildOptions, steps: Steps = PLAIN) -> BuildResult:
                            diagnostics, steps)
                 files.update(index())
             progress.stage("publish")
-            stamps = publish_site(options.out_dir, files)
+            stamps = publish_site(options.out_dir, files, steps)
         everyone = dict(untracked.everyone)
         for done in files.values():
             everyone.update(done.everyone)
@@ -464,10 +471,14 @@ def search_index(files: Mapping[str, NewFile], options: BuildOptions, diagnostic
             indexing.cancel()
 
 
-def publish_site(out_dir: Path, files: Mapping[str, NewFile]) -> dict[str, Stamp]:
-    """Stage 4: stage the new site beside the output folder, then swap it in at once. Each
-    file's stamp as published."""
+def publish_site(out_dir: Path, files: Mapping[str, NewFile], steps: Steps
+                 ) -> dict[str, Stamp]:
+    """Stage 4: put the new site in place at once (staged whole beside the output folder,
+    then swapped in, unless the steps do it their way). Each file's stamp as published."""
     try:
+        stamps = steps.publish(files)
+        if stamps is not None:
+            return stamps
         staging, stamps = stage_site(out_dir, files)
     except OSError as exc:
         raise WriteError(f"cannot write the site beside it: {exc}") from exc

@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         assert options.cache_dir is not None
         cache = open_cache(options)
         if args.clean:
-            cache.store.forget()
+            cache.forget()
         with shown(progress):
             result = build_with_cache(options, cache)
     except ContentError as exc:

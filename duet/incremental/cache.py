@@ -25,6 +25,7 @@ is byte for byte the file a plain build renders, whatever the templates say.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -44,7 +45,17 @@ from duet.load.content import PagesLoader
 from duet.model.site import Compile, Site
 from duet.progress import active
 from duet.publish.linkcheck import LinkFacts, link_facts
-from duet.publish.write import NewFile, WriteError, published_stamps
+from duet.publish.write import (
+    NewFile,
+    Stamp,
+    WriteError,
+    discard,
+    published_stamps,
+    spare_folder,
+    stage_site,
+    swap_in,
+    update_folder,
+)
 from duet.render.templates import Rendered
 
 if TYPE_CHECKING:
@@ -72,6 +83,8 @@ class Cache:
         self._model: KeptModel | None = None
         self._model_inputs: dict[str, str] = {}
         self._changes: set[str] | None = None
+        self._spare: dict[str, tuple[str, Stamp]] = {}
+        """The spare folder's files after this build's exchange, with digests and stamps."""
         self._kept: dict[str, Output] = {}
         self._structure = ""
 
@@ -125,6 +138,36 @@ class Cache:
 
     def bytecode(self) -> jinja2.BytecodeCache | None:
         return self.memo.bytecode_cache()
+
+    def publish(self, files: Mapping[str, NewFile]) -> dict[str, Stamp]:
+        """Bring the spare folder (the site before the published one) up to date, or stage
+        the site whole where there is none, and exchange it with the published site,
+        which becomes the next spare. A spare file is kept only while its stamp is the
+        recorded one."""
+        out, spare = self.options.out_dir, spare_folder(self.options.out_dir)
+        last = self.last
+        if spare.is_dir():
+            present = published_stamps(spare)
+            holds = {path: held for path, held in (last.spare if last else {}).items()
+                     if present.get(path) == held[1]}
+            folder, stamps = spare, update_folder(spare, files, holds, present, out)
+        else:
+            folder, stamps = stage_site(out, files)
+        if not swap_in(folder, out):
+            self._spare = {}
+            return stamps
+        if folder != spare:
+            os.rename(folder, spare)
+        self._spare = {path: (last.outputs[path].digest, stamp)
+                       for path, stamp in self.published.items()
+                       if last is not None and path in last.outputs
+                       and last.stamps.get(path) == stamp}
+        return stamps
+
+    def forget(self) -> None:
+        """Drop the memo, the records and the spare folder (`--clean`)."""
+        self.store.forget()
+        discard(spare_folder(self.options.out_dir))
 
     def kept_model(self, compile_all: Compile, report: BuildReport) -> KeptModel | None:
         kept, self._model = self._model, None
@@ -224,7 +267,8 @@ class Cache:
         search = (last.search if last is not None and not self.search
                   else searchable_key(result.published))
         record = Record(self.inputs_key(), self.inputs, self._structure, outputs, everyone,
-                        result.stamps, [plain_diagnostic(d) for d in result.warnings],
+                        result.stamps, self._spare if not plain else {},
+                        [plain_diagnostic(d) for d in result.warnings],
                         result.pages, search, result.history)
         self.store.commit(self.folder, record.plain())
         before = last.outputs if last is not None else {}

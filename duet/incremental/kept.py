@@ -7,7 +7,8 @@ still loads without problems to the same front matter, and each body it makes
 compiles to the same facts but its HTML (same headings, terms, links and
 problems, at the same lines), the model made anew would be the kept one with
 those pages' sources, facts and HTML in place of the old, and would give the
-same warnings: that is what `with_new_bodies` makes. Anything else, and the build makes the model anew.
+same warnings: that is what `with_new_bodies` makes. Anything else, and the
+build makes the model anew.
 """
 
 from __future__ import annotations

@@ -37,6 +37,8 @@ class Record:
     """The body reads that count for every output (model/reads.py)."""
     stamps: dict[str, Stamp]
     """Each published file's stamp, as written (write.py)."""
+    spare: dict[str, tuple[str, Stamp]]
+    """The spare folder's files (the site before): each one's digest and stamp."""
     warnings: list[tuple[str, int, int, str, str]]
     pages: dict[str, int]
     search: str
@@ -55,7 +57,8 @@ class Record:
             "structure": self.structure,
             "outputs": {path: (output.digest, output.reads, output.searchable)
                         for path, output in self.outputs.items()},
-            "everyone": self.everyone, "stamps": self.stamps, "warnings": self.warnings,
+            "everyone": self.everyone, "stamps": self.stamps, "spare": self.spare,
+            "warnings": self.warnings,
             "pages": self.pages, "search": self.search, "history": self.history,
         }
 
@@ -69,7 +72,8 @@ class Record:
                 Inputs(digests, {}, stats),
                 plain["structure"],
                 {path: Output(*output) for path, output in plain["outputs"].items()},
-                plain["everyone"], plain["stamps"], plain["warnings"], plain["pages"],
+                plain["everyone"], plain["stamps"], plain["spare"], plain["warnings"],
+                plain["pages"],
                 plain["search"], plain["history"])
         except (TypeError, KeyError, ValueError):
             return None

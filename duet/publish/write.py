@@ -11,7 +11,7 @@ import functools
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,51 @@ def stage_site(out_dir: Path, files: Mapping[str, NewFile]) -> tuple[Path, dict[
         discard(staging)
         raise
     return staging, stamps
+
+
+def update_folder(folder: Path, files: Mapping[str, NewFile],
+                  holds: Mapping[str, tuple[str, Stamp]], present: Collection[str],
+                  published: Path) -> dict[str, Stamp]:
+    """Make `folder` hold exactly `files`; each file's stamp. `holds` (path → digest and
+    stamp) names the files `folder` is known to hold whole; `present`, every file it
+    has. A file held with the new digest stays; every other is removed, and a file that
+    differs is written anew, or hard-linked to the published copy (its payload None).
+    Files are replaced, never written into: they may share their inode with the
+    published site. Raises OSError."""
+    root = f"{folder}/"
+    for path in sorted(set(present) - files.keys()):
+        os.unlink(root + path)
+        parent = path.rpartition("/")[0]
+        while parent and not os.listdir(root + parent):
+            os.rmdir(root + parent)
+            parent = parent.rpartition("/")[0]
+    made = {""}  # folders known to exist
+    stamps: dict[str, Stamp] = {}
+    for path, new in files.items():
+        target = root + path
+        held = holds.get(path)
+        if held is not None and held[0] == new.digest:
+            stamps[path] = held[1]
+            continue
+        if path in present:
+            os.unlink(target)
+        elif (parent := path.rpartition("/")[0]) not in made:
+            os.makedirs(root + parent, exist_ok=True)
+            made.add(parent)
+        if new.payload is None:
+            os.link(f"{published}/{path}", target)
+            info = os.stat(target)
+        else:
+            info = write_new_file(target, new.payload)
+        stamps[path] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return stamps
+
+
+def spare_folder(out_dir: Path) -> Path:
+    """Where the site before the published one is kept, to be brought up to date and
+    exchanged with it by the next incremental build."""
+    out = out_dir.resolve()
+    return out.with_name(f".{out.name}.spare")
 
 
 def published_stamps(out_dir: Path) -> dict[str, Stamp]:

@@ -16,7 +16,7 @@ from duet.diagnostics import ContentError
 from duet.incremental.cache import Cache, build_with_cache
 from duet.incremental.inputs import LIBRARIES, installed_versions
 from duet.incremental.store import Store
-from duet.publish.write import WriteError
+from duet.publish.write import WriteError, spare_folder
 
 PARALLEL = {"zh/parallel/about/index.html", "en/parallel/about/index.html"}
 
@@ -157,20 +157,36 @@ def test_a_build_that_fails_while_writing_leaves_the_site_and_the_next_one_recov
     monkeypatch.undo()
     assert snapshot(project.out) == before
     assert sorted(path.name for path in project.root.iterdir()) == [
-        "cache", "content", "locales", "site", "templates"]  # nothing left beside the site
+        ".site.spare", "cache", "content", "locales", "site", "templates"]
     project.build()
     assert snapshot(project.out) == project.clean()
 
 
-def test_no_folder_shares_a_file_with_the_published_one(project: Project) -> None:
+def test_the_spare_folder_is_brought_up_to_date_and_exchanged(project: Project) -> None:
+    spare = spare_folder(project.out)
     for number in range(3):
         project.append("about.en.md", f"\nSentence {number}.\n")
+        previous = snapshot(project.out)
         result = project.build()
+        assert snapshot(spare) == previous  # the site before is kept as the spare
         assert 0 < result.written < 20
-        links = [path for path in project.out.rglob("*")
-                 if path.is_file() and path.stat().st_nlink != 1]
-        assert links == []
     assert snapshot(project.out) == project.clean()
+
+
+def test_a_file_edited_by_hand_in_the_spare_never_reaches_the_published_site(
+        project: Project) -> None:
+    for number in range(2):
+        project.append("about.en.md", f"\nSentence {number}.\n")
+        project.build()
+    spare = spare_folder(project.out)
+    for path in (spare / "zh" / "index.html", spare / "en" / "about" / "index.html"):
+        with path.open("ab") as handle:  # shared with the published file, or not
+            handle.write(b"<!-- by hand -->")
+    (spare / "extra.html").write_bytes(b"added by hand")
+    for number in range(2, 4):
+        project.append("about.en.md", f"\nSentence {number}.\n")
+        project.build()
+        assert snapshot(project.out) == project.clean()
 
 
 def test_a_file_edited_by_hand_in_the_output_never_survives_the_next_build(

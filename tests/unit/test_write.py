@@ -7,6 +7,7 @@ from duet.publish.write import (
     published_stamps,
     stage_site,
     swap_in,
+    update_folder,
 )
 
 
@@ -75,3 +76,29 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
     (tmp_path / "other").mkdir()
     discard_leftovers(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other"]
+
+
+def test_a_folder_is_brought_up_to_date_writing_only_what_differs(tmp_path: Path) -> None:
+    published = tmp_path / "_site"
+    put(published, written({"same.html": b"s", "x/kept.css": b"k"}))
+    spare, stamps = stage_site(published, written({
+        "same.html": b"s", "gone/deep/old.html": b"o", "x/kept.css": b"k0", "y/f.js": b"1",
+        "doubtful.html": b"d"}))
+    holds = {path: (new_digest, stamps[path]) for path, new_digest in
+             [("same.html", "same.html"), ("gone/deep/old.html", "o"), ("x/kept.css", "k0")]}
+    present = published_stamps(spare)
+    untouched = (spare / "same.html").stat().st_ino
+    new = update_folder(spare, {
+        "same.html": NewFile("same.html", b"s"),
+        "x/kept.css": NewFile("k", None),  # the published copy, linked
+        "y/g.js": NewFile("2", b"2"),  # a folder emptied and filled again
+        "gone/new.html": NewFile("n", b"n"),
+        "doubtful.html": NewFile("doubtful.html", b"d"),  # present, not held: written again
+    }, holds, present, published)
+    assert files_in(spare) == {"same.html": b"s", "x/kept.css": b"k", "y/g.js": b"2",
+                               "gone/new.html": b"n", "doubtful.html": b"d"}
+    assert not (spare / "gone" / "deep").exists()
+    assert (spare / "same.html").stat().st_ino == untouched
+    assert (spare / "x/kept.css").stat().st_ino == (published / "x/kept.css").stat().st_ino
+    assert new == published_stamps(spare)
+    assert new["doubtful.html"] != present["doubtful.html"]
