@@ -115,6 +115,30 @@ class Presentation:
     def term_tips(self, body: str) -> Markup:
         return add_term_tips(str(body), self.definitions)
 
+    def home_parts(self, body: str, answer_id: str) -> tuple[Markup, Markup, Markup]:
+        """A home page body cut for "answer first": the first paragraph of the
+        section whose heading has the id `answer_id` (what the plan commits to),
+        the opening paragraphs (the story), and the sections after them with that
+        paragraph taken out. Without such a section the opening paragraphs are
+        the answer and there is no story."""
+        lead, sections = self.lead_and_sections(body)
+        found = re.search(rf'(<h2 id="{re.escape(answer_id)}"[^>]*>.*?</h2>)\s*(<p>.*?</p>)\s*',
+                          str(sections), re.DOTALL)
+        if found is None:
+            return lead, Markup(), sections
+        rest = str(sections)[:found.start()] + found.group(1) + "\n" + str(sections)[found.end():]
+        return Markup(found.group(2)), lead, Markup(rest)
+
+    @staticmethod
+    def unlink(html: str, urls: list[str]) -> Markup:
+        """The HTML with its links to these addresses reduced to their text: where a
+        figure already links to the pages, a list after it does not repeat them."""
+        wanted = "|".join(re.escape(url) for url in urls)
+        if not wanted:
+            return Markup(html)
+        return Markup(re.sub(rf'<a href="(?:{wanted})">(.*?)</a>', r"\1", str(html),
+                             flags=re.DOTALL))
+
     def lead_and_sections(self, body: str) -> tuple[Markup, Markup]:
         """A body with its term tips, cut before the first section heading: the
         opening paragraphs (a page's lead) and the sections after them."""

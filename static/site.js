@@ -19,3 +19,29 @@ document.addEventListener("focusin", () => {
     tip.classList.remove("dismissed");
   }
 });
+
+// On a phone the menu folds behind a button. Without this script the button is
+// a link to the menu, which CSS shows as the link's target.
+(() => {
+  const link = document.querySelector("[data-menu-button]");
+  const header = document.querySelector(".site-header");
+  if (!link || !header) return;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = link.className;
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", "site-menu");
+  button.append(...link.childNodes);
+  link.replaceWith(button);
+  const toggle = (open) => {
+    header.classList.toggle("menu-open", open);
+    button.setAttribute("aria-expanded", String(open));
+  };
+  button.addEventListener("click", () => toggle(!header.classList.contains("menu-open")));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && header.classList.contains("menu-open")) {
+      toggle(false);
+      button.focus();
+    }
+  });
+})();

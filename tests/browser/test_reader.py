@@ -200,3 +200,102 @@ def test_dark_mode_passes_axe(browser: Any, base_url: str, path: str) -> None:
                                        "resultTypes": ["violations"]})
     context.close()
     assert not results.violations_count, results.generate_report()
+
+
+def editions(site_dir: Path) -> list[str]:
+    """The language folders of the built site (each has a home page)."""
+    return sorted(p.name for p in site_dir.iterdir()
+                  if (p / "index.html").is_file() and p.name != "pagefind")
+
+
+SCREENS = [(DESKTOP, 800), (PHONE, 812)]
+
+
+def test_home_page_answers_on_the_first_screen(browser: Any, site_dir: Path,
+                                               base_url: str) -> None:
+    """In every edition, at 1280×800 and 375×812, the first screen holds the
+    answer (what the plan commits to) and the whole plan as a figure whose parts
+    link to their pages; nothing after the figure repeats those links."""
+    failures = []
+    for width, height in SCREENS:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        for lang in editions(site_dir):
+            page.goto(f"{base_url}/{lang}/", wait_until="load")
+            answer = page.locator("main .answer")
+            assert answer.count() == 1 and answer.inner_text().strip(), lang
+            parts = page.locator("main .plan .plan-part a")
+            hrefs = [parts.nth(i).get_attribute("href") for i in range(parts.count())]
+            assert len(hrefs) >= 4, (lang, hrefs)
+            assert all((site_dir / href.strip("/") / "index.html").is_file() for href in hrefs)
+            for what, locator in [("answer", answer), ("figure", page.locator("main .plan"))]:
+                box = locator.bounding_box()
+                if box is None or box["y"] + box["height"] > height:
+                    failures.append(f"/{lang}/ at {width}×{height}: the {what} ends at "
+                                    f"{box and box['y'] + box['height']:.0f} px")
+            repeated = page.evaluate("""hrefs => [...document.querySelectorAll('main a[href]')]
+                .filter(a => !a.closest('.plan') && hrefs.includes(a.getAttribute('href')))
+                .map(a => a.getAttribute('href'))""", hrefs)
+            if repeated:
+                failures.append(f"/{lang}/: links repeating the figure's: {repeated}")
+        context.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_overview_and_item_pages_mark_their_part_of_the_plan(browser: Any, site_dir: Path,
+                                                             base_url: str) -> None:
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
+    page = context.new_page()
+    for lang in editions(site_dir):
+        for section in ("highlands", "strengthenings"):
+            page.goto(f"{base_url}/{lang}/{section}/", wait_until="load")
+            marked = page.locator(".plan [aria-current=page]")
+            assert marked.count() == 1
+            assert marked.get_attribute("href") == f"/{lang}/{section}/"
+            child = page.locator(".plan-part a").first.get_attribute("href")
+            page.goto(base_url + child, wait_until="load")
+            assert page.locator(".plan [aria-current=page]").get_attribute("href") == child
+    context.close()
+
+
+def test_phone_header_is_one_row_with_a_menu_and_stays_reachable(browser: Any, site_dir: Path,
+                                                                 base_url: str) -> None:
+    context = browser.new_context(viewport={"width": PHONE, "height": 812})
+    page = context.new_page()
+    for lang in editions(site_dir):
+        for path in (f"/{lang}/", f"/{lang}/glossary/"):
+            page.goto(base_url + path, wait_until="load")
+            header = page.locator(".site-header")
+            height = header.bounding_box()["height"]
+            assert height <= 64, f"{path}: the header is {height:.0f} px high at {PHONE} px"
+            title = page.locator(".site-title")
+            assert title.bounding_box()["height"] <= 32, f"{path}: the title wraps"
+        page.evaluate("window.scrollTo({top: document.body.scrollHeight, behavior: 'instant'})")
+        assert page.evaluate("window.scrollY") > 300
+        assert header.bounding_box()["y"] >= 0, "the header scrolled away"
+        menu = page.locator("button.menu-button")
+        nav = page.locator(".site-nav")
+        assert not nav.is_visible()
+        menu.click()
+        assert menu.get_attribute("aria-expanded") == "true"
+        assert nav.is_visible() and page.locator(".lang-switch").is_visible()
+        page.keyboard.press("Escape")
+        assert not nav.is_visible()
+    context.close()
+
+
+def test_switcher_lists_every_edition_and_marks_the_current_one(browser: Any, site_dir: Path,
+                                                                base_url: str) -> None:
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
+    page = context.new_page()
+    langs = editions(site_dir)
+    for lang in langs:
+        page.goto(f"{base_url}/{lang}/context/", wait_until="load")
+        links = page.locator(".lang-switch a")
+        assert links.count() == len(langs)
+        current = page.locator(".lang-switch a[aria-current]")
+        assert current.count() == 1
+        assert current.get_attribute("hreflang") == page.evaluate("document.documentElement.lang")
+        tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+        assert len(tops) == 1, "the editions are not on one row"
+    context.close()
