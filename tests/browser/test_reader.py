@@ -299,3 +299,33 @@ def test_switcher_lists_every_edition_and_marks_the_current_one(browser: Any, si
         tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
         assert len(tops) == 1, "the editions are not on one row"
     context.close()
+
+
+def rendered_fonts(page: Any, selector: str) -> set[str]:
+    """The font families Chromium actually drew the element's text with."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    cdp.detach()
+    return {font["familyName"] for font in fonts}
+
+
+@pytest.mark.parametrize(("path", "script"), [("/zh/", "SC"), ("/zh-hant/", "TC")])
+def test_each_chinese_edition_is_set_in_its_own_fonts(browser: Any, site_dir: Path,
+                                                      base_url: str, path: str,
+                                                      script: str) -> None:
+    if not (site_dir / path.strip("/")).is_dir():
+        pytest.skip(f"this site has no {path} edition")
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + path, wait_until="load")
+    other = "TC" if script == "SC" else "SC"
+    for selector in ("main .answer p", "main h1"):
+        fonts = rendered_fonts(page, selector)
+        cjk = {font for font in fonts if "CJK" in font}
+        assert cjk and all(font.endswith(script) for font in cjk), (selector, fonts)
+        assert not any(font.endswith(other) for font in cjk), (selector, fonts)
+    context.close()
