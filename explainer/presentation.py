@@ -29,6 +29,7 @@ NORTH = N_("N")
 OVER = N_("over %(value)s")
 MEASURES = N_("What the plan lists")
 FIGURE = N_("%(value)s %(label)s")
+OTHER_TERMS = N_("Other terms")
 PHRASE_BREAK = re.compile(r"(?<=[的：])(?=[^\W\d_]{3})|(?<=\w\w)(?=[与和])")
 """Where a Chinese title may break: after 的 with at least three characters left,
 after a full-width colon, before the conjunctions 与 and 和."""
@@ -74,6 +75,16 @@ class Presentation:
                 return view_path(self.site.config.base_path, self.lang,
                                  parallel_key(candidate))[0]
         return None
+
+    def parallel_pair(self) -> list[str]:
+        """The two editions a parallel page shows first: this one and the first other
+        in another language (not the same language in another script)."""
+        config = self.site.config
+        others = [code for code in config.codes if code != self.lang]
+        primary = config.language(self.lang).tag.split("-")[0].lower()
+        across = [code for code in others
+                  if config.language(code).tag.split("-")[0].lower() != primary]
+        return [self.lang, (across or others)[0]] if others else [self.lang]
 
     def rows(self, view: View) -> list[Row]:
         assert view.original is not None
@@ -138,6 +149,37 @@ class Presentation:
             return Markup(html)
         return Markup(re.sub(rf'<a href="(?:{wanted})">(.*?)</a>', r"\1", str(html),
                              flags=re.DOTALL))
+
+    @staticmethod
+    def outline(body: str) -> list[tuple[str, Markup]]:
+        """The body's sections, (id, heading text), for an "on this page" list."""
+        return [(ident, Markup(re.sub(r"<[^>]+>", "", text)))
+                for ident, text in re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', str(body),
+                                              re.DOTALL)]
+
+    def glossary_topics(self) -> list[tuple[str, str, list[Any]]]:
+        """The glossary's terms grouped by topic, (id, name, terms), in the topics'
+        order; terms in no topic come last, under "Other terms" (all of them, where
+        the site has no topics)."""
+        terms = self.data.get("glossary", [])
+        by_id = {term["id"]: term for term in terms}
+        groups = [(f"topic-{topic['id']}", str(topic["name"]),
+                   [by_id[i] for i in topic["terms"] if i in by_id])
+                  for topic in self.data.get("topics", [])]
+        placed = {term["id"] for _, _, members in groups for term in members}
+        rest = [term for term in terms if term["id"] not in placed]
+        if rest:
+            groups.append(("topic-other", self.gettext(OTHER_TERMS), rest))
+        return [group for group in groups if group[2]]
+
+    @staticmethod
+    def topic_entries(topics: list[tuple[str, str, list[Any]]]) -> list[tuple[str, str]]:
+        return [(ident, name) for ident, name, _ in topics]
+
+    @staticmethod
+    def entries(items: list[Any], *fields: str) -> list[tuple[str, str]]:
+        """Data items as (id, their fields joined by a space), for an "on this page" list."""
+        return [(str(item["id"]), " ".join(str(item[f]) for f in fields)) for item in items]
 
     def lead_and_sections(self, body: str) -> tuple[Markup, Markup]:
         """A body with its term tips, cut before the first section heading: the

@@ -329,3 +329,92 @@ def test_each_chinese_edition_is_set_in_its_own_fonts(browser: Any, site_dir: Pa
         assert cjk and all(font.endswith(script) for font in cjk), (selector, fonts)
         assert not any(font.endswith(other) for font in cjk), (selector, fonts)
     context.close()
+
+
+def test_long_pages_have_their_sections_in_the_margin_on_a_wide_screen(
+        browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    for path in ("/zh/context/", "/en/milestones/", "/en/glossary/"):
+        page.goto(base_url + path, wait_until="load")
+        toc = page.locator("nav.toc")
+        assert toc.is_visible(), path
+        article = page.locator("main article").bounding_box()
+        assert toc.bounding_box()["x"] >= article["x"] + article["width"], "not in the margin"
+        for href in toc.locator("a").evaluate_all("links => links.map(a => a.hash)"):
+            assert page.locator(href).count() == 1, (path, href)
+        page.evaluate("window.scrollTo({top: document.body.scrollHeight / 2, behavior: 'instant'})")
+        assert toc.is_visible() and toc.bounding_box()["y"] >= 0, "the list scrolled away"
+    page.set_viewport_size({"width": PHONE, "height": 812})
+    assert not page.locator("nav.toc").is_visible(), "the margin list shows on a phone"
+    context.close()
+
+
+def test_glossary_is_grouped_by_topic_with_an_index_and_a_filter(browser: Any,
+                                                                 base_url: str) -> None:
+    context = browser.new_context(viewport={"width": PHONE, "height": 812})
+    page = context.new_page()
+    page.goto(f"{base_url}/en/glossary/", wait_until="load")
+    topics = page.locator(".glossary-topic")
+    index = page.locator(".glossary-index a")
+    assert index.count() == topics.count() >= 2
+    first_entry = page.locator(".glossary .entry").first
+    assert index.first.bounding_box()["y"] < first_entry.bounding_box()["y"]
+    total = page.locator(".glossary .entry").count()
+    term = page.locator(".term-head").first.get_attribute("id")
+    name = page.locator(f"#{term} .term-en").inner_text()
+    page.fill("#glossary-filter", name)
+    visible = page.locator(".glossary .entry:not([hidden])")
+    assert 1 <= visible.count() < total
+    assert page.locator(f"#{term}").is_visible()
+    assert page.locator(".glossary-filter [role=status]").inner_text()
+    page.fill("#glossary-filter", "zzzzqqq")
+    assert visible.count() == 0 and page.locator(".glossary-topic:not([hidden])").count() == 0
+    page.fill("#glossary-filter", "")
+    assert visible.count() == total
+    context.close()
+
+
+def test_parallel_page_lets_the_reader_pick_two_editions(browser: Any, site_dir: Path,
+                                                         base_url: str) -> None:
+    langs = editions(site_dir)
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base_url}/{langs[0]}/parallel/context/", wait_until="load")
+    row = page.locator(".parallel-row").first
+
+    def shown() -> list[str]:
+        cells = row.locator(".parallel-cell:visible")
+        boxes = [(cells.nth(i).bounding_box()["x"], cells.nth(i).get_attribute("data-edition"))
+                 for i in range(cells.count())]
+        tops = {round(cells.nth(i).bounding_box()["y"]) for i in range(cells.count())}
+        assert len(tops) == 1, "the two editions are not side by side"
+        return [code for _, code in sorted(boxes)]
+
+    assert len(shown()) == 2 and shown()[0] == langs[0]
+    if len(langs) > 2:
+        page.select_option("select[name=right]", langs[2])
+        assert shown() == [langs[0], langs[2]]
+        page.select_option("select[name=left]", langs[1])
+        assert shown() == [langs[1], langs[2]]
+        assert f"left={langs[1]}" in page.url
+        page.select_option("select[name=left]", langs[2])  # the other column's: a swap
+        assert shown() == [langs[2], langs[1]]
+    context.close()
+
+
+def test_switcher_keeps_the_reading_position_and_the_search_query(browser: Any,
+                                                                   base_url: str) -> None:
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 400})
+    page, problems, _ = open_watched(context, base_url + "/zh/context/")
+    ident = page.locator("main h2[id]").nth(1).get_attribute("id")
+    page.evaluate("id => document.getElementById(id).scrollIntoView({block: 'start', behavior: 'instant'})", ident)
+    page.locator('a[data-lang-switch][hreflang="en"]').click()
+    page.wait_for_url(f"**/en/context/#{ident}")
+    page.goto(f"{base_url}/zh/search/?q=实验室", wait_until="load")
+    page.locator("[data-search-results] a").first.wait_for(timeout=15000)
+    page.locator('a[data-lang-switch][hreflang="en"]').click()
+    page.wait_for_url("**/en/search/?q=*")
+    assert page.input_value("#search-query") == "实验室"
+    assert not problems
+    context.close()
