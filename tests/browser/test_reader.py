@@ -421,3 +421,50 @@ def test_switcher_keeps_the_reading_position_and_the_search_query(browser: Any,
     assert page.input_value("#search-query") == "实验室"
     assert not problems
     context.close()
+
+
+def test_print_shows_the_text_without_navigation(browser: Any, base_url: str) -> None:
+    """In Chromium's print emulation: no navigation, headings kept with what
+    follows, glossary terms plain, the timeline's years all there as text."""
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 800})
+    page = context.new_page()
+    for path in ("/en/", "/zh/glossary/", "/en/milestones/", "/zh/highlands/"):
+        page.goto(base_url + path, wait_until="load")
+        page.emulate_media(media="print")
+        for selector in (".site-menu", ".header-tools", ".toc", ".breadcrumbs", ".pager",
+                         ".page-tools", ".glossary-filter", ".glossary-index", ".cards",
+                         ".footer-links"):
+            shown = page.locator(selector).evaluate_all(
+                "els => els.filter(e => e.checkVisibility()).length")
+            assert shown == 0, f"{path}: {selector} prints"
+        styles = page.evaluate("""() => ({
+            headings: [...document.querySelectorAll('main h2, main h3')]
+                .map(h => getComputedStyle(h).breakAfter),
+            terms: [...document.querySelectorAll('main a.term')]
+                .map(a => getComputedStyle(a).textDecorationLine),
+            header: getComputedStyle(document.querySelector('.site-header')).position})""")
+        assert set(styles["headings"]) <= {"avoid"}, (path, styles["headings"])
+        assert set(styles["terms"]) <= {"none"}, (path, styles["terms"])
+        assert styles["header"] == "static", path
+        if path.endswith("/milestones/"):
+            years = page.locator(".timeline > li")
+            assert years.count() >= 2
+            assert all(years.nth(i).is_visible() for i in range(years.count()))
+            assert page.locator(".timeline li li").first.is_visible()
+        page.emulate_media(media="screen")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_milestones_read_as_text_on_every_screen(browser: Any, base_url: str,
+                                                 width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base_url}/en/milestones/", wait_until="load")
+    events = page.locator(".timeline li li")
+    assert events.count() >= 4
+    assert all(events.nth(i).is_visible() for i in range(events.count()))
+    size = events.first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert size >= 15, f"milestone text at {size} px"
+    assert page.locator("details").count() == 0, "the years are folded away"
+    context.close()
