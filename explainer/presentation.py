@@ -5,6 +5,7 @@ term links and the page metadata for search engines and link previews."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -30,6 +31,7 @@ OVER = N_("over %(value)s")
 MEASURES = N_("What the plan lists")
 FIGURE = N_("%(value)s %(label)s")
 OTHER_TERMS = N_("Other terms")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PHRASE_BREAK = re.compile(r"(?<=[的：])(?=[^\W\d_]{3})|(?<=\w\w)(?=[与和])")
 """Where a Chinese title may break: after 的 with at least three characters left,
 after a full-width colon, before the conjunctions 与 and 和."""
@@ -75,6 +77,27 @@ class Presentation:
                 return view_path(self.site.config.base_path, self.lang,
                                  parallel_key(candidate))[0]
         return None
+
+    @functools.cached_property
+    def script_variants(self) -> str:
+        """For a Chinese edition of a site that derives one script from the other:
+        `{simplified: traditional}` for every character of the source edition that
+        the conversion changes, as JSON, so that search can look for a query in the
+        edition's own script. Empty where there is nothing to map."""
+        if not self.chinese:
+            return ""
+        mapping: dict[str, str] = {}
+        for code, source, convert in self.site.config.derived():
+            if self.lang not in (code, source):
+                continue
+            texts = [str(page.title) + str(page.body) for page in self.site.pages_in(source)]
+            texts.extend(_strings(self.site.data.get(source, {})))
+            chars = sorted({c for text in texts for c in text if HAN.match(c)})
+            converted = convert.text("\n".join(chars)).split("\n")
+            if len(converted) == len(chars):
+                mapping.update((c, t) for c, t in zip(chars, converted, strict=True)
+                               if len(t) == 1 and t != c)
+        return json.dumps(mapping, ensure_ascii=False, sort_keys=True) if mapping else ""
 
     def parallel_pair(self) -> list[str]:
         """The two editions a parallel page shows first: this one and the first other
@@ -294,6 +317,15 @@ class Presentation:
                 + Markup('</div><div class="picture-narrow" data-pagefind-ignore>')
                 + draw(visuals.NARROW, f"{ident}-narrow") + Markup("</div>"))
 
+
+
+def _strings(value: Any) -> list[str]:
+    """Every text inside a data value (records, lists and texts)."""
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [s for item in value for s in _strings(item)]
+    return [str(value)] if value is not None else []
 
 
 def presentation_globals(site: Site, language: Language, formatter: Formatter

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browsing import ARTIFACTS, CHROMIUM_ARGS, DESKTOP, FIXTURE, PHONE, ROOT, page_paths
 from conftest import CHROMIUM
+from htmlparse import parse_html
 
 from duet.build import BuildOptions, build_site
 
@@ -161,7 +163,7 @@ def test_search_finds_pages_in_the_page_language(base_url: str, context: Any, la
     page.press("#search-query", "Enter")
     results = page.locator("[data-search-results] a")
     results.first.wait_for(timeout=15000)
-    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    hrefs = [results.nth(i).get_attribute("href").split("#")[0] for i in range(results.count())]
     assert expected in hrefs, hrefs
     assert all(href.startswith(f"/{lang}/") for href in hrefs), hrefs
     assert not problems
@@ -416,6 +418,7 @@ def test_switcher_keeps_the_reading_position_and_the_search_query(browser: Any,
     page.wait_for_url(f"**/en/context/#{ident}")
     page.goto(f"{base_url}/zh/search/?q=实验室", wait_until="load")
     page.locator("[data-search-results] a").first.wait_for(timeout=15000)
+    page.wait_for_load_state("networkidle")  # the favicon, which a navigation would cancel
     page.locator('a[data-lang-switch][hreflang="en"]').click()
     page.wait_for_url("**/en/search/?q=*")
     assert page.input_value("#search-query") == "实验室"
@@ -468,3 +471,64 @@ def test_milestones_read_as_text_on_every_screen(browser: Any, base_url: str,
     assert size >= 15, f"milestone text at {size} px"
     assert page.locator("details").count() == 0, "the years are folded away"
     context.close()
+
+
+# The first result a reader must get, in both scripts: the glossary's definition
+# for a term, and a Simplified query on the Traditional edition (and the reverse)
+# finds the edition's own text. Queries marked None check the order only.
+RANKING = {
+    FIXTURE: [
+        ("zh", "光谷", "/zh/glossary/#optics-valley"),
+        ("zh", "实验室", "/zh/glossary/#hubei-labs"),
+        ("en", "Optics Valley", "/en/glossary/#optics-valley"),
+    ],
+    ROOT / "content": [
+        ("zh", "光谷", "/zh/glossary/#optics-valley"),
+        ("zh-hant", "光谷", "/zh-hant/glossary/#optics-valley"),
+        ("zh", "实验室", "/zh/glossary/#hubei-laboratories"),
+        ("zh-hant", "實驗室", "/zh-hant/glossary/#hubei-laboratories"),
+        ("zh-hant", "实验室", "/zh-hant/glossary/#hubei-laboratories"),
+        ("zh", "實驗室", "/zh/glossary/#hubei-laboratories"),
+        ("zh", "金三角", "/zh/glossary/#golden-triangle"),
+        ("zh-hant", "金三角", "/zh-hant/glossary/#golden-triangle"),
+        ("en", "Optics Valley", "/en/glossary/#optics-valley"),
+        ("zh", "人形机器人", None),
+        ("zh-hant", "人形機器人", None),
+        ("zh-hant", "人形机器人", None),
+    ],
+}
+
+
+@pytest.mark.parametrize(("lang", "query", "first"), RANKING.get(CONTENT, []))
+def test_search_ranks_the_word_first_and_links_to_its_section(
+        base_url: str, site_dir: Path, context: Any, lang: str, query: str,
+        first: str | None) -> None:
+    """Pages that have the query as a word come before pages that only share a
+    character with it; each result links to its section, names it, and its
+    excerpt keeps Chinese punctuation."""
+    page, problems, _ = open_watched(context, f"{base_url}/{lang}/search/")
+    page.fill("#search-query", query)
+    page.press("#search-query", "Enter")
+    items = page.locator("[data-search-results] li")
+    items.first.wait_for(timeout=15000)
+    hrefs = items.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    if first is not None:
+        assert hrefs[0] == first, hrefs
+    words = {query, query.translate(str.maketrans("实验机", "實驗機")),
+             query.translate(str.maketrans("實驗機", "实验机"))}
+
+    def has_word(href: str) -> bool:
+        doc = parse_html((site_dir / href.split("#")[0].strip("/") / "index.html").read_bytes())
+        text = re.sub(r"\s+", " ", " ".join(a.text for a in doc.find_all("article")))
+        return any(word in text for word in words)
+
+    holding = [has_word(href) for href in hrefs]
+    assert holding[0] and holding == sorted(holding, reverse=True), \
+        list(zip(hrefs, holding, strict=True))
+    top = items.first
+    if "#" in hrefs[0]:
+        assert top.locator(".result-section").inner_text().strip()
+    if lang.startswith("zh"):
+        text = " ".join(items.all_inner_texts())
+        assert not re.search(r"[\u3400-\u9fff]\. ", text), "Chinese excerpt joined with '. '"
+    assert not problems
