@@ -499,6 +499,13 @@ RANKING = {
 }
 
 
+IGNORED = [r'<span class="term-tip"[^>]*data-pagefind-ignore>.*?</span>',
+           r'<svg.*?</svg>',
+           r'<figure class="plan[^"]*" data-pagefind-ignore>.*?</figure>']
+"""What Pagefind leaves out of the pages' text: what they mark data-pagefind-ignore
+(term tips, the plan's figure of links) and the pictures' SVG."""
+
+
 @pytest.mark.parametrize(("lang", "query", "first"), RANKING.get(CONTENT, []))
 def test_search_ranks_the_word_first_and_links_to_its_section(
         base_url: str, site_dir: Path, context: Any, lang: str, query: str,
@@ -518,8 +525,13 @@ def test_search_ranks_the_word_first_and_links_to_its_section(
              query.translate(str.maketrans("實驗機", "实验机"))}
 
     def has_word(href: str) -> bool:
-        doc = parse_html((site_dir / href.split("#")[0].strip("/") / "index.html").read_bytes())
-        text = re.sub(r"\s+", " ", " ".join(a.text for a in doc.find_all("article")))
+        """Whether the text Pagefind indexes (the article without the parts
+        marked data-pagefind-ignore) has the query."""
+        html = (site_dir / href.split("#")[0].strip("/") / "index.html").read_text()
+        html = html[html.index("<article"):html.index("</article>")]
+        for ignored in IGNORED:
+            html = re.sub(ignored, "", html, flags=re.DOTALL)
+        text = re.sub(r"\s+", " ", " ".join(a.text for a in parse_html(html).find_all("article")))
         return any(word in text for word in words)
 
     holding = [has_word(href) for href in hrefs]
@@ -532,3 +544,25 @@ def test_search_ranks_the_word_first_and_links_to_its_section(
         text = " ".join(items.all_inner_texts())
         assert not re.search(r"[\u3400-\u9fff]\. ", text), "Chinese excerpt joined with '. '"
     assert not problems
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_picture_labels_are_drawn_at_twelve_pixels_or_more(browser: Any, site_dir: Path,
+                                                           base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    small = []
+    for lang in editions(site_dir):
+        for path in ("", "milestones/", "strengthenings/whole-region/"):
+            page.goto(f"{base_url}/{lang}/{path}", wait_until="load")
+            sizes = page.evaluate("""() => [...document.querySelectorAll('main svg.vis')]
+                .filter(svg => svg.checkVisibility())
+                .map(svg => {
+                    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                    return [svg.id, Math.min(...[...svg.querySelectorAll('text')]
+                        .map(t => parseFloat(getComputedStyle(t).fontSize) * scale))];
+                })""")
+            small += [f"/{lang}/{path} {ident}: {size:.1f} px" for ident, size in sizes
+                      if size < 11.95]
+    context.close()
+    assert not small, small
