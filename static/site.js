@@ -127,3 +127,29 @@ document.addEventListener("focusin", () => {
   form.hidden = false;
   apply();
 })();
+
+// "On this page" marks the section the reader is in.
+(() => {
+  const links = [...document.querySelectorAll(".toc a[href^='#']")];
+  if (!links.length) return;
+  const targets = links.map((a) => document.getElementById(decodeURIComponent(a.hash.slice(1))));
+  let pending = false;
+  const mark = () => {
+    pending = false;
+    let current = null;
+    targets.forEach((target, i) => {
+      if (target && target.getBoundingClientRect().top <= 120) current = links[i];
+    });
+    for (const link of links) {
+      if (link === current) link.setAttribute("aria-current", "true");
+      else link.removeAttribute("aria-current");
+    }
+  };
+  document.addEventListener("scroll", () => {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(mark);
+    }
+  }, { passive: true });
+  mark();
+})();

@@ -435,7 +435,7 @@ def test_print_shows_the_text_without_navigation(browser: Any, base_url: str) ->
         page.goto(base_url + path, wait_until="load")
         page.emulate_media(media="print")
         for selector in (".site-menu", ".header-tools", ".toc", ".breadcrumbs", ".pager",
-                         ".page-tools", ".glossary-filter", ".glossary-index", ".cards",
+                         ".page-tools", ".glossary-filter", ".glossary-index", ".band .cards",
                          ".footer-links"):
             shown = page.locator(selector).evaluate_all(
                 "els => els.filter(e => e.checkVisibility()).length")
@@ -449,6 +449,9 @@ def test_print_shows_the_text_without_navigation(browser: Any, base_url: str) ->
         assert set(styles["headings"]) <= {"avoid"}, (path, styles["headings"])
         assert set(styles["terms"]) <= {"none"}, (path, styles["terms"])
         assert styles["header"] == "static", path
+        cards = page.locator("main .card").evaluate_all(
+            "cards => cards.map(c => getComputedStyle(c).breakInside)")
+        assert set(cards) <= {"avoid"}, f"{path}: cards split across pages"
         if path.endswith("/milestones/"):
             years = page.locator(".timeline > li")
             assert years.count() >= 2
@@ -566,3 +569,16 @@ def test_picture_labels_are_drawn_at_twelve_pixels_or_more(browser: Any, site_di
                       if size < 11.95]
     context.close()
     assert not small, small
+
+
+def test_the_margin_list_marks_the_section_being_read(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 600})
+    page = context.new_page()
+    page.goto(f"{base_url}/en/context/", wait_until="load")
+    links = page.locator("nav.toc a")
+    second = links.nth(1).get_attribute("href")
+    page.evaluate("id => document.querySelector(id).scrollIntoView("
+                  "{block: 'start', behavior: 'instant'})", second)
+    page.wait_for_timeout(100)
+    assert page.locator("nav.toc a[aria-current]").get_attribute("href") == second
+    context.close()
