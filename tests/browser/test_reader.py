@@ -582,3 +582,17 @@ def test_the_margin_list_marks_the_section_being_read(browser: Any, base_url: st
     page.wait_for_timeout(100)
     assert page.locator("nav.toc a[aria-current]").get_attribute("href") == second
     context.close()
+
+
+@pytest.mark.parametrize("width", [820, DESKTOP])
+def test_root_chooser_shows_every_edition_in_one_row(browser: Any, site_dir: Path,
+                                                     base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "/", wait_until="load")
+    choices = page.locator(".entry-choice")
+    assert choices.count() == len(editions(site_dir))
+    boxes = [choices.nth(i).bounding_box() for i in range(choices.count())]
+    assert len({round(box["y"]) for box in boxes}) == 1, "the editions are not in one row"
+    assert max(b["width"] for b in boxes) - min(b["width"] for b in boxes) < 2, "uneven"
+    context.close()
