@@ -26,10 +26,34 @@
     ? html.replace(afterHan, "$1$2。").replace(beforeHan, "。$1")
     : html;
 
-  const excerptNodes = (html) => {
+  // Pagefind marks the words it matched; where the excerpt has the query as
+  // written (in either script), that is what is marked instead, whole.
+  const excerptNodes = (html, phrases) => {
     const holder = document.createElement("template");
     holder.innerHTML = punctuate(html);
     const fragment = document.createDocumentFragment();
+    const text = holder.content.textContent;
+    const lower = text.toLowerCase();
+    const spans = [];
+    for (const phrase of phrases) {
+      for (let at = lower.indexOf(phrase); phrase && at >= 0; at = lower.indexOf(phrase, at + 1)) {
+        spans.push([at, at + phrase.length]);
+      }
+    }
+    if (spans.length) {
+      spans.sort((a, b) => a[0] - b[0]);
+      let last = 0;
+      for (const [start, end] of spans) {
+        if (start < last) continue;
+        fragment.append(document.createTextNode(text.slice(last, start)));
+        const mark = document.createElement("mark");
+        mark.textContent = text.slice(start, end);
+        fragment.append(mark);
+        last = end;
+      }
+      fragment.append(document.createTextNode(text.slice(last)));
+      return fragment;
+    }
     for (const node of holder.content.childNodes) {
       if (node.nodeName === "MARK") {
         const mark = document.createElement("mark");
@@ -76,7 +100,7 @@
   }).sort((a, b) => a.tier - b.tier || (a.tier === 2 ? b.count - a.count : 0)
     || a.order - b.order);
 
-  const render = (ranked) => {
+  const render = (ranked, phrases) => {
     list.replaceChildren(...ranked.map(({ page, section }) => {
       const item = document.createElement("li");
       const link = document.createElement("a");
@@ -91,7 +115,7 @@
         item.append(where);
       }
       const excerpt = document.createElement("p");
-      excerpt.append(excerptNodes(inSection ? section.excerpt : page.excerpt));
+      excerpt.append(excerptNodes(inSection ? section.excerpt : page.excerpt, phrases));
       item.append(excerpt);
       return item;
     }));
@@ -124,13 +148,14 @@
       const pages = await Promise.all(best.map((r) => r.data()));
       if (ticket !== latest) return;
       const ranked = rank(pages, forms.map(plain)).slice(0, 20);
-      render(ranked);
+      render(ranked, forms.map(plain));
       const count = found.size;
       const template = count === 0 ? status.dataset.none
         : count === 1 ? status.dataset.one : status.dataset.many;
       say(template, { query, count });
       if (forms.length > 1 && count > 0) {
-        status.textContent += " " + status.dataset.also.replace("{variant}", forms[1]);
+        status.textContent += (chinese ? "" : " ")
+          + status.dataset.also.replace("{variant}", forms[1]);
       }
     } catch (error) {
       if (ticket === latest) say(status.dataset.failed, {});

@@ -543,6 +543,8 @@ def test_search_ranks_the_word_first_and_links_to_its_section(
     top = items.first
     if "#" in hrefs[0]:
         assert top.locator(".result-section").inner_text().strip()
+    marked = top.locator("mark").all_inner_texts()
+    assert any(word.lower() in {m.lower() for m in marked} for word in words), marked
     if lang.startswith("zh"):
         text = " ".join(items.all_inner_texts())
         assert not re.search(r"[\u3400-\u9fff]\. ", text), "Chinese excerpt joined with '. '"
