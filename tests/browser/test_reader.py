@@ -598,3 +598,18 @@ def test_root_chooser_shows_every_edition_in_one_row(browser: Any, site_dir: Pat
     assert len({round(box["y"]) for box in boxes}) == 1, "the editions are not in one row"
     assert max(b["width"] for b in boxes) - min(b["width"] for b in boxes) < 2, "uneven"
     context.close()
+
+
+@pytest.mark.parametrize("width", [PHONE, 820, 1024, DESKTOP])
+def test_the_plan_figure_fits_the_screen(browser: Any, site_dir: Path, base_url: str,
+                                         width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for lang in editions(site_dir):
+        page.goto(f"{base_url}/{lang}/", wait_until="load")
+        overflowing = page.evaluate("""() => [...document.querySelectorAll('.plan, .plan a')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth
+                         || e.scrollWidth > e.clientWidth + 1)
+            .map(e => e.textContent.trim().slice(0, 30))""")
+        assert not overflowing, f"/{lang}/ at {width} px: {overflowing}"
+    context.close()
