@@ -409,6 +409,7 @@ def test_switcher_keeps_the_reading_position_and_the_search_query(browser: Any,
                                                                    base_url: str) -> None:
     context = browser.new_context(viewport={"width": DESKTOP, "height": 400})
     page, problems, _ = open_watched(context, base_url + "/zh/context/")
+    page.wait_for_load_state("networkidle")  # the favicon, which a navigation would cancel
     ident = page.locator("main h2[id]").nth(1).get_attribute("id")
     page.evaluate("id => document.getElementById(id).scrollIntoView("
                   "{block: 'start', behavior: 'instant'})", ident)
@@ -416,6 +417,7 @@ def test_switcher_keeps_the_reading_position_and_the_search_query(browser: Any,
     box = page.locator('a[data-lang-switch][hreflang="en"]').bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_url(f"**/en/context/#{ident}")
+    page.wait_for_load_state("networkidle")
     page.goto(f"{base_url}/zh/search/?q=实验室", wait_until="load")
     page.locator("[data-search-results] a").first.wait_for(timeout=15000)
     page.wait_for_load_state("networkidle")  # the favicon, which a navigation would cancel
