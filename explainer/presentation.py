@@ -5,6 +5,7 @@ term links and the page metadata for search engines and link previews."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -29,6 +30,8 @@ NORTH = N_("N")
 OVER = N_("over %(value)s")
 MEASURES = N_("What the plan lists")
 FIGURE = N_("%(value)s %(label)s")
+OTHER_TERMS = N_("Other terms")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PHRASE_BREAK = re.compile(r"(?<=[的：])(?=[^\W\d_]{3})|(?<=\w\w)(?=[与和])")
 """Where a Chinese title may break: after 的 with at least three characters left,
 after a full-width colon, before the conjunctions 与 and 和."""
@@ -77,6 +80,37 @@ class Presentation:
                                  parallel_key(candidate))[0]
         return None
 
+    @functools.cached_property
+    def script_variants(self) -> str:
+        """For a Chinese edition of a site that derives one script from the other:
+        `{simplified: traditional}` for every character of the source edition that
+        the conversion changes, as JSON, so that search can look for a query in the
+        edition's own script. Empty where there is nothing to map."""
+        if not self.chinese:
+            return ""
+        mapping: dict[str, str] = {}
+        for code, source, convert in self.site.config.derived():
+            if self.lang not in (code, source):
+                continue
+            texts = [str(page.title) + str(page.body) for page in self.site.pages_in(source)]
+            texts.extend(_strings(self.site.data.get(source, {})))
+            chars = sorted({c for text in texts for c in text if HAN.match(c)})
+            converted = convert.text("\n".join(chars)).split("\n")
+            if len(converted) == len(chars):
+                mapping.update((c, t) for c, t in zip(chars, converted, strict=True)
+                               if len(t) == 1 and t != c)
+        return json.dumps(mapping, ensure_ascii=False, sort_keys=True) if mapping else ""
+
+    def parallel_pair(self) -> list[str]:
+        """The two editions a parallel page shows first: this one and the first other
+        in another language (not the same language in another script)."""
+        config = self.site.config
+        others = [code for code in config.codes if code != self.lang]
+        primary = config.language(self.lang).tag.split("-")[0].lower()
+        across = [code for code in others
+                  if config.language(code).tag.split("-")[0].lower() != primary]
+        return [self.lang, (across or others)[0]] if others else [self.lang]
+
     def rows(self, view: View, rows: list[Row]) -> list[Row]:
         """The parallel reading's rows (`parallel_rows`: the template reads the bodies),
         and a row of the measures a highland or strengthening lists."""
@@ -118,6 +152,61 @@ class Presentation:
 
     def term_tips(self, body: str) -> Markup:
         return add_term_tips(str(body), self.definitions)
+
+    def home_parts(self, body: str, answer_id: str) -> tuple[Markup, Markup, Markup]:
+        """A home page body cut for "answer first": the first paragraph of the
+        section whose heading has the id `answer_id` (what the plan commits to),
+        the opening paragraphs (the story), and the sections after them with that
+        paragraph taken out. Without such a section the opening paragraphs are
+        the answer and there is no story."""
+        lead, sections = self.lead_and_sections(body)
+        found = re.search(rf'(<h2 id="{re.escape(answer_id)}"[^>]*>.*?</h2>)\s*(<p>.*?</p>)\s*',
+                          str(sections), re.DOTALL)
+        if found is None:
+            return lead, Markup(), sections
+        rest = str(sections)[:found.start()] + found.group(1) + "\n" + str(sections)[found.end():]
+        return Markup(found.group(2)), lead, Markup(rest)
+
+    @staticmethod
+    def unlink(html: str, urls: list[str]) -> Markup:
+        """The HTML with its links to these addresses reduced to their text: where a
+        figure already links to the pages, a list after it does not repeat them."""
+        wanted = "|".join(re.escape(url) for url in urls)
+        if not wanted:
+            return Markup(html)
+        return Markup(re.sub(rf'<a href="(?:{wanted})">(.*?)</a>', r"\1", str(html),
+                             flags=re.DOTALL))
+
+    @staticmethod
+    def outline(body: str) -> list[tuple[str, Markup]]:
+        """The body's sections, (id, heading text), for an "on this page" list."""
+        return [(ident, Markup(re.sub(r"<[^>]+>", "", text)))
+                for ident, text in re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', str(body),
+                                              re.DOTALL)]
+
+    def glossary_topics(self) -> list[tuple[str, str, list[Any]]]:
+        """The glossary's terms grouped by topic, (id, name, terms), in the topics'
+        order; terms in no topic come last, under "Other terms" (all of them, where
+        the site has no topics)."""
+        terms = self.data.get("glossary", [])
+        by_id = {term["id"]: term for term in terms}
+        groups = [(f"topic-{topic['id']}", str(topic["name"]),
+                   [by_id[i] for i in topic["terms"] if i in by_id])
+                  for topic in self.data.get("topics", [])]
+        placed = {term["id"] for _, _, members in groups for term in members}
+        rest = [term for term in terms if term["id"] not in placed]
+        if rest:
+            groups.append(("topic-other", self.gettext(OTHER_TERMS), rest))
+        return [group for group in groups if group[2]]
+
+    @staticmethod
+    def topic_entries(topics: list[tuple[str, str, list[Any]]]) -> list[tuple[str, str]]:
+        return [(ident, name) for ident, name, _ in topics]
+
+    @staticmethod
+    def entries(items: list[Any], *fields: str) -> list[tuple[str, str]]:
+        """Data items as (id, their fields joined by a space), for an "on this page" list."""
+        return [(str(item["id"]), " ".join(str(item[f]) for f in fields)) for item in items]
 
     def lead_and_sections(self, body: str) -> tuple[Markup, Markup]:
         """A body with its term tips, cut before the first section heading: the
@@ -232,6 +321,15 @@ class Presentation:
                 + Markup('</div><div class="picture-narrow" data-pagefind-ignore>')
                 + draw(visuals.NARROW, f"{ident}-narrow") + Markup("</div>"))
 
+
+
+def _strings(value: Any) -> list[str]:
+    """Every text inside a data value (records, lists and texts)."""
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [s for item in value for s in _strings(item)]
+    return [str(value)] if value is not None else []
 
 
 def presentation_globals(site: Site, language: Language, formatter: Formatter

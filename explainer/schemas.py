@@ -88,6 +88,18 @@ COLLECTIONS: dict[str, Check] = {
         "id": Field(Ident()),
         "words": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False))),
     })),
+    "topics": ListOf(RecordOf({
+        # The glossary's topics: the glossary page groups its terms by them.
+        "id": Field(Ident()),
+        "name": Field(TEXT),
+        "terms": Field(TERM_IDS),
+    })),
+    "masthead": ListOf(RecordOf({
+        # What the header shows beside the site's title: its short form, for
+        # narrow screens (where it equals the full title, the header shows that).
+        "id": Field(Ident()),
+        "text": Field(TEXT),
+    })),
 }
 """The explainer's own data collections (`content/data/<name>.yaml`), beside the
 engine's glossary."""

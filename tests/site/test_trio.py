@@ -111,7 +111,9 @@ def test_the_entry_page_and_404s_offer_every_language(built: Path) -> None:
     for code in TAGS:
         missing = parse_html((built / code / "404.html").read_bytes())
         offered = {a.attrs["href"] for a in missing.find_all("a") if "hreflang" in a.attrs}
-        assert offered == {f"/{other}/" for other in TAGS if other != code}
+        assert offered == {f"/{other}/" for other in TAGS}
+        current = [a.attrs["href"] for a in missing.find_all("a") if "aria-current" in a.attrs]
+        assert current == [f"/{code}/"]
 
 
 def test_glossary_terms_and_data_show_in_the_third_language(built: Path) -> None:

@@ -120,8 +120,7 @@ def test_pictures_appear_where_their_data_belongs(built: Path, lang: str) -> Non
         doc = parse_html((built / lang / path / "index.html").read_bytes())
         return {e.attrs.get("id", "") for e in doc.find_all("svg")}
 
-    assert {"figures-picture-wide", "figures-picture-narrow", "structure-picture-wide",
-            "structure-picture-narrow"} <= svg_ids("")
+    assert {"figures-picture-wide", "figures-picture-narrow"} <= svg_ids("")
     assert {"timeline-picture-wide", "timeline-picture-narrow"} <= svg_ids("milestones")
     assert "map-picture" in svg_ids("strengthenings/whole-region")
     assert "map-picture" not in svg_ids("strengthenings/platforms")
