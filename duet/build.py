@@ -190,6 +190,10 @@ class Steps(Protocol):
     def link_facts(self, path: str, new: NewFile) -> LinkFacts:
         """The link facts of a kept page."""
 
+    def pages_to_check(self, files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts]
+                       ) -> list[str] | None:
+        """Stage 5: the pages whose links must be checked (None: every page)."""
+
     def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
         """Stage 5: the published search index, if it was made from the same pages."""
 
@@ -227,6 +231,10 @@ class PlainSteps:
 
     def link_facts(self, path: str, new: NewFile) -> LinkFacts:
         raise AssertionError(f"{path} was rendered: its link facts are known")
+
+    def pages_to_check(self, files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts]
+                       ) -> list[str] | None:
+        return None
 
     def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
         return None
@@ -416,9 +424,12 @@ class PageFacts(Mapping[str, LinkFacts]):
 def check_site(files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts],
                renderers: dict[str, LanguageRenderer], base_path: str, options: BuildOptions,
                diagnostics: Diagnostics, steps: Steps) -> None:
-    """Stage 5, while Pagefind works: every link of every page, and the catalogs."""
+    """Stage 5, while Pagefind works: every link of every page (or of those the steps
+    name), and the catalogs."""
     active().stage("check")
-    for problem in check_links(list(facts), facts, files, base_path):
+    sources = steps.pages_to_check(files, facts)
+    for problem in check_links(list(facts) if sources is None else sources, facts, files,
+                               base_path):
         path, _, message = problem.partition(": ")
         diagnostics.error(options.out_dir / path, 0, 0, message)
     ui_strings = [UiString(*found) for found in steps.from_templates(

@@ -216,6 +216,23 @@ class Cache:
             self.memo.remember_link_facts(new.digest, found)
         return found
 
+    def pages_to_check(self, files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts]
+                       ) -> list[str] | None:
+        """The rendered pages alone, when the site has the same files as the last build
+        and each rendered page the same ids as before: a kept page's links were checked
+        against the same targets (a build with a broken link publishes nothing)."""
+        last = self.last
+        if last is None or files.keys() != {
+                path for path in last.outputs if not path.startswith(SEARCH_PREFIX)}:
+            return None
+        rendered = [path for path, new in files.items()
+                    if new.payload is not None and path.endswith(".html")]
+        before = self.memo.many_link_facts([last.outputs[path].digest for path in rendered])
+        if any(before.get(last.outputs[path].digest) is None
+               or before[last.outputs[path].digest].ids != facts[path].ids for path in rendered):
+            return None
+        return rendered
+
     def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
         last = self.last
         if last is None or (self.search and last.search != searchable_key(files)):
