@@ -32,7 +32,7 @@ from duet.publish import search  # noqa: E402
 STAGES: list[tuple[Any, str, str]] = [
     (Cache, "scan", "scan the inputs and the published folder"),
     (cache, "scan_inputs", "  of which: the inputs"),
-    (cache, "published_stamps", "  of which: the published folder"),
+    (cache, "published_stamps", "walks of the published and the spare folders"),
     (Store, "record", "read the last build's record"),
     (build, "load", "load"),
     (build, "model", "model (Markdown included)"),
@@ -40,8 +40,9 @@ STAGES: list[tuple[Any, str, str]] = [
     (build, "render", "render"),
     (build, "check_site", "link and catalog check"),
     (search.Indexing, "files", "search index (the wait for Pagefind)"),
-    (build, "stage_site", "stage the new site"),
-    (build, "publish", "swap it in, remove the old site"),
+    (build, "stage_site", "stage the new site whole (a plain build)"),
+    (build, "publish", "swap it in, remove the old site (a plain build)"),
+    (Cache, "publish", "bring the spare folder up to date, exchange it"),
     (Cache, "remember", "record the build (and the memo, after a plain one)"),
     (Store, "commit", "  of which: write the memo and the record"),
 ]
