@@ -69,27 +69,25 @@ def _made_by_site_code() -> bool:
     return False
 
 
-@contextlib.contextmanager
-def recording_reads() -> Iterator[Reads]:
+def recording_reads() -> contextlib.AbstractContextManager[Reads]:
     """Collect the body reads made inside the block: one rendered file's."""
-    reads = Reads()
-    token = _output.set(reads)
-    try:
-        yield reads
-    finally:
-        _output.reset(token)
+    return _recording(_output)
 
 
-@contextlib.contextmanager
-def recording_untracked() -> Iterator[Reads]:
+def recording_untracked() -> contextlib.AbstractContextManager[Reads]:
     """Collect the reads made outside any output's recording, inside the block (a
     whole build): they count for every output."""
+    return _recording(_untracked)
+
+
+@contextlib.contextmanager
+def _recording(into: ContextVar[Reads | None]) -> Iterator[Reads]:
     reads = Reads()
-    token = _untracked.set(reads)
+    token = into.set(reads)
     try:
         yield reads
     finally:
-        _untracked.reset(token)
+        into.reset(token)
 
 
 @contextlib.contextmanager
