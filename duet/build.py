@@ -15,9 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Protocol, TypeVar
-
-import jinja2
+from typing import TypeVar
 
 from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
@@ -28,7 +26,6 @@ from duet.load.content import (
     Content,
     LoadedPage,
     PageRequest,
-    PagesLoader,
     load_content,
     load_page_captured,
 )
@@ -60,12 +57,12 @@ from duet.render.i18n import (
 )
 from duet.render.templates import (
     LanguageRenderer,
-    Rendered,
     asset_global,
     make_environment,
     render_site,
     template_anchors,
 )
+from duet.steps import PLAIN, BuildReport, KeptModel, Steps
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_PREFIX = "static/"
@@ -108,33 +105,6 @@ class BuildOptions:
 
 
 @dataclass
-class BuildReport:
-    """What a build had to make, stage by stage (an incremental build takes the rest from
-    earlier builds): what the tests and the dev server look at."""
-
-    parsed: int = 0
-    """Page files read and checked."""
-    compiled: int = 0
-    """Page bodies compiled."""
-    rendered: list[str] = field(default_factory=list)
-    """Output files rendered, by path."""
-    written: int = 0
-    """Files that differ from the published site's (added, changed or removed)."""
-    model_kept: bool = False
-    """The model was the last build's, with new page bodies (incremental/kept.py)."""
-
-
-@dataclass
-class KeptModel:
-    """A model kept for the next build, with the warnings that making it gave."""
-
-    content: Content
-    site: Site
-    load_warnings: list[Diagnostic]
-    model_warnings: list[Diagnostic]
-
-
-@dataclass
 class BuildResult:
     pages: dict[str, int]
     warnings: list[Diagnostic]
@@ -162,91 +132,6 @@ class BuildResult:
         return (f"built {sum(self.pages.values())} pages ({counts}), {self.files} files "
                 f"({self.written} changed), {len(self.warnings)} warning(s) "
                 f"in {self.seconds:.2f} s")
-
-
-class Steps(Protocol):
-    """What an incremental build (incremental/cache.py) adds to the plain pipeline: each
-    stage asks it for what earlier builds made. The plain build's steps are `PLAIN`."""
-
-    def load_pages(self, load: PagesLoader) -> PagesLoader:
-        """Stage 1: the page files' loader, answered from earlier builds' results."""
-
-    def compile(self, compile_all: Compile) -> Compile:
-        """Stage 2: the bodies' compiler, likewise."""
-
-    def from_templates(self, name: str, compute: Callable[[Diagnostics], T],
-                       diagnostics: Diagnostics) -> T:
-        """`compute(diagnostics)`, a pure function of the templates and the site's code."""
-
-    def bytecode(self) -> jinja2.BytecodeCache | None:
-        """Where the templates' compiled code is kept (None: in this process)."""
-
-    def wanted(self, site: Site) -> Callable[[str], bool] | None:
-        """Stage 3: which output files to render (None: all)."""
-
-    def kept(self, rendered: Rendered) -> dict[str, NewFile]:
-        """The output files not rendered: the published site's, still right."""
-
-    def link_facts(self, path: str, new: NewFile) -> LinkFacts:
-        """The link facts of a kept page."""
-
-    def pages_to_check(self, files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts]
-                       ) -> list[str] | None:
-        """Stage 5: the pages whose links must be checked (None: every page)."""
-
-    def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
-        """Stage 5: the published search index, if it was made from the same pages."""
-
-    def publish(self, files: Mapping[str, NewFile]) -> dict[str, Stamp] | None:
-        """Stage 4: put the new site in place at once, each file's stamp as published;
-        None: stage it whole beside the output folder, as the plain build does."""
-
-    def kept_model(self, compile_all: Compile, report: BuildReport) -> KeptModel | None:
-        """Stages 1 and 2: the model the last build made, when the model made anew
-        would be the same but for new page bodies, which it then holds (the dev
-        server's: incremental/kept.py)."""
-
-
-class PlainSteps:
-    """Everything made, nothing taken from earlier builds."""
-
-    def load_pages(self, load: PagesLoader) -> PagesLoader:
-        return load
-
-    def compile(self, compile_all: Compile) -> Compile:
-        return compile_all
-
-    def from_templates(self, name: str, compute: Callable[[Diagnostics], T],
-                       diagnostics: Diagnostics) -> T:
-        return compute(diagnostics)
-
-    def bytecode(self) -> jinja2.BytecodeCache | None:
-        return None
-
-    def wanted(self, site: Site) -> Callable[[str], bool] | None:
-        return None
-
-    def kept(self, rendered: Rendered) -> dict[str, NewFile]:
-        return {}
-
-    def link_facts(self, path: str, new: NewFile) -> LinkFacts:
-        raise AssertionError(f"{path} was rendered: its link facts are known")
-
-    def pages_to_check(self, files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts]
-                       ) -> list[str] | None:
-        return None
-
-    def search_index(self, files: Mapping[str, NewFile]) -> dict[str, NewFile] | None:
-        return None
-
-    def publish(self, files: Mapping[str, NewFile]) -> dict[str, Stamp] | None:
-        return None
-
-    def kept_model(self, compile_all: Compile, report: BuildReport) -> KeptModel | None:
-        return None
-
-
-PLAIN = PlainSteps()
 
 
 def build_site(options: BuildOptions, steps: Steps = PLAIN) -> BuildResult:

@@ -5,7 +5,7 @@ taken from the build cache instead of made again.
 nor the published folder changed since the last build, that build stands.
 Without a record of a last build (a first build, `--clean`), it runs the plain
 build and keeps what it made. Otherwise it runs the same pipeline with
-`Cache` as its steps (build.py: `Steps`):
+`Cache` as its steps (steps.py: `Steps`):
 
 - the page files' front matter and the compiled bodies come from the memo
   (memo.py), and the model is made from them anew;
@@ -59,7 +59,8 @@ from duet.publish.write import (
 from duet.render.templates import Rendered
 
 if TYPE_CHECKING:
-    from duet.build import BuildOptions, BuildReport, BuildResult, KeptModel
+    from duet.build import BuildOptions, BuildResult
+    from duet.steps import BuildReport, KeptModel
 
 T = TypeVar("T")
 
@@ -122,7 +123,7 @@ class Cache:
     def inputs_key(self) -> str:
         return digest(repr((engine_version(), self.inputs.digest, self.options.base_url)))
 
-    # -- the build's steps (build.py: Steps) --------------------------------------
+    # -- the build's steps (steps.py: Steps) --------------------------------------
 
     def load_pages(self, load: PagesLoader) -> PagesLoader:
         return self.memo.pages_loader(load)

@@ -16,11 +16,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from duet.build import BuildReport, KeptModel
 from duet.diagnostics import Diagnostics
 from duet.load.content import SourcePage, load_page_captured
 from duet.load.derive import derive_page
 from duet.model.site import GLOSSARY, Compile, compile_job, glossary_index
+from duet.steps import BuildReport, KeptModel
 
 
 def with_new_bodies(kept: KeptModel, changed: list[str], content_dir: Path,
