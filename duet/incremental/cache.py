@@ -39,7 +39,7 @@ from duet.drift.history import same_history
 from duet.incremental.inputs import Inputs, engine_version, rescan_inputs, scan_inputs
 from duet.incremental.kept import with_new_bodies
 from duet.incremental.memo import Memo, plain_diagnostic
-from duet.incremental.record import SEARCH_PREFIX, Output, Record
+from duet.incremental.record import SEARCH_PREFIX, Output, Record, searchable_key
 from duet.incremental.store import Store
 from duet.load.content import PagesLoader
 from duet.model.site import Compile, Site
@@ -297,12 +297,6 @@ class Cache:
         self.last = record
         self.published = dict(result.stamps)
         self._kept = {}
-
-
-def searchable_key(files: Mapping[str, NewFile] | Mapping[str, Output]) -> str:
-    """What the search index is made from: the searchable pages, by digest."""
-    return digest(repr(sorted((path, new.digest) for path, new in files.items()
-                              if new.searchable)))
 
 
 def build_with_cache(options: BuildOptions, cache: Cache) -> BuildResult:

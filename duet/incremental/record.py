@@ -3,12 +3,14 @@ it published, kept in the store as plain data (store.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from duet.digests import digest
 from duet.incremental.inputs import Inputs
 from duet.model.reads import BodyReads
-from duet.publish.write import Stamp
+from duet.publish.write import NewFile, Stamp
 
 SEARCH_PREFIX = "pagefind/"
 
@@ -42,13 +44,11 @@ class Record:
     warnings: list[tuple[str, int, int, str, str]]
     pages: dict[str, int]
     search: str
-    """What the published search index was made from (cache.searchable_key)."""
+    """What the published search index was made from (`searchable_key`)."""
     history: dict[str, tuple[str, str | None, bool]]
     """What the drift check learnt of files' last changes (drift/history.py)."""
 
     def searchable_key(self) -> str:
-        from duet.incremental.cache import searchable_key
-
         return searchable_key(self.outputs)
 
     def plain(self) -> dict[str, Any]:
@@ -77,3 +77,9 @@ class Record:
                 plain["search"], plain["history"])
         except (TypeError, KeyError, ValueError):
             return None
+
+
+def searchable_key(files: Mapping[str, NewFile] | Mapping[str, Output]) -> str:
+    """What the search index is made from: the searchable pages, by digest."""
+    return digest(repr(sorted((path, new.digest) for path, new in files.items()
+                              if new.searchable)))

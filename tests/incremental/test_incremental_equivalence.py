@@ -333,9 +333,29 @@ class Builders:
         self.check()
 
 
-def machine(source: Path, awkward: bool) -> type[RuleBasedStateMachine]:
-    picks = st.integers(min_value=0, max_value=40)
+PICKS = st.integers(min_value=0, max_value=40)
+EDITS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
+    "edit_body": {"pick": PICKS, "variant": PICKS}, "insert_sentence": {"pick": PICKS},
+    "edit_title": {"pick": PICKS}, "add_page": {"languages": PICKS},
+    "rename_page": {"pick": PICKS}, "delete_page": {"pick": PICKS, "one_language": st.booleans()},
+    "add_term": {}, "edit_data_text": {"pick": PICKS}, "edit_template": {"pick": PICKS},
+    "edit_module": {}, "edit_catalog": {"pick": PICKS}, "edit_static": {"pick": PICKS},
+    "touch": {"pick": PICKS}, "break_content": {"pick": PICKS}, "repair_content": {},
+    "toggle_language": {}, "tamper": {"kind": PICKS, "pick": PICKS}, "commit": {},
+}
+"""Each of Project's edits, with what Hypothesis draws for its arguments (in order)."""
 
+
+def edit_rule(name: str, arguments: dict[str, st.SearchStrategy[Any]]) -> Any:
+    """A rule of the state machine: the edit `name`, then the three builds compared."""
+    def apply(machine: Any, **drawn: Any) -> None:
+        machine.builders.apply(name, *(drawn[argument] for argument in arguments))
+
+    apply.__name__ = name
+    return rule(**arguments)(apply)
+
+
+def machine(source: Path, awkward: bool) -> type[RuleBasedStateMachine]:
     class Edits(RuleBasedStateMachine):
         builders: Builders
 
@@ -349,78 +369,8 @@ def machine(source: Path, awkward: bool) -> type[RuleBasedStateMachine]:
             if hasattr(self, "folder"):
                 shutil.rmtree(self.folder, ignore_errors=True)
 
-        @rule(pick=picks, variant=picks)
-        def edit_body(self, pick: int, variant: int) -> None:
-            self.builders.apply("edit_body", pick, variant)
-
-        @rule(pick=picks)
-        def insert_sentence(self, pick: int) -> None:
-            self.builders.apply("insert_sentence", pick)
-
-        @rule(pick=picks)
-        def edit_title(self, pick: int) -> None:
-            self.builders.apply("edit_title", pick)
-
-        @rule(languages=picks)
-        def add_page(self, languages: int) -> None:
-            self.builders.apply("add_page", languages)
-
-        @rule(pick=picks)
-        def rename_page(self, pick: int) -> None:
-            self.builders.apply("rename_page", pick)
-
-        @rule(pick=picks, one_language=st.booleans())
-        def delete_page(self, pick: int, one_language: bool) -> None:
-            self.builders.apply("delete_page", pick, one_language)
-
-        @rule()
-        def add_term(self) -> None:
-            self.builders.apply("add_term")
-
-        @rule(pick=picks)
-        def edit_data_text(self, pick: int) -> None:
-            self.builders.apply("edit_data_text", pick)
-
-        @rule(pick=picks)
-        def edit_template(self, pick: int) -> None:
-            self.builders.apply("edit_template", pick)
-
-        @rule()
-        def edit_module(self) -> None:
-            self.builders.apply("edit_module")
-
-        @rule(pick=picks)
-        def edit_catalog(self, pick: int) -> None:
-            self.builders.apply("edit_catalog", pick)
-
-        @rule(pick=picks)
-        def edit_static(self, pick: int) -> None:
-            self.builders.apply("edit_static", pick)
-
-        @rule(pick=picks)
-        def touch(self, pick: int) -> None:
-            self.builders.apply("touch", pick)
-
-        @rule(pick=picks)
-        def break_content(self, pick: int) -> None:
-            self.builders.apply("break_content", pick)
-
-        @rule()
-        def repair_content(self) -> None:
-            self.builders.apply("repair_content")
-
-        @rule()
-        def toggle_language(self) -> None:
-            self.builders.apply("toggle_language")
-
-        @rule(kind=picks, pick=picks)
-        def tamper(self, kind: int, pick: int) -> None:
-            self.builders.apply("tamper", kind, pick)
-
-        @rule()
-        def commit(self) -> None:
-            self.builders.apply("commit")
-
+    for name, arguments in EDITS.items():
+        setattr(Edits, name, edit_rule(name, arguments))
     return Edits
 
 
