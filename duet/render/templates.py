@@ -24,6 +24,7 @@ from duet.load.hooks import TemplateGlobals, no_globals
 from duet.model.markdown import LinkContext
 from duet.model.reads import Reads, recording_reads, replay, replaying
 from duet.model.site import HOME_KEY, Page, Site
+from duet.model.sources import site_sources
 from duet.model.views import View, build_views, parallel_rows
 from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.render.i18n import Formatter
@@ -190,12 +191,14 @@ class LanguageRenderer:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
         self.env.filters.update(
             date=self.formatter.date, number=self.formatter.number,
-            percent=self.formatter.percent, ordinal=self.formatter.ordinal,
+            percent=self.formatter.percent, format_list=self.formatter.list,
+            ordinal_form=self.formatter.ordinal_form, plural_form=self.formatter.plural_form,
         )
         self.env.globals.update(
             site=self.site, config=self.site.config, lang=self.language.code,
             language=self.language, languages=self.site.config.languages,
             collections=self.site.data[self.language.code],
+            site_sources=site_sources(self.site.config, self.language.code),
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
             data_of=self.data_for, parallel_rows=parallel_rows,
             menu=self.menu(),
