@@ -21,7 +21,7 @@ from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
 from duet.drift.check import check_translations
 from duet.drift.history import RecordedHistory
-from duet.load.config import Config
+from duet.load.config import Config, hooks_setting
 from duet.load.content import (
     Content,
     LoadedPage,
@@ -29,7 +29,6 @@ from duet.load.content import (
     load_content,
     load_page_captured,
 )
-from duet.load.config import hooks_setting
 from duet.load.hooks import Hook, load_hook
 from duet.load.schemas import ENGINE_COLLECTIONS
 from duet.model.reads import BodyReads, recording_untracked

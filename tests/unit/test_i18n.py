@@ -60,7 +60,8 @@ def test_ordinal_and_plural_categories_follow_cldr() -> None:
 
 def test_every_ui_string_has_a_chinese_translation() -> None:
     diagnostics = Diagnostics()
-    _, translated = load_translations(LOCALES, "zh", "zh_Hans_CN", diagnostics, theme_language="en")
+    _, translated = load_translations(LOCALES, "zh", "zh_Hans_CN", diagnostics,
+                                      theme_language="en")
     strings = extract_ui_strings(ROOT / "templates", ROOT / "duet", ROOT / "explainer")
     assert "100 km" in {s.msgid for s in strings}  # marked in the site's code
     check_catalog_coverage(strings, "zh", translated, catalog_path(LOCALES, "zh"), diagnostics,
@@ -100,7 +101,8 @@ def test_missing_catalog_string_is_reported(tmp_path: Path) -> None:
     po.parent.mkdir(parents=True)
     po.write_text('msgid "Hello"\nmsgstr "你好"\n\nmsgid "Bye"\nmsgstr ""\n', encoding="utf-8")
     diagnostics = Diagnostics()
-    _, translated = load_translations(tmp_path, "zh", "zh_Hans_CN", diagnostics, theme_language="en")
+    _, translated = load_translations(tmp_path, "zh", "zh_Hans_CN", diagnostics,
+                                      theme_language="en")
     assert translated == {"Hello"}
 
 

@@ -33,7 +33,8 @@ def site() -> Site:
 
 def show(site: Site, code: str) -> Presentation:
     language = site.config.language(code)
-    translations, _ = load_translations(ROOT / "locales", code, language.locale, Diagnostics(), theme_language="en")
+    translations, _ = load_translations(ROOT / "locales", code, language.locale, Diagnostics(),
+                                        theme_language="en")
     return Presentation(site, language, Formatter(language.locale, translations))
 
 
