@@ -9,6 +9,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from duet.diagnostics import Diagnostics
@@ -33,6 +34,12 @@ class Language:
     name: str
     derive: Derivation | None = None
     """How the language is made from another, if it is (duet/load/derive.py)."""
+
+    @property
+    def dir(self) -> str:
+        """The writing direction, `rtl` or `ltr`, as CLDR gives it for the locale."""
+        order = Locale.parse(self.locale).character_order
+        return "rtl" if order == "right-to-left" else "ltr"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.extract import extract, extract_from_dir
+from babel.messages.extract import extract, extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
@@ -25,6 +25,7 @@ from babel.support import Translations
 from duet.diagnostics import Diagnostics
 from duet.load.derive import Derivation, converter
 from duet.load.hooks import hook_files
+from duet.render.defaults import default_templates_used
 
 DOMAIN = "messages"
 LOCALES_COMMAND = "duet locales"
@@ -105,8 +106,8 @@ them by name (`__init__(` does not count)."""
 
 def extract_ui_strings(templates_dir: Path, package_dir: Path,
                        hooks_dir: Path | None = None) -> list[UiString]:
-    """The msgids that templates, the engine and the site's hooks mark for translation
-    (as `pybabel extract`).
+    """The msgids that the theme's templates (and the engine's defaults it uses), the
+    engine and the site's hooks mark for translation.
 
     Python files without a gettext call are not tokenised at all: that is most
     of the engine, and reading it costs more than a small site's whole build."""
@@ -116,6 +117,11 @@ def extract_ui_strings(templates_dir: Path, package_dir: Path,
     for filename, line, message, _comments, _context in extract_from_dir(
             str(templates_dir), method_map=method_map, options_map=options, keywords=KEYWORDS):
         _add(found, message, templates_dir / filename, line)
+    for path in default_templates_used(templates_dir):
+        for line, message, _comments, _context in extract_from_file(
+                "jinja2.ext:babel_extract", str(path), keywords=KEYWORDS,
+                options={"trimmed": "true"}):
+            _add(found, message, path, line)
     for path in [*sorted(package_dir.rglob("*.py")), *hook_files(hooks_dir)]:
         code = path.read_bytes()
         if not GETTEXT_CALL.search(code):

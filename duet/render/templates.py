@@ -27,6 +27,7 @@ from duet.model.site import HOME_KEY, Page, Site
 from duet.model.sources import site_sources
 from duet.model.views import View, build_views, parallel_rows
 from duet.publish.linkcheck import LinkFacts, link_facts
+from duet.render.defaults import DEFAULT_PREFIX, DEFAULT_TEMPLATES
 from duet.render.i18n import Formatter
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
@@ -111,10 +112,17 @@ def _public_attr(environment: jinja2.Environment, obj: Any, name: str) -> Any:
     return environment.getattr(obj, name)
 
 
+def theme_loader(templates_dir: Path) -> jinja2.BaseLoader:
+    """The theme's templates first, then the engine's defaults."""
+    defaults = jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES))
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), defaults,
+                                jinja2.PrefixLoader({DEFAULT_PREFIX: defaults})])
+
+
 def make_environment(templates_dir: Path, translations: Any | None = None,
                      bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = TemplateEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=theme_loader(templates_dir),
         bytecode_cache=bytecode_cache or SHARED_BYTECODE,
         autoescape=True,  # every template, whatever its extension: content is never trusted
         undefined=jinja2.StrictUndefined,
