@@ -21,7 +21,7 @@ from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
 from duet.drift.check import check_translations
 from duet.drift.history import RecordedHistory
-from duet.load.config import Config
+from duet.load.config import Config, hooks_setting
 from duet.load.content import (
     Content,
     LoadedPage,
@@ -29,7 +29,6 @@ from duet.load.content import (
     load_content,
     load_page_captured,
 )
-from duet.load.hooks import DEFAULT_DIR as HOOKS_DIR
 from duet.load.hooks import Hook, load_hook
 from duet.load.schemas import ENGINE_COLLECTIONS
 from duet.model.reads import BodyReads, recording_untracked
@@ -87,14 +86,17 @@ class BuildOptions:
 
     @classmethod
     def for_project(cls, root: Path, **overrides: object) -> BuildOptions:
-        """The standard layout: content/, templates/, static/, locales/, the site's code
-        in explainer/ and _site/ in root."""
+        """The standard layout: content/, templates/, static/, locales/ and _site/ in root,
+        and the site's code in the folder of root that site.yaml names (`hooks:`)."""
         values: dict[str, object] = {
             "content_dir": root / "content", "out_dir": root / "_site",
             "templates_dir": root / "templates", "static_dir": root / "static",
-            "locales_dir": root / "locales", "hooks_dir": root / HOOKS_DIR,
+            "locales_dir": root / "locales",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "hooks_dir" not in values:
+            folder = hooks_setting(Path(str(values["content_dir"])) / "site.yaml")
+            values["hooks_dir"] = root / folder if folder else None
         return cls(**values)  # type: ignore[arg-type]
 
     def source_folders(self) -> list[Path]:
@@ -273,7 +275,8 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics, 
     for language in site.config.languages:
         translations, translated = load_translations(options.locales_dir, language.code,
                                                      language.locale, diagnostics,
-                                                     language.derive)
+                                                     language.derive,
+                                                     theme_language=site.config.theme_language)
         env = make_environment(options.templates_dir, translations, bytecode)
         env.globals["asset"] = asset_global(assets.names)
         renderers[language.code] = LanguageRenderer(
@@ -322,7 +325,8 @@ def check_site(files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts],
             options.templates_dir, PACKAGE_DIR, options.hooks_dir)], diagnostics)]
     for code, renderer in renderers.items():
         check_catalog_coverage(ui_strings, code, renderer.translated,
-                               catalog_path(options.locales_dir, code), diagnostics)
+                               catalog_path(options.locales_dir, code), diagnostics,
+                               theme_language=renderer.site.config.theme_language)
     fail_on_errors(diagnostics, options.strict)
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from duet.load.config import Language
 from duet.model.site import HOME_KEY, Page, Site
+from duet.model.sources import site_sources
 from duet.model.views import SEARCH_KEY, Row, View, parallel_key, view_path
 from duet.render.i18n import N_, Formatter
 from duet.render.termtips import add_term_tips, definitions
@@ -31,6 +32,11 @@ OVER = N_("over %(value)s")
 MEASURES = N_("What the plan lists")
 FIGURE = N_("%(value)s %(label)s")
 OTHER_TERMS = N_("Other terms")
+ORDINAL_PATTERNS = {
+    "zero": N_("%(num)sth"), "one": N_("%(num)sst"), "two": N_("%(num)snd"),
+    "few": N_("%(num)srd"), "many": N_("%(num)sth"), "other": N_("%(num)sth"),
+}
+"""An ordinal's words in the theme's language, by CLDR ordinal category."""
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PHRASE_BREAK = re.compile(r"(?<=[的：])(?=[^\W\d_]{3})|(?<=\w\w)(?=[与和])")
 """Where a Chinese title may break: after 的 with at least three characters left,
@@ -63,6 +69,13 @@ class Presentation:
 
     def gettext(self, message: str) -> str:
         return str(self.formatter.translations.gettext(message))
+
+    def ordinal(self, value: int) -> str:
+        """`3rd`, `第3`: the words by the CLDR ordinal category of the value (CLDR gives
+        the rules, the catalog the words)."""
+        pattern = ORDINAL_PATTERNS.get(self.formatter.ordinal_form(value),
+                                       ORDINAL_PATTERNS["other"])
+        return self.gettext(pattern) % {"num": self.formatter.number(value)}
 
     # -- generated pages --------------------------------------------------
 
@@ -219,7 +232,7 @@ class Presentation:
     def json_ld(self, page: Page | View, url: str, title: str, description: str) -> Markup:
         """schema.org description of the page, safe inside a `<script>` data block."""
         config = self.site.config
-        source = config.source
+        source = site_sources(config, self.lang)[0]
         data: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "WebSite" if page.key == HOME_KEY else "Article",
@@ -229,11 +242,9 @@ class Presentation:
             "inLanguage": config.language(page.content_lang).tag,
             "isBasedOn": {
                 "@type": "NewsArticle",
-                "headline": str(source["title"].get(self.lang)
-                                or source["title"].get(config.default_language)),
-                "publisher": {"@type": "Organization",
-                              "name": str(source["outlet"].get(self.lang))},
-                "datePublished": source["date"].isoformat(),
+                "headline": source.title,
+                "publisher": {"@type": "Organization", "name": str(source.outlet)},
+                "datePublished": source.date.isoformat() if source.date else None,
             },
         }
         if page.key != HOME_KEY:
@@ -249,7 +260,7 @@ class Presentation:
         if style == "count":
             return self.formatter.number(figure["value"])
         if style == "ordinal":
-            return self.formatter.ordinal(figure["value"])
+            return self.ordinal(figure["value"])
         if style == "percent":
             value = self.formatter.percent(figure["value"])
             return self.gettext(OVER) % {"value": value} if figure["qualifier"] == "over" \

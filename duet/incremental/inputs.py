@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from duet.digests import digest
 from duet.load.content import IGNORED_NAMES
+from duet.render.defaults import DEFAULT_TEMPLATES
 
 if TYPE_CHECKING:
     from duet.build import BuildOptions
@@ -25,9 +26,11 @@ LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "babel", "
 
 @functools.cache
 def engine_version() -> str:
-    """The engine's code, the libraries it uses and Python: a change to any of them
+    """The engine's code and default templates, the libraries it uses and Python: a
+    change to any of them
     makes every key different. Taken once per process, from the code imported."""
-    code = "".join(digest(path.read_bytes()) for path in sorted(PACKAGE_DIR.rglob("*.py")))
+    code = "".join(digest(path.read_bytes()) for path in sorted(
+        [*PACKAGE_DIR.rglob("*.py"), *DEFAULT_TEMPLATES.iterdir()]))
     versions = installed_versions()
     return digest(repr((code, sys.version, [versions.get(name, "-") for name in LIBRARIES])))
 

@@ -1,5 +1,6 @@
-"""site.yaml: the languages (written or derived from another), the titles, the menu
-and the source, checked; what every other file of the content is read against."""
+"""site.yaml: the languages (written or derived from another), the titles, the menu,
+the sources and the settings of the theme and the site's code, checked; what every
+other file of the content is read against."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from duet.diagnostics import Diagnostics
@@ -20,7 +22,7 @@ from duet.load.derive import (
     load_overrides,
 )
 from duet.load.schema import INVALID, Context, Record, Text
-from duet.load.schemas import SITE
+from duet.load.schemas import SITE, THEME_LANGUAGE
 from duet.load.yamlsource import Where, parse_yaml, read_text
 
 
@@ -33,6 +35,12 @@ class Language:
     derive: Derivation | None = None
     """How the language is made from another, if it is (duet/load/derive.py)."""
 
+    @property
+    def dir(self) -> str:
+        """The writing direction, `rtl` or `ltr`, as CLDR gives it for the locale."""
+        order = Locale.parse(self.locale).character_order
+        return "rtl" if order == "right-to-left" else "ltr"
+
 
 @dataclass(frozen=True)
 class Config:
@@ -42,7 +50,12 @@ class Config:
     title: Text
     description: Text
     menu: tuple[str, ...]
-    source: Record
+    sources: tuple[Record, ...] = ()
+    """The site-wide sources (`title`, `outlet`: texts; `date`, `url`), as written."""
+    hooks: str | None = None
+    """The folder of the site's code, relative to the project folder (None: no code)."""
+    theme_language: str = THEME_LANGUAGE
+    """The language of the theme's msgids: a site language of it needs no catalog."""
     translation_notice: bool = False
     """Pages that may be behind their translation say so (see duet/drift)."""
     corrections: Record | None = None
@@ -115,7 +128,9 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         title=record["title"],
         description=record["description"],
         menu=tuple(record["menu"]),
-        source=record["source"],
+        sources=tuple(record["sources"]),
+        hooks=record["hooks"],
+        theme_language=record["theme_language"],
         translation_notice=record["translation_notice"],
         corrections=record["corrections"],
     )
@@ -124,7 +139,25 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         return config
     return dataclasses.replace(config, title=derive_value(config.title, derived),
                                description=derive_value(config.description, derived),
-                               source=derive_value(config.source, derived))
+                               sources=tuple(derive_value(source, derived)
+                                             for source in config.sources))
+
+
+def hooks_setting(path: Path) -> str | None:
+    """The `hooks` folder site.yaml names, read ahead of the full check (the site's
+    code gives the schemas that check needs); None when it names none or cannot be
+    read (the full check then says why)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    node = parse_yaml(text, path, Diagnostics())
+    if not isinstance(node, MappingNode):
+        return None
+    for key, value in node.value:
+        if getattr(key, "value", None) == "hooks" and isinstance(value, ScalarNode):
+            return str(value.value) or None
+    return None
 
 
 def _language(record: Record, overrides: dict[str, tuple[tuple[str, str], ...]]) -> Language:

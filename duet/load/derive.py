@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, ScalarNode
 
 from duet.diagnostics import Diagnostics
 from duet.load.schema import Record, Text
-from duet.load.schemas import FRONT_TEXTS
+from duet.load.schemas import FRONT_TEXTS, SOURCE_TEXTS
 from duet.load.yamlsource import parse_yaml, read_text
 
 if TYPE_CHECKING:
@@ -175,9 +175,18 @@ def _convert_any(value: Any, convert: Converter) -> Any:
 
 
 def derive_front(front: Record, convert: Converter) -> Record:
-    """A page's front matter with its texts (title, short title, description) converted."""
-    return Record({key: convert.text(value) if key in FRONT_TEXTS and isinstance(value, str)
-                   else value for key, value in front.items()}, front.where)
+    """A page's front matter with its texts (title, short title, description, and its
+    sources' titles and outlets) converted."""
+    def converted(key: str, value: Any) -> Any:
+        if key in FRONT_TEXTS and isinstance(value, str):
+            return convert.text(value)
+        if key == "sources" and value:
+            return [Record({field: convert.text(text) if field in SOURCE_TEXTS and text
+                            else text for field, text in source.items()}, source.where)
+                     for source in value]
+        return value
+
+    return Record({key: converted(key, value) for key, value in front.items()}, front.where)
 
 
 def derive_page(page: SourcePage, code: str, convert: Converter) -> SourcePage:

@@ -1,7 +1,8 @@
 """Site code: what a site adds to the engine, loaded from a folder beside its content.
 
-A site's hooks are a Python package folder (by default `explainer/` in the
-project root; `build.py --hooks DIR`) whose `__init__.py` defines:
+A site's hooks are a Python package folder of the project, named in site.yaml
+(`hooks: explainer`) or on the command line (`duet --hooks DIR`), whose
+`__init__.py` defines:
 
 - `COLLECTIONS: dict[str, Check]`: the schemas (`duet.schema`) of the site's
   own data collections, `content/data/<name>.yaml`, besides the engine's
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 MODULE = "duet_site"
 """The name the hooks package is imported under, whatever its folder is called."""
-DEFAULT_DIR = "explainer"
 
 TemplateGlobals = Callable[["Site", "Language", "Formatter"], dict[str, Any]]
 

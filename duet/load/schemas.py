@@ -45,6 +45,30 @@ LANGUAGE = RecordOf({
     }), required=False),
 })
 
+SOURCE_URL = re.compile(r"^https?://[^\s/]+(?:/\S*)?$")
+FOLDER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*/?$")
+THEME_LANGUAGE = "en"
+"""The theme's msgid language when site.yaml names none: most themes are written in
+English (a documented default, not a language the engine knows of)."""
+
+
+def source_schema(text: Check) -> RecordOf:
+    """A source the site cites: its title, outlet, date and URL; `text` checks the
+    title and outlet (a map of languages in site.yaml, the page's words in a page)."""
+    return RecordOf({
+        "title": Field(text),
+        "outlet": Field(text, required=False),
+        "date": Field(Date(), required=False),
+        "url": Field(Str(pattern=SOURCE_URL, pattern_help="an absolute http(s) URL"),
+                     required=False),
+    })
+
+
+SOURCE_TEXTS = ("title", "outlet")
+"""A source's fields that are text in a language."""
+SITE_SOURCE = source_schema(Localized())
+PAGE_SOURCE = source_schema(Str())
+
 SITE = RecordOf({
     "base_url": Field(Str(pattern=URL, pattern_help="an absolute http(s) URL ending in '/'")),
     "default_language": Field(Str(pattern=LANG_CODE, pattern_help="a language code")),
@@ -52,11 +76,15 @@ SITE = RecordOf({
     "title": Field(Localized()),
     "description": Field(Localized()),
     "menu": Field(ListOf(Str(), min_items=1), required=False, default=[]),
-    "source": Field(RecordOf({
-        "title": Field(Localized()),
-        "outlet": Field(Localized()),
-        "date": Field(Date()),
-    })),
+    # What the site is about or drawn from, for every page (each page may add its own).
+    "sources": Field(ListOf(SITE_SOURCE, unique_ids=False), required=False, default=[]),
+    # The site's own code (duet/load/hooks.py), a folder of the project; none without it.
+    "hooks": Field(Str(pattern=FOLDER, pattern_help="a folder of the project such as "
+                       "'explainer'"), required=False),
+    # The language the theme's UI strings (gettext msgids) are written in: a site language
+    # of this language needs no catalog (duet/render/i18n.py).
+    "theme_language": Field(Str(pattern=LANG_CODE, pattern_help="a language code such as "
+                                "'en'"), required=False, default=THEME_LANGUAGE),
     # Where readers send corrections; templates show it when it is given.
     "corrections": Field(RecordOf({
         "email": Field(Str(pattern=EMAIL, pattern_help="an e-mail address such as "
@@ -78,6 +106,7 @@ FRONT_MATTER = RecordOf({
                   required=False),
     "weight": Field(Int(), required=False, default=0),
     "updated": Field(Date(), required=False),
+    "sources": Field(ListOf(PAGE_SOURCE, unique_ids=False), required=False, default=[]),
 })
 
 GLOSSARY = "glossary"

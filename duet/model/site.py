@@ -29,6 +29,7 @@ from duet.model.markdown import (
     compile_markdown,
 )
 from duet.model.reads import note_body_read
+from duet.model.sources import Source, page_sources
 
 TAG = re.compile(r"<[^>]+>")
 HOME_KEY = "index"
@@ -128,6 +129,11 @@ class Page:
     @property
     def updated(self) -> Any:
         return self._source.front["updated"]
+
+    @property
+    def sources(self) -> list[Source]:
+        """The page's own sources (`sources:` in its front matter)."""
+        return page_sources(self._source.front["sources"] or ())
 
     @property
     def anchors(self) -> set[str]:

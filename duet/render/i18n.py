@@ -1,11 +1,13 @@
 """UI strings and locale formatting: gettext catalogs compiled at build time,
-coverage checked against the strings the templates use, CLDR dates and numbers."""
+coverage checked against the strings the templates use, and CLDR's dates, numbers,
+lists and plural rules (through Babel) for any locale, which need no catalog."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +15,8 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.messages.extract import extract, extract_from_dir
+from babel.lists import format_list
+from babel.messages.extract import extract, extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
@@ -22,17 +25,18 @@ from babel.support import Translations
 from duet.diagnostics import Diagnostics
 from duet.load.derive import Derivation, converter
 from duet.load.hooks import hook_files
-
-MSGID_LANGUAGE = "en"
-"""The language UI strings are written in, in templates and code (not a site
-language, the theme's): a site language of this language (`en`, `en-gb`) needs
-no catalog, every other one needs an entry for each string."""
-
-
-def needs_catalog(code: str) -> bool:
-    return code.split("-")[0] != MSGID_LANGUAGE
+from duet.render.defaults import default_templates_used
 
 DOMAIN = "messages"
+LOCALES_COMMAND = "duet locales"
+"""The command that extracts the UI strings and brings every catalog up to date."""
+
+
+def needs_catalog(code: str, theme_language: str) -> bool:
+    """Whether a site language needs a catalog: not when it is the language the theme's
+    UI strings are written in (`theme_language` in site.yaml), or a variant of it
+    (`en-gb` for `en`)."""
+    return code.split("-")[0] != theme_language.split("-")[0]
 
 
 def N_(message: str) -> str:
@@ -40,18 +44,13 @@ def N_(message: str) -> str:
     return message
 
 
-ORDINAL_PATTERNS = {
-    "zero": N_("%(num)sth"), "one": N_("%(num)sst"), "two": N_("%(num)snd"),
-    "few": N_("%(num)srd"), "many": N_("%(num)sth"), "other": N_("%(num)sth"),
-}
-
-
 def catalog_path(locales_dir: Path, lang: str) -> Path:
     return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def load_translations(locales_dir: Path, lang: str, locale: str, diagnostics: Diagnostics,
-                      derive: Derivation | None = None) -> tuple[Translations, set[str]]:
+                      derive: Derivation | None = None, *, theme_language: str
+                      ) -> tuple[Translations, set[str]]:
     """Compile one language's .po file in memory; return it and its translated msgids.
     A derived language without a catalog of its own (`derive`) has its source's,
     converted."""
@@ -60,9 +59,9 @@ def load_translations(locales_dir: Path, lang: str, locale: str, diagnostics: Di
     if derive is not None and not path.exists():
         path, convert = catalog_path(locales_dir, derive.source), converter(derive).text
     if not path.exists():
-        if needs_catalog(lang):
+        if needs_catalog(lang, theme_language):
             diagnostics.warning(path, 0, 0, f"missing translation: no catalog for '{lang}' "
-                                            "(run 'make locales-update')")
+                                            f"(run '{LOCALES_COMMAND}')")
         return Translations(), set()
     try:
         with path.open("rb") as handle:
@@ -107,8 +106,8 @@ them by name (`__init__(` does not count)."""
 
 def extract_ui_strings(templates_dir: Path, package_dir: Path,
                        hooks_dir: Path | None = None) -> list[UiString]:
-    """The msgids that templates, the engine and the site's hooks mark for translation
-    (as `pybabel extract`).
+    """The msgids that the theme's templates (and the engine's defaults it uses), the
+    engine and the site's hooks mark for translation.
 
     Python files without a gettext call are not tokenised at all: that is most
     of the engine, and reading it costs more than a small site's whole build."""
@@ -118,6 +117,11 @@ def extract_ui_strings(templates_dir: Path, package_dir: Path,
     for filename, line, message, _comments, _context in extract_from_dir(
             str(templates_dir), method_map=method_map, options_map=options, keywords=KEYWORDS):
         _add(found, message, templates_dir / filename, line)
+    for path in default_templates_used(templates_dir):
+        for line, message, _comments, _context in extract_from_file(
+                "jinja2.ext:babel_extract", str(path), keywords=KEYWORDS,
+                options={"trimmed": "true"}):
+            _add(found, message, path, line)
     for path in [*sorted(package_dir.rglob("*.py")), *hook_files(hooks_dir)]:
         code = path.read_bytes()
         if not GETTEXT_CALL.search(code):
@@ -135,14 +139,15 @@ def _add(found: list[UiString], message: str | tuple[str, ...], path: Path, line
 
 
 def check_catalog_coverage(strings: list[UiString], lang: str, translated: AbstractSet[str],
-                           catalog: Path, diagnostics: Diagnostics) -> None:
-    if not needs_catalog(lang):
+                           catalog: Path, diagnostics: Diagnostics, *,
+                           theme_language: str) -> None:
+    if not needs_catalog(lang, theme_language):
         return
     for msgid in sorted({s.msgid for s in strings} - translated):
         first = next(s for s in strings if s.msgid == msgid)
         diagnostics.warning(catalog, 0, 0, f"missing translation: '{msgid}' (used in "
                                            f"{first.path}:{first.line}) has no '{lang}' "
-                                           "translation; run 'make locales-update'")
+                                           f"translation; run '{LOCALES_COMMAND}'")
 
 
 @dataclass(frozen=True)
@@ -152,8 +157,10 @@ class Formatter:
     locale: str
     translations: Translations
 
-    def date(self, value: dt.date) -> str:
-        return format_date(value, "long", locale=self.locale)
+    def date(self, value: dt.date, format: str = "long") -> str:
+        """A date as the locale writes it (`format`: `short`, `medium`, `long`, `full`
+        or a CLDR pattern)."""
+        return format_date(value, format, locale=self.locale)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
@@ -161,8 +168,18 @@ class Formatter:
     def percent(self, value: float) -> str:
         return format_percent(value / 100, locale=self.locale)
 
-    def ordinal(self, value: int) -> str:
-        category = Locale.parse(self.locale).ordinal_form(value)
-        pattern = self.translations.gettext(
-            ORDINAL_PATTERNS.get(category, ORDINAL_PATTERNS["other"]))
-        return pattern % {"num": self.number(value)}
+    def list(self, items: Iterable[object], style: str = "standard") -> str:
+        """`a, b and c` in the locale's words (`style`: CLDR's `standard`, `or`,
+        `unit`, …)."""
+        return format_list([str(item) for item in items], style,  # type: ignore[arg-type]
+                           locale=self.locale)
+
+    def ordinal_form(self, value: int) -> str:
+        """The CLDR ordinal category of `value` (`one`, `two`, `few`, `other`, …): what
+        a theme's ordinal words are chosen by (CLDR, and so Babel, has the rules but
+        not the words)."""
+        return str(Locale.parse(self.locale).ordinal_form(value))
+
+    def plural_form(self, value: float) -> str:
+        """The CLDR cardinal plural category of `value` in this locale."""
+        return str(Locale.parse(self.locale).plural_form(value))

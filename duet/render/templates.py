@@ -24,8 +24,10 @@ from duet.load.hooks import TemplateGlobals, no_globals
 from duet.model.markdown import LinkContext
 from duet.model.reads import Reads, recording_reads, replay, replaying
 from duet.model.site import HOME_KEY, Page, Site
+from duet.model.sources import site_sources
 from duet.model.views import View, build_views, parallel_rows
 from duet.publish.linkcheck import LinkFacts, link_facts
+from duet.render.defaults import DEFAULT_PREFIX, DEFAULT_TEMPLATES
 from duet.render.i18n import Formatter
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
@@ -110,10 +112,17 @@ def _public_attr(environment: jinja2.Environment, obj: Any, name: str) -> Any:
     return environment.getattr(obj, name)
 
 
+def theme_loader(templates_dir: Path) -> jinja2.BaseLoader:
+    """The theme's templates first, then the engine's defaults."""
+    defaults = jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES))
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates_dir)), defaults,
+                                jinja2.PrefixLoader({DEFAULT_PREFIX: defaults})])
+
+
 def make_environment(templates_dir: Path, translations: Any | None = None,
                      bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     env = TemplateEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=theme_loader(templates_dir),
         bytecode_cache=bytecode_cache or SHARED_BYTECODE,
         autoescape=True,  # every template, whatever its extension: content is never trusted
         undefined=jinja2.StrictUndefined,
@@ -190,12 +199,14 @@ class LanguageRenderer:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
         self.env.filters.update(
             date=self.formatter.date, number=self.formatter.number,
-            percent=self.formatter.percent, ordinal=self.formatter.ordinal,
+            percent=self.formatter.percent, format_list=self.formatter.list,
+            ordinal_form=self.formatter.ordinal_form, plural_form=self.formatter.plural_form,
         )
         self.env.globals.update(
             site=self.site, config=self.site.config, lang=self.language.code,
             language=self.language, languages=self.site.config.languages,
             collections=self.site.data[self.language.code],
+            site_sources=site_sources(self.site.config, self.language.code),
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
             data_of=self.data_for, parallel_rows=parallel_rows,
             menu=self.menu(),

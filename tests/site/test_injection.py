@@ -52,10 +52,11 @@ languages:
 title: {{zh: {put("site-title-zh")}, en: {put("site-title-en", 1)}}}
 description: {{zh: {put("site-desc-zh", 2)}, en: {put("site-desc-en", 3)}}}
 menu: [index, topics, glossary, about]
-source:
-  title: {{zh: {put("source-title-zh", 3)}, en: {put("source-title-en")}}}
-  outlet: {{zh: {put("outlet-zh", 1)}, en: {put("outlet-en", 2)}}}
-  date: 2025-01-10
+sources:
+  - title: {{zh: {put("source-title-zh", 3)}, en: {put("source-title-en")}}}
+    outlet: {{zh: {put("outlet-zh", 1)}, en: {put("outlet-en", 2)}}}
+    date: 2025-01-10
+hooks: explainer
 """, encoding="utf-8")
     for lang in ("zh", "en"):
         (content / f"about.{lang}.md").write_text(f"""\

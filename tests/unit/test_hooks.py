@@ -23,10 +23,10 @@ languages:
 title: {aa: Site A, bb: Site B}
 description: {aa: A site., bb: B site.}
 menu: [index]
-source:
-  title: {aa: Source, bb: Source}
-  outlet: {aa: Paper, bb: Paper}
-  date: 2025-01-10
+sources:
+  - title: {aa: Source, bb: Source}
+    outlet: {aa: Paper, bb: Paper}
+    date: 2025-01-10
 """
 
 THEME = {

@@ -26,26 +26,46 @@ def test_dates_and_numbers_follow_the_locale() -> None:
     assert zh.date(day) == "2025年1月6日" and en.date(day) == "January 6, 2025"
     assert en.number(10000) == "10,000" and en.percent(70) == "70%"
     british = Formatter("en_GB", Translations())
-    assert british.date(day) == "6 January 2025" and british.ordinal(2) == "2nd"
+    assert british.date(day) == "6 January 2025" and british.date(day, "short") == "06/01/2025"
 
 
-def test_english_ordinals_use_cldr_categories() -> None:
-    en = Formatter("en", Translations())
-    assert [en.ordinal(n) for n in (1, 2, 3, 4, 11, 22)] == ["1st", "2nd", "3rd", "4th",
-                                                            "11th", "22nd"]
+@pytest.mark.parametrize(("locale", "date", "number", "items", "alternatives"), [
+    ("ja", "2025年1月6日", "10,000.5", "赤、緑、青", "赤または緑"),
+    ("fr", "6 janvier 2025", "10\u202f000,5", "rouge, vert et bleu", "rouge ou vert"),
+    ("ar", "6 يناير 2025", "10,000.5", "أحمر وأخضر وأزرق", "أحمر أو أخضر"),
+])
+def test_the_engines_words_come_from_cldr_without_a_catalog(
+        locale: str, date: str, number: str, items: str, alternatives: str) -> None:
+    """Dates, numbers and lists in any locale, with an empty catalog: no site translates
+    the engine's own strings."""
+    words = {"ja": ("赤", "緑", "青"), "fr": ("rouge", "vert", "bleu"),
+             "ar": ("أحمر", "أخضر", "أزرق")}[locale]
+    formatter = Formatter(locale, Translations())
+    assert formatter.date(dt.date(2025, 1, 6)) == date
+    assert formatter.number(10000.5) == number
+    assert formatter.list(words) == items
+    assert formatter.list(words[:2], "or") == alternatives
 
 
-def test_chinese_ordinals_come_from_the_catalog() -> None:
-    translations, _ = load_translations(LOCALES, "zh", "zh_Hans_CN", Diagnostics())
-    assert Formatter("zh_Hans_CN", translations).ordinal(7) == "第7"
+def test_ordinal_and_plural_categories_follow_cldr() -> None:
+    english, french = Formatter("en", Translations()), Formatter("fr", Translations())
+    arabic, japanese = Formatter("ar", Translations()), Formatter("ja", Translations())
+    assert [english.ordinal_form(n) for n in (1, 2, 3, 4, 11, 22)] == [
+        "one", "two", "few", "other", "other", "two"]
+    assert [french.ordinal_form(n) for n in (1, 2)] == ["one", "other"]
+    assert [japanese.ordinal_form(n) for n in (1, 2)] == ["other", "other"]
+    assert [arabic.plural_form(n) for n in (0, 1, 2, 3, 11, 100)] == [
+        "zero", "one", "two", "few", "many", "other"]
 
 
 def test_every_ui_string_has_a_chinese_translation() -> None:
     diagnostics = Diagnostics()
-    _, translated = load_translations(LOCALES, "zh", "zh_Hans_CN", diagnostics)
+    _, translated = load_translations(LOCALES, "zh", "zh_Hans_CN", diagnostics,
+                                      theme_language="en")
     strings = extract_ui_strings(ROOT / "templates", ROOT / "duet", ROOT / "explainer")
     assert "100 km" in {s.msgid for s in strings}  # marked in the site's code
-    check_catalog_coverage(strings, "zh", translated, catalog_path(LOCALES, "zh"), diagnostics)
+    check_catalog_coverage(strings, "zh", translated, catalog_path(LOCALES, "zh"), diagnostics,
+                           theme_language="en")
     assert not diagnostics.items, [str(d) for d in diagnostics.items]
 
 
@@ -81,7 +101,8 @@ def test_missing_catalog_string_is_reported(tmp_path: Path) -> None:
     po.parent.mkdir(parents=True)
     po.write_text('msgid "Hello"\nmsgstr "你好"\n\nmsgid "Bye"\nmsgstr ""\n', encoding="utf-8")
     diagnostics = Diagnostics()
-    _, translated = load_translations(tmp_path, "zh", "zh_Hans_CN", diagnostics)
+    _, translated = load_translations(tmp_path, "zh", "zh_Hans_CN", diagnostics,
+                                      theme_language="en")
     assert translated == {"Hello"}
 
 
@@ -90,5 +111,5 @@ def test_broken_catalog_is_an_error_with_a_line(tmp_path: Path) -> None:
     po.parent.mkdir(parents=True)
     po.write_text('msgid "Hello"\nmsgstr "你好"\nthis is not po\n', encoding="utf-8")
     diagnostics = Diagnostics()
-    load_translations(tmp_path, "zh", "zh_Hans_CN", diagnostics)
+    load_translations(tmp_path, "zh", "zh_Hans_CN", diagnostics, theme_language="en")
     assert diagnostics.errors and diagnostics.errors[0].line == 3

@@ -33,7 +33,8 @@ def site() -> Site:
 
 def show(site: Site, code: str) -> Presentation:
     language = site.config.language(code)
-    translations, _ = load_translations(ROOT / "locales", code, language.locale, Diagnostics())
+    translations, _ = load_translations(ROOT / "locales", code, language.locale, Diagnostics(),
+                                        theme_language="en")
     return Presentation(site, language, Formatter(language.locale, translations))
 
 
@@ -55,6 +56,12 @@ def test_figure_values_follow_the_locale(site: Site) -> None:
     assert (en.figure_value(over), zh.figure_value(over)) == ("over 70%", "70%以上")
     assert en.figure_value({**over, "qualifier": None}) == "70%"
     assert en.figure_value(text) == "about a third"
+
+
+def test_english_ordinals_follow_the_cldr_categories(site: Site) -> None:
+    en = show(site, "en")
+    assert [en.ordinal(n) for n in (1, 2, 3, 4, 11, 22)] == ["1st", "2nd", "3rd", "4th",
+                                                            "11th", "22nd"]
 
 
 def test_chinese_headings_break_between_phrases_and_others_are_escaped(site: Site) -> None:
