@@ -30,14 +30,15 @@ def make_parser(prog: str = "build.py") -> argparse.ArgumentParser:
                "edit affects. Exit status: 0 built, 1 problems in the content (each printed "
                "as path:line:col: message; the previous site is kept), 2 wrong usage.",
     )
-    parser.add_argument("command", nargs="?", choices=("build", "serve", "translations"),
+    parser.add_argument("command", nargs="?", choices=("build", "serve", "translations", "new"),
                         default="build",
                         help="build: build the site once (the default); serve: build it into "
                              ".duet-cache/serve-PORT/ (never _site/; --out and --base-url do "
                              "not apply), serve it at http://127.0.0.1:PORT/ and rebuild and "
                              "reload the browser whenever content/, templates/, static/ or "
                              "locales/ change (Ctrl-C stops); translations: list every "
-                             "translation unit's state (in step, drifted, new)")
+                             "translation unit's state (in step, drifted, new); new DIR "
+                             "--languages ja,en: make a new explainer project (`new --help`)")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")
@@ -100,6 +101,11 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     global last_result
     last_result = None
     prog = "build.py" if project_root else "duet"
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new"]:
+        from duet.scaffold import new_command
+
+        return new_command(argv[1:], prog)
     parser = make_parser(prog)
     try:
         args = parser.parse_args(argv)

@@ -107,3 +107,14 @@ def test_duet_serve_serves_the_project_with_its_reload_script(duet: Path,
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_installed_duet_makes_a_new_project_that_builds(duet: Path, tmp_path: Path) -> None:
+    made = subprocess.run([str(duet), "new", "site", "--languages", "ja,en"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    built = subprocess.run([str(duet), "--strict"], cwd=tmp_path / "site",
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    assert "0 warning(s)" in built.stdout
+    assert (tmp_path / "site" / "_site" / "ja" / "glossary" / "index.html").is_file()
