@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,39 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` with its bytes."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def run_duet(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the `duet` command (its console script's entry point) in `cwd`, in a fresh
+    process, as a user would."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", "from duet.cli import run; run()", *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+NEW_SITES = {"ja-en": "ja,en", "fr-de-en": "fr,de,en", "ar-en": "ar,en"}
+"""The projects `duet new` makes for the tests, by name: their --languages."""
+
+
+@dataclass(frozen=True)
+class NewSite:
+    project: Path
+    site: Path
+    build: subprocess.CompletedProcess[str]
+    """What `duet --strict` said when it built the project as made."""
+
+
+@pytest.fixture(scope="session")
+def new_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, NewSite]:
+    """Each of NEW_SITES made by `duet new` and built once by `duet --strict`: shared
+    by the tests that read them (tests that change a project work on a copy)."""
+    folder = tmp_path_factory.mktemp("new")
+    sites = {}
+    for name, languages in NEW_SITES.items():
+        made = run_duet("new", name, "--languages", languages, cwd=folder)
+        assert made.returncode == 0, made.stderr
+        project = folder / name
+        sites[name] = NewSite(project, project / "_site",
+                              run_duet("--strict",
+                                       cwd=project))
+    return sites
