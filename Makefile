@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: compile site test check node-deps serve lint locales-extract locales-update clean
+.PHONY: compile site test check node-deps serve lint locales locales-extract locales-update clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,18 +63,10 @@ lint: $(TEST_STAMP)
 	@$(BIN)/python -m ruff check .
 	@$(BIN)/python -m mypy
 
-# UI strings: extract them from templates and code, then merge into each catalog.
-locales-extract: $(STAMP)
-	@$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o locales/messages.pot . >/dev/null
-
-locales-update: locales-extract
-	@for lang in $$(ls locales | grep -v messages.pot); do \
-	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel update -i locales/messages.pot -d locales -l $$lang --no-fuzzy-matching --ignore-obsolete --omit-header; \
-	  else \
-	    $(BIN)/pybabel init -i locales/messages.pot -d locales -l $$lang; \
-	  fi; \
-	done
+# UI strings: extract them from the theme and the code, bring every catalog up to
+# date and compile it (`duet locales`; the old names still work).
+locales locales-extract locales-update: $(STAMP)
+	@$(BIN)/python build.py locales
 
 clean:
 	rm -rf _site .duet-cache

@@ -59,6 +59,7 @@ from duet.render.templates import (
     asset_global,
     make_environment,
     render_site,
+    report_link_problems,
     template_anchors,
 )
 from duet.steps import PLAIN, BuildReport, KeptModel, Steps
@@ -316,10 +317,11 @@ def check_site(files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts],
     name), and the catalogs."""
     active().stage("check")
     sources = steps.pages_to_check(files, facts)
-    for problem in check_links(list(facts) if sources is None else sources, facts, files,
-                               base_path):
-        path, _, message = problem.partition(": ")
-        diagnostics.error(options.out_dir / path, 0, 0, message)
+    problems = [problem.partition(": ")[::2] for problem in check_links(
+        list(facts) if sources is None else sources, facts, files, base_path)]
+    if problems:
+        report_link_problems(problems, next(iter(renderers.values())).site, renderers,
+                             diagnostics)
     ui_strings = [UiString(*found) for found in steps.from_templates(
         "ui strings", lambda _: [(s.msgid, s.path, s.line) for s in extract_ui_strings(
             options.templates_dir, PACKAGE_DIR, options.hooks_dir)], diagnostics)]

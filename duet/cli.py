@@ -1,4 +1,5 @@
-"""The command line: `python build.py [options]`."""
+"""The command line: `duet [command] [options]` (and `python build.py`, the same for the
+project beside it)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from duet.build import BuildOptions, BuildResult
 from duet.diagnostics import ContentError
@@ -20,24 +22,56 @@ CACHE_DIR = ".duet-cache"
 PROJECT_FOLDERS = ("content", "templates", "static", "locales")
 
 
-def make_parser(prog: str = "build.py") -> argparse.ArgumentParser:
+COMMANDS = ("build", "serve", "check", "translations", "locales", "new")
+
+
+class ShowVersion(argparse.Action):
+    """`--version`: the installed distribution's version, else the package's own (read
+    only when asked: importlib.metadata costs more than a small build)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print duet's version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        print(f"duet {version()}")
+        parser.exit()
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("duet")
+    except PackageNotFoundError:
+        from duet import __version__
+
+        return __version__
+
+
+def make_parser(prog: str = "duet") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Build the two-language explainer site from content/ into _site/ "
-                    "(`build.py`), or build it, serve it on this computer and rebuild it "
-                    "on every save (`build.py serve`).",
+        description="Build an explainer site in two or more languages from content/ into "
+                    "_site/, serve it while you edit, check it strictly, keep its "
+                    "translations and its UI catalogs up to date. Run from the project "
+                    "folder (the one holding content/site.yaml) or any folder inside it.",
         epilog="Builds reuse what the last one left in .duet-cache/ and redo only what an "
                "edit affects. Exit status: 0 built, 1 problems in the content (each printed "
                "as path:line:col: message; the previous site is kept), 2 wrong usage.",
     )
-    parser.add_argument("command", nargs="?", choices=("build", "serve", "translations", "new"),
-                        default="build",
+    parser.add_argument("--version", action=ShowVersion)
+    parser.add_argument("command", nargs="?", choices=COMMANDS, default="build",
                         help="build: build the site once (the default); serve: build it into "
                              ".duet-cache/serve-PORT/ (never _site/; --out and --base-url do "
                              "not apply), serve it at http://127.0.0.1:PORT/ and rebuild and "
                              "reload the browser whenever content/, templates/, static/ or "
-                             "locales/ change (Ctrl-C stops); translations: list every "
-                             "translation unit's state (in step, drifted, new); new DIR "
+                             "locales/ change (Ctrl-C stops); check: build strictly, failing "
+                             "on any warning (as --strict); translations: list every "
+                             "translation unit's state (in step, drifted, new), or accept "
+                             "them; locales: extract the UI strings into locales/messages.pot, "
+                             "update (or create) each language's catalog and compile it; new DIR "
                              "--languages ja,en: make a new explainer project (`new --help`)")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
@@ -50,7 +84,8 @@ def make_parser(prog: str = "build.py") -> argparse.ArgumentParser:
                         help="gettext catalogs folder (default: ./locales)")
     parser.add_argument("--hooks", type=Path, metavar="DIR",
                         help="the site's own code: data schemas and template helpers "
-                             "(default: ./explainer; a missing folder means none)")
+                             "(default: the folder site.yaml names as `hooks:`; none "
+                             "without it)")
     parser.add_argument("--base-url", metavar="URL",
                         help="absolute URL the site is published at (overrides site.yaml)")
     parser.add_argument("--strict", action="store_true",
@@ -124,18 +159,23 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         print(f"{prog}: error: --accept and --accept-all go with `{prog} translations`",
               file=sys.stderr)
         return EXIT_USAGE
-    root = project_root or Path.cwd()
+    root = project_root or find_project(Path.cwd())
     if project_root is None and not is_project(root, args):
         folders = ", ".join(f"{name}/" for name in PROJECT_FOLDERS)
-        print(f"{prog}: {root} is not a project folder: it needs {folders} "
-              "(or --content, --templates, --static, --locales)", file=sys.stderr)
+        print(f"{prog}: {root} is not in a project folder: a project holds {folders} "
+              "(or give --content, --templates, --static, --locales); `duet new DIR "
+              "--languages …` starts one", file=sys.stderr)
         return EXIT_USAGE
     options = BuildOptions.for_project(
         root, content_dir=args.content, out_dir=args.out, templates_dir=args.templates,
         static_dir=args.static, locales_dir=args.locales, hooks_dir=args.hooks,
-        strict=args.strict,
+        strict=args.strict or args.command == "check",
         base_url=args.base_url, cache_dir=root / CACHE_DIR,
     )
+    if args.command == "locales":
+        from duet.locales import locales_command
+
+        return locales_command(options)
     if args.command == "translations":
         from duet.drift.command import translations_command
 
@@ -176,6 +216,15 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         if args.verbose:
             print(progress.table())
     return EXIT_OK
+
+
+def find_project(start: Path) -> Path:
+    """The folder holding content/site.yaml: `start` or the nearest folder above it (as
+    git finds its repository); `start` itself when there is none."""
+    for folder in (start, *start.parents):
+        if (folder / "content" / "site.yaml").is_file():
+            return folder
+    return start
 
 
 def is_project(root: Path, args: argparse.Namespace) -> bool:

@@ -1,4 +1,4 @@
-"""What an incremental build adds to the plain pipeline of build.py: the `Steps` each
+"""What an incremental build adds to the plain pipeline of duet/build.py: the `Steps` each
 stage asks for what earlier builds made (incremental/cache.py implements them), and
 the plain build's own, which make everything and take nothing."""
 

@@ -18,7 +18,7 @@ from duet.load.content import RECORD_FILE, Content
 
 IN_STEP, DRIFTED, NEW, EDITED, GONE = (
     "in step", "drifted", "new", "changed in every language", "gone")
-COMMAND = "python build.py translations --accept"
+COMMAND = "duet translations --accept"
 
 
 @dataclass(frozen=True)

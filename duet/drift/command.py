@@ -1,10 +1,10 @@
-"""`python build.py translations`: list every unit's state, or accept translations.
+"""`duet translations`: list every unit's state, or accept translations.
 
-    build.py translations                                   every unit, grouped by file
-    build.py translations --accept content/about.en.md      one page (all its languages)
-    build.py translations --accept content/about.en.md#source          one section
-    build.py translations --accept content/data/glossary.yaml#sharp-knife   one item
-    build.py translations --accept-all                      everything, as it is now
+    duet translations                                   every unit, grouped by file
+    duet translations --accept content/about.en.md      one page (all its languages)
+    duet translations --accept content/about.en.md#source          one section
+    duet translations --accept content/data/glossary.yaml#sharp-knife   one item
+    duet translations --accept-all                      everything, as it is now
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def translations_command(content_dir: Path, accept: list[str] | None, accept_all
         _print_errors(diagnostics, "")
         try:
             print_summary(groups, record, content.config.written_codes, record_path, content_dir)
-        except BrokenPipeError:  # `build.py translations | head`
+        except BrokenPipeError:  # `duet translations | head`
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     if record_errors and not accept_all:
@@ -68,7 +68,7 @@ def translations_command(content_dir: Path, accept: list[str] | None, accept_all
                       select(accept or [], groups, record or Record(), content_dir,
                              content.config))
     except ValueError as exc:
-        print(f"build.py translations: {exc}", file=sys.stderr)
+        print(f"duet translations: {exc}", file=sys.stderr)
         return EXIT_USAGE
     updated, accepted, dropped = accept_units(record or Record(), groups, selections,
                                               today or dt.date.today())
@@ -93,7 +93,7 @@ def print_summary(groups: dict[str, Group], record: Record | None, codes: tuple[
     shown = Diagnostics.display(record_path)
     if record is None:
         print(f"no translation record ({shown}): drift is not checked; create it with "
-              "`python build.py translations --accept-all`")
+              "`duet translations --accept-all`")
         return
     report = check_drift(groups, record, codes, record_path, lambda paths: {})
     counts: dict[str, int] = {}

@@ -9,7 +9,7 @@
 Groups (pages by their path without language and extension, data files by
 their path) map unit ids to an entry: the date the translation was accepted
 and, per language, the fingerprint of the text accepted. Editors commit the
-file and review its changes; `python build.py translations --accept …` writes it.
+file and review its changes; `duet translations --accept …` writes it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ HEADER = """\
 # Translation record: when each section of a page and each {lang: text} of a data
 # file was last known to say the same in every language (a hash of each language's
 # text and the date it was accepted). The build warns when one language changed
-# since and another did not. Written by `python build.py translations --accept …`
+# since and another did not. Written by `duet translations --accept …`
 # (or `--accept-all`); review its changes and commit it with the content.
 """
 
@@ -109,7 +109,7 @@ def _read_yaml(text: str, path: Path, codes: tuple[str, ...],
         return record
     if not isinstance(node, MappingNode):
         _error(diagnostics, path, node, "the translation record maps each page or data file "
-                                        "to its units; regenerate it with `python build.py "
+                                        "to its units; regenerate it with `duet "
                                         "translations --accept-all`")
         return record
     for key, value in node.value:
@@ -159,7 +159,7 @@ def _entry(node: Node, path: Path, codes: tuple[str, ...],
         elif name in codes:
             if raw is None or not HASH.match(str(raw)):
                 _error(diagnostics, path, value, "expected the 12 hex digits that "
-                                                 "`build.py translations --accept` writes")
+                                                 "`duet translations --accept` writes")
                 ok = False
             else:
                 hashes[name] = str(raw)

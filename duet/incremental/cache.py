@@ -1,4 +1,4 @@
-"""Incremental builds: the plain pipeline of build.py, with what earlier builds made
+"""Incremental builds: the plain pipeline of duet/build.py, with what earlier builds made
 taken from the build cache instead of made again.
 
 `build_with_cache` is the whole of it. It scans the inputs; when neither they

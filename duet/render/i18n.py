@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,7 @@ from babel.support import Translations
 from duet.diagnostics import Diagnostics
 from duet.load.derive import Derivation, converter
 from duet.load.hooks import hook_files
-from duet.render.defaults import default_templates_used
+from duet.render.defaults import DEFAULT_PREFIX, default_templates_used
 
 DOMAIN = "messages"
 LOCALES_COMMAND = "duet locales"
@@ -104,38 +104,43 @@ GETTEXT_CALL = re.compile(rb"(?<!\w)(?:%s)\(" % b"|".join(
 them by name (`__init__(` does not count)."""
 
 
-def extract_ui_strings(templates_dir: Path, package_dir: Path,
-                       hooks_dir: Path | None = None) -> list[UiString]:
-    """The msgids that the theme's templates (and the engine's defaults it uses), the
-    engine and the site's hooks mark for translation.
+Message = str | tuple[str, ...]
+"""A msgid, or a msgid and its plural (`ngettext`)."""
+
+
+def extract_messages(templates_dir: Path, package_dir: Path, hooks_dir: Path | None = None
+                     ) -> Iterator[tuple[Message, str, int]]:
+    """Every message the theme's templates (and the engine's defaults it uses), the engine
+    and the site's hooks mark for translation, with the file (a default template as
+    `duet/<name>`, the name a theme extends it by) and line that mark it.
 
     Python files without a gettext call are not tokenised at all: that is most
     of the engine, and reading it costs more than a small site's whole build."""
-    found: list[UiString] = []
     options: dict[str, dict[str, object]] = {"**.html": {"trimmed": "true"}}
     method_map = [("**.html", "jinja2.ext:babel_extract"), ("**.xml", "jinja2.ext:babel_extract")]
     for filename, line, message, _comments, _context in extract_from_dir(
             str(templates_dir), method_map=method_map, options_map=options, keywords=KEYWORDS):
-        _add(found, message, templates_dir / filename, line)
+        yield message, (templates_dir / filename).as_posix(), line
     for path in default_templates_used(templates_dir):
         for line, message, _comments, _context in extract_from_file(
                 "jinja2.ext:babel_extract", str(path), keywords=KEYWORDS,
                 options={"trimmed": "true"}):
-            _add(found, message, path, line)
+            yield message, f"{DEFAULT_PREFIX}/{path.name}", line
     for path in [*sorted(package_dir.rglob("*.py")), *hook_files(hooks_dir)]:
         code = path.read_bytes()
         if not GETTEXT_CALL.search(code):
             continue
         for line, message, _comments, _context in extract(
                 "python", io.BytesIO(code), keywords=KEYWORDS):
-            _add(found, message, path, line)
-    return found
+            yield message, path.as_posix(), line
 
 
-def _add(found: list[UiString], message: str | tuple[str, ...], path: Path, line: int) -> None:
-    msgid = message[0] if isinstance(message, tuple) else message
-    if msgid:
-        found.append(UiString(msgid, path.as_posix(), line))
+def extract_ui_strings(templates_dir: Path, package_dir: Path,
+                       hooks_dir: Path | None = None) -> list[UiString]:
+    """The msgids of `extract_messages`, where each is used."""
+    return [UiString(msgid, path, line)
+            for message, path, line in extract_messages(templates_dir, package_dir, hooks_dir)
+            if (msgid := message[0] if isinstance(message, tuple) else message)]
 
 
 def check_catalog_coverage(strings: list[UiString], lang: str, translated: AbstractSet[str],

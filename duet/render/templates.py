@@ -216,6 +216,17 @@ class LanguageRenderer:
             self.site.config, self.site.translation_behind, self.language)
 
     def url_for(self, key: str, anchor: str = "") -> str:
+        """The URL of page `key` (and its section `anchor`) in this language; a page or
+        section the site does not have is the template's mistake, reported at the line
+        that asked for it."""
+        anchors = self.site.page_anchors.get(key)
+        if anchors is None:
+            raise jinja2.TemplateRuntimeError(
+                f"broken link: url_for('{key}'): there is no page '{key}'")
+        if anchor and anchor not in anchors:
+            raise jinja2.TemplateRuntimeError(
+                f"broken anchor: url_for('{key}', '{anchor}'): page '{key}' has no "
+                f"section '#{anchor}'")
         return self.links.page_url(key) + (f"#{anchor}" if anchor else "")
 
     def absolute(self, url: str) -> str:
@@ -310,12 +321,8 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         renderer = renderers[page.lang]
         try:
             add(page.output_path, partial(renderer.render_page, page))
-        except jinja2.TemplateNotFound as exc:
-            where = page._source.front.where
-            diagnostics.error(page.source_path, where.line, where.col,
-                              f"template '{exc.name}' does not exist in templates/")
         except jinja2.TemplateError as exc:
-            _report_template_error(exc, page, diagnostics)
+            report_template_error(exc, page.url, diagnostics, page)
     taken = {page.output_path for page in site.all_pages()}
     every_view = build_views(site, available_templates(renderers))
     views = []
@@ -333,22 +340,29 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         try:
             add(view.output_path, partial(renderers[view.lang].render_view, view))
         except jinja2.TemplateError as exc:
-            diagnostics.error(view.template, getattr(exc, "lineno", 0) or 0, 0,
-                              f"while rendering {view.url}: {exc.message or exc}")
+            report_template_error(exc, view.url, diagnostics)
     default = renderers[site.config.default_language]
-    for path, renderer, name in [("index.html", default, "root.html"),
-                                 *((f"{code}/404.html", renderer, "404.html")
-                                   for code, renderer in renderers.items())]:
+    named: list[tuple[str, Callable[[], bytes]]] = [
+        (path, partial(renderer.render_named, name, page=None))
+        for path, renderer, name in [("index.html", default, ROOT_TEMPLATE), *(
+            (f"{code}/404.html", renderer, NOT_FOUND_TEMPLATE)
+            for code, renderer in renderers.items())]]
+    listed: list[Page | View] = [*site.all_pages(), *(
+        view for view in every_view if view.output_path not in taken)]
+    named.append(("sitemap.xml", lambda: default.render_named(
+        "sitemap.xml", pages=_sitemap_entries(listed, default))))
+    named.append(("robots.txt", partial(default.render_named, "robots.txt")))
+    for path, render in named:
         if want(path):
-            add(path, partial(renderer.render_named, name, page=None))
-    if want("sitemap.xml"):
-        listed: list[Page | View] = [*site.all_pages(), *(
-            view for view in every_view if view.output_path not in taken)]
-        add("sitemap.xml", lambda: default.render_named(
-            "sitemap.xml", pages=_sitemap_entries(listed, default)))
-    if want("robots.txt"):
-        add("robots.txt", partial(default.render_named, "robots.txt"))
+            try:
+                add(path, render)
+            except jinja2.TemplateError as exc:
+                report_template_error(exc, site.config.base_path + path, diagnostics)
     return files
+
+
+ROOT_TEMPLATE, NOT_FOUND_TEMPLATE = "root.html", "404.html"
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
 
 def available_templates(renderers: dict[str, LanguageRenderer]) -> set[str]:
@@ -382,16 +396,95 @@ def files_owner(site: Site, view: View) -> Path | str:
     return page.source_path if page else view.output_path
 
 
-def _report_template_error(exc: jinja2.TemplateError, page: Page,
-                           diagnostics: Diagnostics) -> None:
-    """Name the template line: Jinja keeps it in the traceback of rendering errors."""
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
-    line = getattr(exc, "lineno", 0) or 0
-    if not line:
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.endswith((".html", ".xml", ".txt")):
-                name, line = frame.filename, frame.lineno or 0
-                break
-    diagnostics.error(name or page.template, line, 1 if line else 0,
-                      f"while rendering {Diagnostics.display(page.source_path)}: "
-                      f"{exc.message or exc}")
+def report_template_error(exc: jinja2.TemplateError, url: str, diagnostics: Diagnostics,
+                          page: Page | None = None) -> None:
+    """Report a template's mistake at its template and line (`templates/base.html:12:`),
+    taken from the error or from the innermost template frame of its traceback; a
+    page's own template that does not exist, at the page's front matter."""
+    message = exc.message or str(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template '{exc.name}' does not exist (in the theme or the engine's)"
+    where = template_frame(exc)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        where = (exc.filename, exc.lineno)
+    if where is None and page is not None:
+        front = page._source.front.where
+        diagnostics.error(page.source_path, front.line, front.col, message)
+        return
+    path, line = where or ("templates", 0)
+    diagnostics.error(path, line, 1 if line else 0, f"{message} (while rendering {url})")
+
+
+def output_templates(site: Site, renderers: dict[str, LanguageRenderer]) -> dict[str, str]:
+    """The template each output file of the site is rendered with, by output path."""
+    made = {page.output_path: page.template for page in site.all_pages()}
+    made.update((view.output_path, view.template)
+                for view in build_views(site, available_templates(renderers)))
+    made.update({"index.html": ROOT_TEMPLATE, "sitemap.xml": "sitemap.xml",
+                 "robots.txt": "robots.txt"})
+    made.update((f"{code}/404.html", NOT_FOUND_TEMPLATE) for code in site.config.codes)
+    return made
+
+
+def report_link_problems(problems: list[tuple[str, str]], site: Site,
+                         renderers: dict[str, LanguageRenderer],
+                         diagnostics: Diagnostics) -> None:
+    """Broken links and anchors found in the built pages, reported at the template line
+    that writes them (content's own links were checked in the model, so these are the
+    templates'): the line that holds the link's target, or else the page's template.
+    The same problem from many pages is reported once, naming the first of them."""
+    env = next(iter(renderers.values())).env
+    templates = output_templates(site, renderers)
+    seen: dict[tuple[str, int, str], list[str]] = {}
+    for output, message in problems:
+        target = LINK_TARGET.search(message)
+        where = link_line(env, templates.get(output), target.group(1) if target else "")
+        seen.setdefault((*where, message), []).append(
+            site.config.base_path + output.removesuffix("index.html"))
+    for (path, line, message), outputs in seen.items():
+        more = f" and {len(outputs) - 1} more" if len(outputs) > 1 else ""
+        diagnostics.error(path, line, 0, f"{message} (in {outputs[0]}{more})")
+
+
+LINK_TARGET = re.compile(r"^broken (?:link|anchor) '([^']*)'")
+
+
+def link_line(env: jinja2.Environment, name: str | None, target: str) -> tuple[str, int]:
+    """Where template `name`, or one it extends, includes or imports, writes `target`
+    literally (file, line); else the template itself, line 0."""
+    if name is None:
+        return "templates", 0
+    seen: set[str] = set()
+
+    def search(current: str) -> tuple[str, int] | None:
+        seen.add(current)
+        try:
+            source, filename, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+            parsed = env.parse(source)
+        except jinja2.TemplateError:
+            return None
+        for number, text in enumerate(source.splitlines(), 1):
+            if target and target in text:
+                return filename or current, number
+        for child in meta.find_referenced_templates(parsed):
+            if child and child not in seen and (found := search(child)):
+                return found
+        return None
+
+    found = search(name)
+    if found:
+        return found
+    try:
+        return env.loader.get_source(env, name)[1] or name, 0  # type: ignore[union-attr]
+    except jinja2.TemplateError:
+        return name, 0
+
+
+def template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The template file and line of the innermost template frame in the traceback
+    (Jinja rewrites a render's traceback so that its frames name the templates)."""
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith(TEMPLATE_SUFFIXES) and Path(frame.filename).is_file():
+            found = (frame.filename, frame.lineno or 0)
+    return found

@@ -1,4 +1,4 @@
-"""The dev server: `python build.py serve`.
+"""The dev server: `duet serve`.
 
 Builds the site into its own folder (.duet-cache/serve-PORT/, with the base URL
 http://127.0.0.1:PORT/, so the published _site/ is never touched), serves that

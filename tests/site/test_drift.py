@@ -71,7 +71,7 @@ def test_one_side_edited_warns_at_the_other_sides_heading(recorded: Path) -> Non
     assert message == (
         f"{en}:4:1: warning: 'en' may be behind 'zh' in section #source "
         f"(zh changed {TODAY}); once it says the same, run "
-        f"`python build.py translations --accept {en}#source`")
+        f"`duet translations --accept {en}#source`")
 
 
 def test_both_sides_edited_is_no_drift(recorded: Path) -> None:
@@ -114,7 +114,7 @@ def test_a_renamed_heading_id_asks_to_accept(recorded: Path) -> None:
         f"{en}:4:1: warning: section #origin is not in the translation record "
         f"({Diagnostics.display(recorded / RECORD_FILE)}), and #source no longer is in every "
         "language: if a heading id was renamed, give it the same new id in every language, "
-        f"then run `python build.py translations --accept {en}`"]
+        f"then run `duet translations --accept {en}`"]
     edit(recorded / "about.zh.md", "{#source}", "{#origin}")
     accept(recorded, str(recorded / "about.en.md"))
     assert drift_problems(recorded) == []

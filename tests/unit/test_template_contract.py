@@ -1,0 +1,151 @@
+"""The template contract (docs/themes.md): the engine's default templates where a
+theme has none, and a template's mistakes reported at the template's line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from duet.cli import main
+
+SITE_YAML = """\
+base_url: https://example.org/
+default_language: en
+languages:
+  - {code: en, tag: en, locale: en, name: English}
+  - {code: fr, tag: fr, locale: fr, name: Français}
+title: {en: Test site, fr: Site de test}
+description: {en: A test., fr: Un test.}
+"""
+BASE = """\
+<!DOCTYPE html>
+<html lang="{{ language.tag }}">
+<head><meta charset="utf-8"><title>{{ page.title }}</title></head>
+<body>
+{% block content %}{% endblock %}
+<p>{{ page.title }}</p>
+</body>
+</html>
+"""
+PAGE = '{% extends "base.html" %}\n{% block content %}{{ body }}{% endblock %}\n'
+
+
+def project(root: Path, theme: dict[str, str] | None = None) -> Path:
+    """A two-language project whose theme is base.html and page.html (and `theme`)."""
+    files = {"content/site.yaml": SITE_YAML,
+             "content/index.en.md": "---\ntitle: Home\n---\nHello.\n\n## Start {#start}\n",
+             "content/index.fr.md": "---\ntitle: Accueil\n---\nBonjour.\n\n## Début {#start}\n",
+             "templates/base.html": BASE, "templates/page.html": PAGE, **(theme or {})}
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "static").mkdir()
+    (root / "locales").mkdir()
+    return root
+
+
+def build(root: Path, capsys: pytest.CaptureFixture[str],
+          monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str]]:
+    monkeypatch.chdir(root)
+    status = main(["--quiet"], project_root=root)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, [line for line in err.splitlines() if "warning:" not in line]
+
+
+def with_base_line(line: str) -> dict[str, str]:
+    """The theme with line 6 of base.html replaced."""
+    lines = BASE.splitlines()
+    lines[5] = line
+    return {"templates/base.html": "\n".join(lines) + "\n"}
+
+
+def test_a_theme_without_root_404_sitemap_and_robots_gets_the_engines(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path)
+    status, errors = build(root, capsys, monkeypatch)
+    assert (status, errors) == (0, [])
+    site = root / "_site"
+    chooser = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="/en/"' in chooser and 'href="/fr/"' in chooser and "Français" in chooser
+    not_found = (site / "fr" / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="fr" dir="ltr">' in not_found and 'noindex' in not_found
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/fr/</loc>" in sitemap
+    assert 'hreflang="en" href="https://example.org/en/"' in sitemap
+    robots = (site / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/sitemap.xml" in robots
+
+
+def test_a_theme_template_replaces_the_default_and_can_extend_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, {"templates/robots.txt": "User-agent: *\nDisallow: /\n",
+                              "templates/404.html": '{% extends "duet/404.html" %}\n'})
+    assert build(root, capsys, monkeypatch) == (0, [])
+    assert (root / "_site" / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    assert "<h1>" in (root / "_site" / "en" / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_right_to_left_language_gets_dir_rtl(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path)
+    site_yaml = root / "content" / "site.yaml"
+    site_yaml.write_text(SITE_YAML.replace("{code: fr, tag: fr, locale: fr, name: Français}",
+                                           "{code: ar, tag: ar, locale: ar, name: العربية}")
+                         .replace("fr:", "ar:"), encoding="utf-8")
+    for name in ("index.fr.md",):
+        (root / "content" / name).rename(root / "content" / "index.ar.md")
+    assert build(root, capsys, monkeypatch) == (0, [])
+    assert '<html lang="ar" dir="rtl">' in (root / "_site/ar/404.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("<p>{{ no_such_name }}</p>", "templates/base.html:6:1: 'no_such_name' is undefined"),
+    ("<p>{% if %}</p>", "templates/base.html:6:1: template syntax error: Expected an expression"),
+    ('{% include "nav.html" %}', "templates/base.html:6:1: template 'nav.html' does not exist"),
+    ("<a href=\"{{ url_for('index', 'finish') }}\">x</a>",
+     "templates/base.html:6:1: broken anchor: url_for('index', 'finish'): page 'index' has "
+     "no section '#finish'"),
+    ("<a href=\"{{ url_for('about') }}\">x</a>",
+     "templates/base.html:6:1: broken link: url_for('about'): there is no page 'about'"),
+    ('<a href="/en/about/">x</a>',
+     "templates/base.html:6:1: broken link '/en/about/': no page en/about/index.html "
+     "(in /en/ and 1 more)"),
+])
+def test_a_templates_mistake_is_reported_at_its_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        line: str, expected: str) -> None:
+    root = project(tmp_path, with_base_line(line))
+    (root / "_site").mkdir()
+    (root / "_site" / "kept.html").write_text("the previous site")
+    status, errors = build(root, capsys, monkeypatch)
+    assert status == 1
+    assert any(error.startswith(expected) for error in errors), errors
+    assert not any(error.startswith("_site") for error in errors), errors
+    assert (root / "_site" / "kept.html").read_text() == "the previous site"
+
+
+def test_a_mistake_in_a_template_the_engine_renders_by_name_names_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, {"templates/404.html": "<!DOCTYPE html>\n{{ nothing }}\n"})
+    status, errors = build(root, capsys, monkeypatch)
+    assert status == 1
+    assert errors[0].startswith("templates/404.html:2:1: 'nothing' is undefined "
+                                "(while rendering /en/404.html)"), errors
+
+
+def test_a_page_naming_a_template_that_does_not_exist_is_reported_at_the_page(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, {
+        "content/index.en.md": "---\ntitle: Home\ntemplate: home.html\n---\nHello.\n"})
+    status, errors = build(root, capsys, monkeypatch)
+    assert status == 1
+    assert errors[0].startswith("content/index.en.md:"), errors
+    assert "template 'home.html' does not exist" in errors[0]
