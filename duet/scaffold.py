@@ -27,12 +27,11 @@ from typing import Any
 
 import yaml
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import write_po
 
+from duet.build import BuildOptions
 from duet.load.derive import Derivation, converter
 from duet.load.schemas import CONVERSIONS, LANG_CODE
+from duet.locales import TEMPLATE_FILE, extracted, updated, write_catalog
 from duet.render.i18n import catalog_path
 
 STARTER = Path(__file__).resolve().parent / "starter"
@@ -135,7 +134,8 @@ def words_for(language: NewLanguage, table: dict[str, Words]) -> Words | None:
     locale = Locale.parse(language.locale)
     if locale.language == "zh" and locale.script == "Hant":
         convert = converter(Derivation("zh", default_conversion(language), ())).text
-        return _converted(table["zh"], convert)
+        converted: Words = _converted(table["zh"], convert)
+        return converted
     return table.get(locale.language)
 
 
@@ -145,16 +145,6 @@ def _converted(value: Any, convert: Callable[[str], str]) -> Any:
     if isinstance(value, dict):
         return {key: _converted(item, convert) for key, item in value.items()}
     return value
-
-
-def ui_strings() -> list[str]:
-    """The msgids the starter theme's templates mark for translation (as `pybabel
-    extract` finds them)."""
-    found = extract_from_dir(str(STARTER / "templates"),
-                             method_map=[("**.html", "jinja2.ext:babel_extract")],
-                             options_map={"**.html": {"trimmed": "true"}})
-    return sorted({message for _file, _line, message, _comments, _context in found
-                   if isinstance(message, str)})
 
 
 def create_project(target: Path, languages: list[NewLanguage]) -> list[str]:
@@ -197,11 +187,9 @@ def _write_project(root: Path, languages: list[NewLanguage], texts: dict[str, Wo
         for code, words in texts.items():
             (content / f"{key}.{code}.md").write_text(
                 page_text(words["pages"][key], template, key), encoding="utf-8")
-    msgids = ui_strings()
-    for language in languages:
-        if language.derive is None and language.base != THEME_LANGUAGE:
-            found = translated[language.code]
-            write_catalog(root / "locales", language, msgids, found["ui"] if found else {})
+    write_catalogs(root, [(language, (translated[language.code] or {"ui": {}})["ui"])
+                          for language in languages
+                          if language.derive is None and language.base != THEME_LANGUAGE])
     (root / "README.md").write_text(readme(languages), encoding="utf-8")
     (root / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
 
@@ -260,22 +248,27 @@ def page_text(words: Words, template: str, key: str) -> str:
         front.append(f"template: {template}")
     if key == "glossary":
         front.append("data: glossary")
-    return "\n".join([*front, "---", ""]) + words["body"]
+    return "\n".join([*front, "---", ""]) + str(words["body"])
 
 
-def write_catalog(locales: Path, language: NewLanguage, msgids: list[str],
-                  ui: dict[str, str]) -> None:
-    """The theme's catalog for one language, each msgid with its translation where the
-    starter has one (an empty msgstr is for the author to fill in)."""
-    catalog = Catalog(locale=language.locale, domain="messages", fuzzy=False,
-                      project="starter theme", version="1",
-                      header_comment=f"# The theme's interface strings in {language.name}.")
-    for msgid in msgids:
-        catalog.add(msgid, ui.get(msgid, ""))
-    path = catalog_path(locales, language.code)
-    path.parent.mkdir(parents=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=0, omit_header=False)
+def write_catalogs(root: Path, languages: list[tuple[NewLanguage, dict[str, str]]]) -> None:
+    """What `duet locales` would write (the theme's strings in locales/messages.pot, a
+    catalog per language that needs one), each string translated where the starter
+    has its words (an empty msgstr is for the author to fill in)."""
+    locales = root / "locales"
+    template = extracted(BuildOptions.for_project(root))
+    write_catalog(locales / TEMPLATE_FILE, template)
+    for language, words in languages:
+        path = catalog_path(locales, language.code)
+        catalog, _created = updated(path, language.locale, template)
+        catalog.fuzzy = False  # translated, not guessed
+        catalog.project, catalog.version = "theme", "1"
+        catalog.header_comment = (f"# The theme's interface strings in {language.name}.\n"
+                                  "# `duet locales` adds the strings the templates add.")
+        for message in catalog:
+            if message.id:
+                message.string = words.get(str(message.id), "")
+        write_catalog(path, catalog, header=True)
 
 
 GITIGNORE = """\
@@ -283,6 +276,8 @@ GITIGNORE = """\
 _site/
 .duet-cache/
 ._site.*
+# Catalogs compiled by `duet locales` (the build reads the .po files)
+*.mo
 # Python leftovers
 __pycache__/
 *.egg-info/

@@ -234,3 +234,17 @@ def test_an_existing_folder_is_left_as_it_was(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "already exists and is not an empty folder" in result.stderr
     assert snapshot(tmp_path) == before and len(list(tmp_path.iterdir())) == 1
+
+
+def test_duet_locales_finds_nothing_to_translate_and_duet_check_passes(
+        new_sites: dict[str, NewSite], tmp_path: Path) -> None:
+    project = copy_project(new_sites["ar-en"], tmp_path / "project")
+    catalogs = {path: path.read_bytes() for path in (project / "locales").rglob("*.po*")}
+    assert project / "locales" / "messages.pot" in catalogs
+    result = run_duet("locales", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"locales/ar/LC_MESSAGES/messages.po: updated, 0 of \d+ to translate",
+                     result.stdout), result.stdout
+    assert {path: path.read_bytes() for path in catalogs} == catalogs
+    checked = run_duet("check", cwd=project / "content")  # from a folder inside the project
+    assert checked.returncode == 0 and "0 warning(s)" in checked.stdout, checked.stderr
