@@ -83,7 +83,7 @@ def test_locales_extracts_creates_updates_and_compiles_catalogs(
     # "Page not found", of the engine's 404.html, is still to translate: check names it
     status, _, err = run(["check", "--quiet"], root, capsys, monkeypatch)
     assert status == 1 and "'Page not found' (used in duet/404.html" in err
-    assert "run 'duet locales'" in err
+    assert "'duet locales' adds the strings a catalog lacks" in err
     catalog.write_text(catalog.read_text(encoding="utf-8").replace(
         'msgid "Page not found"\nmsgstr ""', 'msgid "Page not found"\nmsgstr "Page introuvable"'),
         encoding="utf-8")
