@@ -36,21 +36,25 @@ def locales_command(options: BuildOptions) -> int:
     template = extracted(options)
     options.locales_dir.mkdir(parents=True, exist_ok=True)
     write_catalog(options.locales_dir / TEMPLATE_FILE, template)
-    print(f"{options.locales_dir / TEMPLATE_FILE}: {len(template)} UI strings")
+    print(f"{Diagnostics.display(options.locales_dir / TEMPLATE_FILE)}: "
+          f"{len(template)} UI strings")
     for code, locale in catalog_languages(config, options.locales_dir):
         path = catalog_path(options.locales_dir, code)
         try:
             catalog, created = updated(path, locale, template)
             headed = created or HEADER in path.read_bytes()
         except (PoFileError, OSError, UnicodeDecodeError, ValueError) as exc:
-            print(f"{path}: cannot read the catalog: {exc}", file=sys.stderr)
+            print(f"{Diagnostics.display(path)}: cannot read the catalog: {exc}",
+                  file=sys.stderr)
             return 1
         write_catalog(path, catalog, header=headed)
         with path.with_suffix(".mo").open("wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)
         untranslated = sum(1 for message in catalog if message.id and not message.string)
-        print(f"{path}: {'created' if created else 'updated'}, "
-              f"{untranslated} of {len(catalog)} to translate")
+        needed = needs_catalog(code, config.theme_language)
+        print(f"{Diagnostics.display(path)}: {'created' if created else 'updated'}, "
+              f"{untranslated} of {len(catalog)} untranslated"
+              + ("" if needed else " (the theme's own language: none needed)"))
     return 0
 
 

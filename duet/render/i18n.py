@@ -152,7 +152,9 @@ def check_catalog_coverage(strings: list[UiString], lang: str, translated: Abstr
         first = next(s for s in strings if s.msgid == msgid)
         diagnostics.warning(catalog, 0, 0, f"missing translation: '{msgid}' (used in "
                                            f"{first.path}:{first.line}) has no '{lang}' "
-                                           f"translation; run '{LOCALES_COMMAND}'")
+                                           f"translation (fill in its msgstr here; "
+                                           f"'{LOCALES_COMMAND}' adds the strings a "
+                                           "catalog lacks)")
 
 
 @dataclass(frozen=True)
