@@ -8,22 +8,19 @@ Skipped, with the reason, without /usr/bin/chromium (tests/conftest.py)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import CHROMIUM_ARGS, DESKTOP, PHONE, page_paths
-from conftest import CHROMIUM, NewSite, run_duet
+from browsing import DESKTOP, PHONE, WCAG_TAGS, chromium, open_watched, page_paths, serving
+from conftest import NewSite, run_duet
 
 pytestmark = pytest.mark.slow  # and skipped without Chromium: tests/conftest.py
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LANGUAGES = {"ja-en": ["ja", "en"], "fr-de-en": ["fr", "de", "en"], "ar-en": ["ar", "en"]}
 ADDED = {
     "ja": ("沿革", "この町の図書館は百年前に開かれました。", "図書館"),
@@ -41,66 +38,38 @@ EXAMPLE_WORD = {"ja": "見出し", "en": "braces", "fr": "accolades", "de": "Üb
 starter's words)."""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm", ".js": "text/javascript", ".svg": "image/svg+xml"}
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output clean."""
+def with_a_page_added(new_site: NewSite, name: str, project: Path) -> Path:
+    """A copy of a made project with a page added in each of its languages, built with
+    `duet --strict`: the built site."""
+    shutil.copytree(new_site.project, project,
+                    ignore=shutil.ignore_patterns("_site", ".duet-cache", "._site.*"))
+    for lang in LANGUAGES[name]:
+        title, sentence, _word = ADDED[lang]
+        (project / "content" / f"history.{lang}.md").write_text(
+            f"---\ntitle: {title}\n---\n## {title} {{#start}}\n\n{sentence}\n",
+            encoding="utf-8")
+    built = run_duet("--strict", cwd=project)
+    assert built.returncode == 0 and "0 warning(s)" in built.stdout, built.stderr
+    return project / "_site"
 
 
 @pytest.fixture(scope="module")
 def served(new_sites: dict[str, NewSite],
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Path, str]]]:
-    """Each made project copied, a page added in each of its languages, built with
-    `duet --strict` and served on 127.0.0.1: (built site, base URL) by name."""
-    servers = []
-    sites = {}
-    for name, new_site in new_sites.items():
-        project = tmp_path_factory.mktemp("browse") / name
-        shutil.copytree(new_site.project, project,
-                        ignore=shutil.ignore_patterns("_site", ".duet-cache", "._site.*"))
-        for lang in LANGUAGES[name]:
-            title, sentence, _word = ADDED[lang]
-            (project / "content" / f"history.{lang}.md").write_text(
-                f"---\ntitle: {title}\n---\n## {title} {{#start}}\n\n{sentence}\n",
-                encoding="utf-8")
-        built = run_duet("--strict", cwd=project)
-        assert built.returncode == 0 and "0 warning(s)" in built.stdout, built.stderr
-        handler = functools.partial(QuietHandler, directory=str(project / "_site"))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        sites[name] = (project / "_site", f"http://127.0.0.1:{server.server_address[1]}")
-    yield sites
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    """Each made project with a page added, served on 127.0.0.1: (built site, base URL)
+    by name."""
+    with contextlib.ExitStack() as stack:
+        sites = {}
+        for name, new_site in new_sites.items():
+            site = with_a_page_added(new_site, name, tmp_path_factory.mktemp("browse") / name)
+            sites[name] = (site, stack.enter_context(serving(site)))
+        yield sites
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def watched(context: Any, url: str) -> tuple[Any, list[str]]:
-    """A new tab at url, with the console errors and failed requests it meets."""
-    problems: list[str] = []
-    page = context.new_page()
-    page.on("console", lambda m: problems.append(f"console error: {m.text}")
-            if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 else None)
-    page.goto(url, wait_until="load")
-    return page, problems
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.mark.parametrize(("name", "scheme"), [*((name, "light") for name in LANGUAGES),
@@ -114,7 +83,8 @@ def test_every_page_passes_axe_with_no_errors(served: dict[str, tuple[Path, str]
     assert {f"/{lang}/history/" for lang in LANGUAGES[name]} <= set(paths)
     failures = []
     for path in paths:
-        page, problems = watched(context, base + path)
+        page, problems, status = open_watched(context, base + path)
+        assert status == 200, path
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
                                            "resultTypes": ["violations"]})
         if results.violations_count:
@@ -131,7 +101,7 @@ def test_the_switcher_is_reached_by_keyboard_and_keeps_the_section(
     _site, base = served[name]
     first, other = LANGUAGES[name][0], LANGUAGES[name][-1]
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
-    page, problems = watched(context, f"{base}/{first}/example/#a-section")
+    page, problems, _status = open_watched(context, f"{base}/{first}/example/#a-section")
     switch = page.locator(f'a[data-lang-switch][hreflang="{other}"]')
     for _ in range(30):
         page.keyboard.press("Tab")
@@ -160,7 +130,7 @@ def test_search_finds_the_page_in_the_page_language(served: dict[str, tuple[Path
                                                     word: str, expected: str) -> None:
     _site, base = served[name]
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
-    page, problems = watched(context, f"{base}/{lang}/search/")
+    page, problems, _status = open_watched(context, f"{base}/{lang}/search/")
     page.fill("#search-query", word)
     page.press("#search-query", "Enter")
     results = page.locator("[data-search-results] a")

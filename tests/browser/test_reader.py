@@ -9,19 +9,26 @@ fixture in tests/browser/site.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import ARTIFACTS, CHROMIUM_ARGS, DESKTOP, FIXTURE, PHONE, ROOT, page_paths
-from conftest import CHROMIUM
+from browsing import (
+    ARTIFACTS,
+    DESKTOP,
+    FIXTURE,
+    PHONE,
+    ROOT,
+    WCAG_TAGS,
+    chromium,
+    open_watched,
+    page_paths,
+    serving,
+)
 from htmlparse import parse_html
 
 from duet.build import BuildOptions, build_site
@@ -30,15 +37,6 @@ pytestmark = pytest.mark.slow  # and skipped without Chromium: tests/conftest.py
 
 
 CONTENT = Path(os.environ.get("DUET_BROWSER_CONTENT", FIXTURE)).resolve()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm", ".js": "text/javascript", ".svg": "image/svg+xml"}
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output clean."""
 
 
 @pytest.fixture(scope="session")
@@ -51,26 +49,14 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
@@ -78,22 +64,6 @@ def context(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
     yield context
     context.close()
-
-
-def open_watched(context: Any, url: str) -> tuple[Any, list[str], int]:
-    """A new tab at url, with the console errors and failed requests it met."""
-    problems: list[str] = []
-    page = context.new_page()
-    page.on("console", lambda m: problems.append(f"console error: {m.text}")
-            if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 else None)
-    # Pages fetch nothing after their load event (search only on a query), so
-    # "load" sees every request; waiting for network idle cost half a second a page.
-    response = page.goto(url, wait_until="load")
-    return page, problems, response.status if response else 0
 
 
 def test_every_page_passes_axe_with_no_errors_or_failed_requests(
