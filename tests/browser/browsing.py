@@ -85,3 +85,12 @@ def open_watched(context: Any, url: str) -> tuple[Any, list[str], int]:
     # "load" sees every request; waiting for network idle cost half a second a page.
     response = page.goto(url, wait_until="load")
     return page, problems, response.status if response else 0
+
+
+def tab_to(page: Any, locator: Any, presses: int = 30) -> bool:
+    """Press Tab until `locator` has the focus (True), or `presses` times in vain."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            return True
+    return False

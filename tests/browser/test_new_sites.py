@@ -16,7 +16,16 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import DESKTOP, PHONE, WCAG_TAGS, chromium, open_watched, page_paths, serving
+from browsing import (
+    DESKTOP,
+    PHONE,
+    WCAG_TAGS,
+    chromium,
+    open_watched,
+    page_paths,
+    serving,
+    tab_to,
+)
 from conftest import NewSite, run_duet
 
 pytestmark = pytest.mark.slow  # and skipped without Chromium: tests/conftest.py
@@ -103,11 +112,7 @@ def test_the_switcher_is_reached_by_keyboard_and_keeps_the_section(
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
     page, problems, _status = open_watched(context, f"{base}/{first}/example/#a-section")
     switch = page.locator(f'a[data-lang-switch][hreflang="{other}"]')
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if switch.evaluate("element => element === document.activeElement"):
-            break
-    else:
+    if not tab_to(page, switch):
         pytest.fail("the language switcher is not reachable with Tab")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/{other}/example/#a-section")
