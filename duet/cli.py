@@ -58,7 +58,8 @@ def make_parser(prog: str = "duet") -> argparse.ArgumentParser:
                     "translations and its UI catalogs up to date. Run from the project "
                     "folder (the one holding content/site.yaml) or any folder inside it.",
         epilog="Builds reuse what the last one left in .duet-cache/ and redo only what an "
-               "edit affects. Exit status: 0 built, 1 problems in the content (each printed "
+               "edit affects. Exit status: 0 built, 1 problems in the content, the theme or "
+               "the site's code (each printed "
                "as path:line:col: message; the previous site is kept), 2 wrong usage.",
     )
     parser.add_argument("--version", action=ShowVersion)

@@ -262,20 +262,40 @@ def facts_from(plain: tuple[object, ...]) -> BodyFacts:
 def plain_page(page: SourcePage) -> tuple[object, ...] | None:
     """A loaded page without its body, as plain data; None if its front matter holds a
     value of a kind this does not know (the page is then loaded again each build)."""
-    values = {}
-    for name, value in page.front.items():
-        if isinstance(value, dt.datetime) or not isinstance(value, str | int | float | dt.date
-                                                           | None):
-            return None
-        values[name] = ("date", value.isoformat()) if isinstance(value, dt.date) else value
+    try:
+        values = {name: _plain(value) for name, value in page.front.items()}
+    except TypeError:
+        return None
     where = page.front.where
     return str(page.path), page.key, page.lang, values, where.line, where.col
 
 
+def _plain(value: object) -> object:
+    """A front matter value as plain data: scalars as they are, a date, a list and a
+    record (a page's `sources`) tagged; TypeError for anything else."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return ("date", value.isoformat())
+    if isinstance(value, list):
+        return ("list", [_plain(item) for item in value])
+    if isinstance(value, Record):
+        where = value.where
+        return ("record", {name: _plain(item) for name, item in value.items()},
+                str(where.path), where.line, where.col)
+    raise TypeError(f"no plain form for {type(value).__name__}")
+
+
 def _value(plain: object) -> object:
-    if isinstance(plain, tuple):
+    if not isinstance(plain, tuple):
+        return plain
+    if plain[0] == "date":
         return dt.date.fromisoformat(plain[1])
-    return plain
+    if plain[0] == "list":
+        return [_value(item) for item in plain[1]]
+    _, values, path, line, col = plain
+    return Record({name: _value(item) for name, item in values.items()},
+                  Where(Path(path), line, col))
 
 
 def plain_diagnostic(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:

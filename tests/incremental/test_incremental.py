@@ -252,6 +252,20 @@ def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
         assert installed[library] == importlib.metadata.version(library)
 
 
+def test_a_page_citing_sources_is_read_from_the_memo(tmp_path: Path) -> None:
+    """Front matter with `sources:` (records in a list) is kept as plain data: the page
+    is not parsed again when another page changes, and builds the same."""
+    project = Project(tmp_path)
+    project.replace(project.content / "about.en.md", "title: About\n",
+                    "title: About\nsources:\n  - title: A letter\n    date: 2025-02-03\n"
+                    "    url: https://example.org/letter\n")
+    project.build()
+    project.append("about.zh.md", "\n再加一句。\n")
+    result = project.build()
+    assert (result.report.parsed, result.report.compiled) == (1, 1)
+    assert snapshot(project.out) == project.clean()
+
+
 def test_a_dev_server_build_keeps_what_it_learnt_in_memory(tmp_path: Path) -> None:
     project = Project(tmp_path)
     cache = Cache(project.options, Store(tmp_path / "cache"), search=False)

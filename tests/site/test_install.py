@@ -1,5 +1,6 @@
-"""`pip install .` gives a `duet` command that builds and serves a project folder as
-`python build.py` does, and says what it needs anywhere else.
+"""`pip install .` gives a `duet` command that builds, checks and serves a project
+folder as `python build.py` does, from any folder inside it, and says what it needs
+anywhere else.
 
 The wheel is built from a copy of the package (nothing is written into the
 repository) and installed, with its dependencies, into a fresh virtual
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -58,6 +60,22 @@ def test_the_wheel_holds_the_engine_and_its_files(duet: Path) -> None:
     assert (package / "serve" / "livereload.js").is_file()
     assert {path.relative_to(package) for path in package.rglob("*.py")} == {
         path.relative_to(ROOT / "duet") for path in (ROOT / "duet").rglob("*.py")}
+    defaults = sorted(path.name for path in (ROOT / "duet" / "templates").iterdir())
+    assert sorted(path.name for path in (package / "templates").iterdir()) == defaults
+
+
+def test_the_installed_version_is_the_declared_one(duet: Path) -> None:
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    result = subprocess.run([str(duet), "--version"], capture_output=True, text=True,
+                            timeout=120)
+    assert (result.returncode, result.stdout) == (0, f"duet {declared}\n")
+
+
+def test_duet_check_works_from_a_folder_inside_the_project(duet: Path, project: Path) -> None:
+    result = subprocess.run([str(duet), "check", "--quiet"], cwd=project / "content" / "data",
+                            capture_output=True, text=True, timeout=600)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert (project / "_site" / "index.html").is_file()
 
 
 def test_duet_builds_a_project_folder_as_build_py_does(duet: Path, project: Path,
@@ -79,7 +97,7 @@ def test_duet_elsewhere_says_which_folders_it_needs(duet: Path, tmp_path: Path) 
     assert result.returncode == 2
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
-    assert "content/, templates/, static/, locales/" in line
+    assert "content/, templates/, static/, locales/" in line and "duet new" in line
     assert not (tmp_path / "_site").exists()
 
 

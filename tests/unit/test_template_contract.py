@@ -114,3 +114,41 @@ def test_a_page_naming_a_template_that_does_not_exist_is_reported_at_the_page(
     assert status == 1
     assert errors[0].startswith("content/index.en.md:"), errors
     assert "template 'home.html' does not exist" in errors[0]
+
+
+def test_sources_reach_the_templates_in_each_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site-wide sources in the page's language (the default language's text where
+    a language has none) and a page's own sources from its front matter."""
+    cite = ("{% for s in site_sources %}<p class=site>{{ s.title }}|{{ s.outlet }}|"
+            "{{ s.date|date }}|{{ s.url }}</p>{% endfor %}"
+            "{% for s in page.sources %}<p class=page>{{ s.title }}|{{ s.outlet }}|"
+            "{{ s.date }}|{{ s.url }}</p>{% endfor %}")
+    root = project(tmp_path, {
+        **with_base_line(cite),
+        "content/site.yaml": SITE_YAML + (
+            "sources:\n"
+            "  - title: {en: The report, fr: Le rapport}\n"
+            "    outlet: {en: The Paper}\n"
+            "    date: 2025-01-10\n"
+            "    url: https://example.org/report\n"),
+        "content/index.fr.md": "---\ntitle: Accueil\nsources:\n  - title: Une lettre\n---\n"
+                               "Bonjour.\n\n## Début {#start}\n"})
+    status, errors = build(root, capsys, monkeypatch)
+    assert (status, errors) == (0, [])
+    french = (root / "_site" / "fr" / "index.html").read_text(encoding="utf-8")
+    english = (root / "_site" / "en" / "index.html").read_text(encoding="utf-8")
+    assert ("<p class=site>Le rapport|The Paper|10 janvier 2025|"
+            "https://example.org/report</p>") in french
+    assert "<p class=page>Une lettre|None|None|None</p>" in french
+    assert "<p class=site>The report|The Paper|January 10, 2025|" in english
+    assert "class=page" not in english
+
+
+def test_a_site_without_sources_or_code_needs_neither(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path)
+    assert "source" not in SITE_YAML and "hooks" not in SITE_YAML
+    assert build(root, capsys, monkeypatch) == (0, [])
