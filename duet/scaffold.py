@@ -97,6 +97,10 @@ def parse_languages(languages: str, derives: list[str]) -> list[NewLanguage]:
         source = source.strip().lower()
         if source not in [w.code for w in written]:
             raise UsageError(f"--derive '{spec}': '{source}' is not one of --languages")
+        if language.base != "zh" or source.split("-")[0] != "zh":
+            raise UsageError(f"--derive '{spec}': a language is made from another by "
+                             "converting between the Chinese scripts (OpenCC); write "
+                             "each other language by hand")
         conversion = conversion.strip() or default_conversion(language)
         if conversion not in CONVERSIONS:
             raise UsageError(f"--derive '{spec}': the conversion must be one of "
@@ -114,8 +118,12 @@ def parse_languages(languages: str, derives: list[str]) -> list[NewLanguage]:
 
 
 def default_conversion(language: NewLanguage) -> str:
-    """Simplified to Traditional Chinese: Hong Kong's characters for zh-HK and zh-MO,
-    Taiwan's standard with its phrases otherwise (the largest readership)."""
+    """The OpenCC conversion that makes this Chinese edition from the other script's:
+    Traditional to Simplified for a Simplified one; Simplified to Traditional with Hong
+    Kong's characters for zh-HK and zh-MO, Taiwan's standard with its phrases
+    otherwise (the largest readership)."""
+    if Locale.parse(language.locale).script == "Hans":
+        return "t2s"
     return "s2hk" if language.locale.endswith(("_HK", "_MO")) else "s2twp"
 
 
@@ -295,7 +303,7 @@ def readme(languages: list[NewLanguage]) -> str:
     return f"""\
 # A new explainer
 
-An explainer in {names}, built with [duet](https://pypi.org/project/duet/).
+An explainer in {names}, built with duet.
 Every page and text below is a placeholder: replace it with your own.
 
 ## Commands
@@ -303,7 +311,8 @@ Every page and text below is a placeholder: replace it with your own.
 ```sh
 duet            # build the site into _site/
 duet serve      # preview at http://127.0.0.1:8000/, rebuilt on every save
-duet --strict   # build, failing on any warning (a missing translation, a broken link)
+duet check      # build, failing on any warning (a missing translation, a broken link)
+duet locales    # after adding a string to a template: update the catalogs in locales/
 ```
 
 ## Where things are

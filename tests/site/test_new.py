@@ -116,7 +116,7 @@ def test_the_project_has_its_readme_and_ignores_what_builds_leave(
     ignored = (project / ".gitignore").read_text(encoding="utf-8").split()
     assert {"_site/", ".duet-cache/"} <= set(ignored)
     readme = (project / "README.md").read_text(encoding="utf-8")
-    assert "duet serve" in readme and "duet --strict" in readme and "日本語" in readme
+    assert "duet serve" in readme and "duet check" in readme and "日本語" in readme
     assert not (project / "Makefile").exists()
 
 

@@ -45,6 +45,8 @@ def test_the_first_language_is_first_and_a_derived_one_names_its_source() -> Non
     assert [language.code for language in languages] == ["zh", "en", "zh-hant", "zh-hk"]
     assert [language.derive for language in languages] == [
         None, None, ("zh", "s2twp"), ("zh", "s2hk")]
+    [_written, _english, simplified] = parse_languages("zh-hant,en", ["zh-hans=zh-hant"])
+    assert simplified.derive == ("zh-hant", "t2s")
 
 
 @pytest.mark.parametrize(("languages", "derive", "message"), [
@@ -54,6 +56,7 @@ def test_the_first_language_is_first_and_a_derived_one_names_its_source() -> Non
     ("en,fr,EN", [], "named twice"),
     ("en,fr", ["zh-hant"], "write it as CODE=FROM"),
     ("en,zh", ["zh-hant=ja"], "'ja' is not one of --languages"),
+    ("en,ja", ["ja-jp=ja"], "converting between the Chinese scripts"),
 ])
 def test_what_cannot_be_made_is_refused_with_the_reason(languages: str, derive: list[str],
                                                         message: str) -> None:
