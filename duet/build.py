@@ -35,7 +35,7 @@ from duet.model.reads import BodyReads, recording_untracked
 from duet.model.site import Bodies, Compile, CompileJob, Site, build_site_model
 from duet.parallel import compile_all, map_cheap_in_order, map_in_order
 from duet.progress import active
-from duet.publish.linkcheck import LinkFacts, check_links
+from duet.publish.linkcheck import LinkFacts, check_links, link_facts
 from duet.publish.search import Indexing, Pagefind, SearchIndexError, pagefind_ahead
 from duet.publish.write import (
     NewFile,
@@ -45,7 +45,7 @@ from duet.publish.write import (
     publish,
     stage_site,
 )
-from duet.render.assets import Assets, fingerprint
+from duet.render.assets import STATIC_PREFIX, Assets, fingerprint
 from duet.render.i18n import (
     Formatter,
     UiString,
@@ -65,7 +65,6 @@ from duet.render.templates import (
 from duet.steps import PLAIN, BuildReport, KeptModel, Steps
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-STATIC_PREFIX = "static/"
 SEARCHABLE = b"data-pagefind-body"
 """What marks a page for the search index (Pagefind reads the part of a page inside it)."""
 T = TypeVar("T")
@@ -262,7 +261,10 @@ def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, steps: S
     files.update((path, NewFile(done.digest, done.payload, done.reads.own, done.reads.everyone,
                                 SEARCHABLE in done.payload, done.links))
                  for path, done in rendered.items())
-    files.update((path, NewFile(digest(payload), payload)) for path, payload in static.items())
+    # a static HTML page's links are checked like a rendered one's
+    files.update((path, NewFile(digest(payload), payload, links=link_facts(payload)
+                                if path.endswith(".html") else None))
+                 for path, payload in static.items())
     files = dict(sorted(files.items()))
     return files, PageFacts(files, steps), renderers
 
@@ -321,7 +323,7 @@ def check_site(files: Mapping[str, NewFile], facts: Mapping[str, LinkFacts],
         list(facts) if sources is None else sources, facts, files, base_path)]
     if problems:
         report_link_problems(problems, next(iter(renderers.values())).site, renderers,
-                             diagnostics)
+                             options.static_dir, diagnostics)
     ui_strings = [UiString(*found) for found in steps.from_templates(
         "ui strings", lambda _: [(s.msgid, s.path, s.line) for s in extract_ui_strings(
             options.templates_dir, PACKAGE_DIR, options.hooks_dir)], diagnostics)]

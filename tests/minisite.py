@@ -36,6 +36,6 @@ def project(root: Path, theme: dict[str, str] | None = None) -> Path:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    (root / "static").mkdir()
-    (root / "locales").mkdir()
+    (root / "static").mkdir(exist_ok=True)
+    (root / "locales").mkdir(exist_ok=True)
     return root

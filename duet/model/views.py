@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from duet.model.site import HOME_KEY, Page, Site
+from duet.model.sources import Source
 
 SEARCH_KEY = "search"
 SEARCH_TEMPLATE = "search.html"
@@ -53,6 +54,11 @@ class View:
     @property
     def content_lang(self) -> str:
         return self.lang
+
+    @property
+    def sources(self) -> list[Source]:
+        """A parallel reading cites what the page it reads cites; a search page, nothing."""
+        return self.original.sources if self.original else []
 
     def ancestors(self) -> list[Page]:
         return [*self.parent.ancestors(), self.parent] if self.parent else []

@@ -22,10 +22,14 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from duet.digests import digest
 
+STATIC_PREFIX = "static/"
+"""Where the theme's static files are published in the site."""
 FINGERPRINT_LENGTH = 8
+FINGERPRINT = re.compile(rf"\.[0-9a-f]{{{FINGERPRINT_LENGTH}}}(?=\.[^./]+$)")
 REWRITTEN = (".css", ".js", ".mjs")
 """Text files whose references to other static files are rewritten."""
 CSS_REFERENCE = re.compile(r"""(url\(\s*["']?|@import\s+["'])([^"')\s]+)""")
@@ -131,3 +135,10 @@ def _rewrite(name: str, text: bytes, renamed: Mapping[str, str]) -> bytes:
 
     decoded = text.decode("utf-8", "surrogateescape")
     return _pattern(name).sub(replace, decoded).encode("utf-8", "surrogateescape")
+
+
+def static_source(static_dir: Path, published: str) -> Path:
+    """The file of `static_dir` a published static file (`site.css` or its fingerprinted
+    copy `site.7473984a.css`, relative to the static folder) comes from."""
+    exact = static_dir / published
+    return exact if exact.is_file() else static_dir / FINGERPRINT.sub("", published)

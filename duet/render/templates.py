@@ -27,6 +27,7 @@ from duet.model.site import HOME_KEY, Page, Site
 from duet.model.sources import site_sources
 from duet.model.views import View, build_views, parallel_rows
 from duet.publish.linkcheck import LinkFacts, link_facts
+from duet.render.assets import STATIC_PREFIX, static_source
 from duet.render.defaults import DEFAULT_PREFIX, DEFAULT_TEMPLATES
 from duet.render.i18n import Formatter
 
@@ -427,18 +428,21 @@ def output_templates(site: Site, renderers: dict[str, LanguageRenderer]) -> dict
 
 
 def report_link_problems(problems: list[tuple[str, str]], site: Site,
-                         renderers: dict[str, LanguageRenderer],
+                         renderers: dict[str, LanguageRenderer], static_dir: Path,
                          diagnostics: Diagnostics) -> None:
     """Broken links and anchors found in the built pages, reported at the template line
     that writes them (content's own links were checked in the model, so these are the
-    templates'): the line that holds the link's target, or else the page's template.
-    The same problem from many pages is reported once, naming the first of them."""
+    templates'): the line that holds the link's target, or else the page's template;
+    a static HTML file's, at the file. The same problem from many pages is reported
+    once, naming the first of them."""
     env = next(iter(renderers.values())).env
     templates = output_templates(site, renderers)
     seen: dict[tuple[str, int, str], list[str]] = {}
     for output, message in problems:
         target = LINK_TARGET.search(message)
-        where = link_line(env, templates.get(output), target.group(1) if target else "")
+        where = (link_line(env, templates[output], target.group(1) if target else "")
+                 if output in templates
+                 else (str(static_source(static_dir, output.removeprefix(STATIC_PREFIX))), 0))
         seen.setdefault((*where, message), []).append(
             site.config.base_path + output.removesuffix("index.html"))
     for (path, line, message), outputs in seen.items():
@@ -449,11 +453,9 @@ def report_link_problems(problems: list[tuple[str, str]], site: Site,
 LINK_TARGET = re.compile(r"^broken (?:link|anchor) '([^']*)'")
 
 
-def link_line(env: jinja2.Environment, name: str | None, target: str) -> tuple[str, int]:
+def link_line(env: jinja2.Environment, name: str, target: str) -> tuple[str, int]:
     """Where template `name`, or one it extends, includes or imports, writes `target`
     literally (file, line); else the template itself, line 0."""
-    if name is None:
-        return "templates", 0
     seen: set[str] = set()
 
     def search(current: str) -> tuple[str, int] | None:

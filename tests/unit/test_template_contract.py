@@ -152,3 +152,12 @@ def test_a_site_without_sources_or_code_needs_neither(
     root = project(tmp_path)
     assert "source" not in SITE_YAML and "hooks" not in SITE_YAML
     assert build(root, capsys, monkeypatch) == (0, [])
+
+
+def test_a_broken_link_in_a_static_page_names_the_static_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path, {"static/help.html": '<a href="/en/nowhere/">x</a>\n'})
+    status, errors = build(root, capsys, monkeypatch)
+    assert status == 1
+    assert errors[0].startswith("static/help.html:1:1: broken link '/en/nowhere/'"), errors
