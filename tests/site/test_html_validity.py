@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MINI, ROOT, build
+from conftest import MINI, ROOT, NewSite, build
 
 pytestmark = pytest.mark.slow  # the Nu HTML Checker starts a JVM
 
@@ -78,3 +78,9 @@ def test_the_checker_reports_an_invalid_page(tmp_path: Path) -> None:
     errors = html_errors(tmp_path)
     assert any(error.startswith("bad.html:1:") and "title" in error for error in errors)
     assert any("span" in error for error in errors)
+
+
+def test_the_sites_duet_new_makes_are_valid_html(new_sites: dict[str, NewSite]) -> None:
+    errors = [f"{name}/{error}" for name, made in sorted(new_sites.items())
+              for error in html_errors(made.site)]
+    assert errors == []
