@@ -43,10 +43,6 @@ class UnitState:
     drafts: tuple[str, ...] = ()
     """The languages whose text is an unreviewed machine draft."""
 
-    @property
-    def needs_work(self) -> bool:
-        return self.state not in (IN_STEP, GONE) or bool(self.drafts)
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from duet.diagnostics import Diagnostics
-from duet.drift.check import COMMAND, DRIFTED, GONE, NEW, PROGRAM
+from duet.drift.check import COMMAND, DRIFTED, GONE, MACHINE_DRAFT, NEW, PROGRAM
 from duet.drift.dashboard import dashboard_html
 from duet.drift.diff import as_text, changed_only
 from duet.drift.record import DRAFT, Entry, Event, Record, dump_record, load_record
-from duet.drift.status import UnitStatus, as_json, counts, unit_statuses
+from duet.drift.status import UNREVIEWED, UnitStatus, as_json, counts, unit_statuses
 from duet.drift.texts import dump_texts, kept_texts, load_texts, texts_path
 from duet.drift.units import Group, Unit, collect_units
 from duet.load.config import Config
@@ -238,9 +238,10 @@ def _detail(status: UnitStatus) -> str:
         detail += ": accept its page or file to drop it from the record"
     elif status.state == NEW:
         detail += ": accept it to record it"
-    drafts = [f"'{lang}' is a {shown.state} ({shown.draft.who}, {shown.draft.on})"
+    drafts = [f"'{lang}' is a machine draft ({shown.draft.who}, {shown.draft.on})"
+              + (", edited since, not reviewed" if shown.state == UNREVIEWED else "")
               for lang, shown in status.languages.items()
-              if shown.draft is not None and shown.state in ("machine draft", "unreviewed")]
+              if shown.draft is not None and shown.state in (MACHINE_DRAFT, UNREVIEWED)]
     return "; ".join([detail, *drafts])
 
 
@@ -334,7 +335,9 @@ def accept_units(record: Record, groups: dict[str, Group],
                     dropped += 1
                 else:
                     entries[unit_id] = entry
-        updated.groups[name] = entries
+        order = (*group.order, *old) if group else tuple(old)
+        updated.groups[name] = {unit_id: entries[unit_id] for unit_id in dict.fromkeys(order)
+                                if unit_id in entries}
         if not entries:
             del updated.groups[name]
     return updated, changed, dropped

@@ -49,8 +49,8 @@ class UnitStatus:
 
     @property
     def needs_work(self) -> bool:
-        return any(status.state in NEEDS_WORK for status in self.languages.values()) or \
-            self.state not in (IN_STEP, GONE)
+        return self.state != IN_STEP or any(status.state in NEEDS_WORK
+                                            for status in self.languages.values())
 
 
 def unit_statuses(groups: dict[str, Group], record: Record, texts: Texts,

@@ -59,6 +59,8 @@ class Group:
     """For a page: its translation key (the index page of a folder is the folder)."""
     untranslated: set[str] = field(default_factory=set)
     """Units in a single language: missing a translation (reported as such), not gone."""
+    order: tuple[str, ...] = ()
+    """Every unit id, translated or not, in the content's order."""
     held: bool = False
     """One of its files has errors: what it has now says nothing of what is gone."""
 
@@ -109,6 +111,7 @@ def _translated(group: Group) -> Group:
     """The group with its untranslated units set apart: a data text in one language, or
     every section of a page that has one language file (a section in one language of a
     translated page is new, or renamed)."""
+    group.order = tuple(group.units)
     single = len({lang for unit in group.units.values() for lang in unit}) < 2
     group.untranslated = {unit_id for unit_id, unit in group.units.items()
                           if len(unit) < 2 and (single or group.kind == "data")}
