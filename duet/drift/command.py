@@ -112,7 +112,7 @@ def translations_command(content_dir: Path, accept: list[str] | None, accept_all
     old = record or Record()
     updated, accepted, dropped = accept_units(old, groups, selections, today or dt.date.today())
     if mark:
-        _add_events(updated, groups, marked, mark, today or dt.date.today())
+        _add_events(updated, groups, marked, mark, today or dt.date.today(), codes)
     texts_file = texts_path(record_path)
     write_record(texts_file, dump_texts(kept_texts(updated, groups, load_texts(texts_file))))
     write_record(record_path, dump_record(updated, codes))
@@ -210,9 +210,9 @@ def print_summary(statuses: list[UnitStatus], record_path: Path, view: View) -> 
             print(f"  {'':<{width}}  run: {command}")
         for lang, shown in status.languages.items() if view.diff else ():
             if shown.diff is not None:
-                indent = "\n  " + " " * (width + 4)
-                print(f"  {'':<{width}}  {lang} changed:{indent}"
-                      + as_text(changed_only(shown.diff), color).replace("\n", indent))
+                print(f"  {'':<{width}}  {lang} changed:")
+                for line in as_text(changed_only(shown.diff), color).split("\n"):
+                    print(f"  {'':<{width}}    {line}".rstrip())
             elif shown.state == "changed":
                 print(f"  {'':<{width}}  {lang} changed (its accepted text is not kept: it "
                       "was accepted before accepted texts were recorded)")
@@ -372,13 +372,14 @@ def _marked(selections: list[Selection], groups: dict[str, Group], mark: Mark,
 
 
 def _add_events(record: Record, groups: dict[str, Group],
-                marked: dict[tuple[str, str], list[str]], mark: Mark, today: dt.date) -> None:
+                marked: dict[tuple[str, str], list[str]], mark: Mark, today: dt.date,
+                codes: tuple[str, ...]) -> None:
     """Add the mark to the log of each marked unit (accepted by now)."""
     for (name, lang), units in marked.items():
         for unit_id in units:
             entry = record.groups[name][unit_id]
-            hashes = {code: occurrence.hash
-                      for code, occurrence in groups[name].units[unit_id].items()}
+            unit = groups[name].units[unit_id]
+            hashes = {code: unit[code].hash for code in codes if code in unit}
             event = Event(mark.kind, lang, mark.who, today, hashes)
             record.groups[name][unit_id] = Entry(entry.accepted, entry.hashes, entry.where,
                                                  (*entry.log, event))
