@@ -18,6 +18,9 @@ from duet.load.content import RECORD_FILE, Content
 
 IN_STEP, DRIFTED, NEW, EDITED, GONE = (
     "in step", "drifted", "new", "changed in every language", "gone")
+UNTRANSLATED = "missing a translation"
+"""In one language only (reported by the build as a missing translation); its record,
+if any, is kept for when the translation is back."""
 MACHINE_DRAFT = "machine draft"
 """A language's text marked as a machine draft and not reviewed since."""
 PROGRAM = "duet translations"
@@ -94,6 +97,8 @@ def check_drift(groups: dict[str, Group], record: Record, codes: tuple[str, ...]
                                                     record_path))
             for lang in state.drafts:
                 _report_draft(group, unit_id, unit, lang, record, report)
+        report.states += [UnitState(group.name, unit_id, UNTRANSLATED)
+                          for unit_id in group.order if unit_id in group.untranslated]
         _gone(group, record, record_path, codes, report)
     for name in sorted(record.groups.keys() - groups.keys()):
         _gone(Group(name, "data" if name.startswith("data/") else "page", {}), record,

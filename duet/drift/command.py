@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from duet.diagnostics import Diagnostics
-from duet.drift.check import COMMAND, DRIFTED, GONE, MACHINE_DRAFT, NEW, PROGRAM
+from duet.drift.check import DRIFTED, GONE, MACHINE_DRAFT, NEW, PROGRAM
 from duet.drift.dashboard import dashboard_html
 from duet.drift.diff import as_text, changed_only
 from duet.drift.record import DRAFT, Entry, Event, Record, dump_record, load_record

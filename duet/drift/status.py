@@ -10,8 +10,17 @@ from typing import Any
 
 from duet.diagnostics import Diagnostics
 from duet.drift.check import (
-    COMMAND, DRIFTED, EDITED, GONE, IN_STEP, MACHINE_DRAFT, NEW, UnitState, check_drift,
-    review_command)
+    COMMAND,
+    DRIFTED,
+    EDITED,
+    GONE,
+    IN_STEP,
+    MACHINE_DRAFT,
+    NEW,
+    UnitState,
+    check_drift,
+    review_command,
+)
 from duet.drift.diff import Segment, word_diff
 from duet.drift.record import Event, Record
 from duet.drift.texts import Texts

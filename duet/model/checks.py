@@ -66,8 +66,15 @@ def check_links(site: Site, content: Content, data_links: list[tuple[Where, Link
         problem = _link_problem(link, None, site, terms, nearest)
         if problem:
             diagnostics.error(where.path, link.line, link.col, problem)
-    for items in content.data.values() if terms is not None else ():
-        for item in items:  # a data item's `terms`: glossary ids it uses
+    if terms is not None:
+        _check_item_terms(content, terms, diagnostics, nearest)
+
+
+def _check_item_terms(content: Content, terms: set[str], diagnostics: Diagnostics,
+                      nearest: Nearest) -> None:
+    """A data item's `terms`: the glossary ids it uses."""
+    for items in content.data.values():
+        for item in items:
             for term in item.get("terms") or []:
                 if term not in terms:
                     diagnostics.error(item.where.path, item.where.line, item.where.col,

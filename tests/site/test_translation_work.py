@@ -150,6 +150,7 @@ def test_diff_shows_the_chinese_change_character_by_character(recorded: Path) ->
 def test_diff_shows_the_english_change_word_by_word(recorded: Path) -> None:
     edit(recorded / "about.en.md", "About the source.", "About the original source.")
     code, out, _ = translations(recorded, "--diff")
+    assert code == 0
     assert "About the {+original +}source." in out
     assert "'zh' may be behind 'en'" in out
 
@@ -267,7 +268,7 @@ def test_the_history_survives_a_later_acceptance(recorded: Path) -> None:
     assert translations(recorded, "--accept", str(en))[0] == 0
     record = load_record(recorded / RECORD_FILE, ("zh", "en"), Diagnostics())
     assert record is not None and len(record.groups["about"]["source"].log) == 1
-    code, out, _ = translations(recorded)
+    _, out, _ = translations(recorded)
     assert "'en' is a machine draft (DeepL, " in out and "edited since, not reviewed" in out
 
 
