@@ -35,10 +35,11 @@ def make_parser(prog: str = "build.py") -> argparse.ArgumentParser:
                         help="build: build the site once (the default); serve: build it into "
                              ".duet-cache/serve-PORT/ (never _site/; --out and --base-url do "
                              "not apply), serve it at http://127.0.0.1:PORT/ and rebuild and "
-                             "reload the browser whenever content/, templates/, static/ or "
-                             "locales/ change (Ctrl-C stops); translations: what needs work "
-                             "to keep the translations in step (drifted, new, machine "
-                             "drafts), and the commands that record it")
+                             "reload the browser whenever content/, templates/, static/, "
+                             "locales/ or the site's code (--hooks) change (Ctrl-C "
+                             "stops); translations: what needs work to keep the "
+                             "translations in step (drifted, new, machine drafts), and the "
+                             "commands that record it")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")

@@ -76,6 +76,18 @@ def test_a_data_file_with_errors_keeps_its_record(recorded: Path, tmp_path: Path
     assert record_text(recorded) == before
 
 
+def test_a_page_with_errors_is_not_checked_for_drift(recorded: Path, tmp_path: Path) -> None:
+    before = record_text(recorded)
+    en = recorded / "about.en.md"
+    edit(en, "title: About", "title: [About")
+    edit(en, "About the source.", "About the original source.")
+    problems = problems_of(recorded, tmp_path)
+    assert problems and all(p.startswith(Diagnostics.display(en)) for p in problems), problems
+    assert not any("translation" in p for p in problems), problems
+    assert translations(recorded, "--accept", str(en))[0] == 1
+    assert record_text(recorded) == before
+
+
 def test_a_data_text_lacking_a_language_is_not_gone(recorded: Path, tmp_path: Path) -> None:
     figures = recorded / "data" / "figures.yaml"
     edit(figures, "label: {zh: 全国排名, en: national ranking}", "label: {zh: 全国排名}")
