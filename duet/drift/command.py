@@ -104,18 +104,18 @@ def translations_command(content_dir: Path, accept: list[str] | None, accept_all
         selections = (None if accept_all else
                       select([*(accept or []), *(mark.targets if mark else [])], groups,
                              record or Record(), content_dir, content.config))
-        marked = (_marked(selections or [], groups, mark, content.config.written_codes)
-                  if mark else {})
+        marked = _marked(selections or [], groups, mark, codes) if mark else {}
     except ValueError as exc:
         print(f"{PROGRAM}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    old = record or Record()
-    updated, accepted, dropped = accept_units(old, groups, selections, today or dt.date.today())
+    today = today or dt.date.today()
+    updated, accepted, dropped = accept_units(record or Record(), groups, selections, today)
     if mark:
-        _add_events(updated, groups, marked, mark, today or dt.date.today(), codes)
+        _add_events(updated, groups, marked, mark, today, codes)
     texts_file = texts_path(record_path)
-    write_record(texts_file, dump_texts(kept_texts(updated, groups, load_texts(texts_file))))
+    kept = dump_texts(kept_texts(updated, groups, load_texts(texts_file)))
     write_record(record_path, dump_record(updated, codes))
+    write_record(texts_file, kept)
     shown = Diagnostics.display(record_path)
     done = ", ".join(filter(None, [
         f"{accepted} unit(s) accepted as in step" if accepted else "",
