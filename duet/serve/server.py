@@ -313,7 +313,7 @@ def start_line(server: DevServer) -> str:
     folders = [f"{Diagnostics.display(folder)}/" for folder in server.options.source_folders()]
     watched = ", ".join(folders[:-1]) + f" and {folders[-1]}" if len(folders) > 1 else \
         "".join(folders)
-    return (f"serving {server.options.out_dir} at {server.url} (Ctrl-C stops; translations: "
+    return (f"serving {Diagnostics.display(server.options.out_dir)} at {server.url} (Ctrl-C stops; translations: "
             f"{server.url}{DASHBOARD_URL.lstrip('/')}); watching {watched}")
 
 
