@@ -313,7 +313,8 @@ def start_line(server: DevServer) -> str:
     folders = [f"{Diagnostics.display(folder)}/" for folder in server.options.source_folders()]
     watched = ", ".join(folders[:-1]) + f" and {folders[-1]}" if len(folders) > 1 else \
         "".join(folders)
-    return (f"serving {Diagnostics.display(server.options.out_dir)} at {server.url} (Ctrl-C stops; translations: "
+    out = Diagnostics.display(server.options.out_dir)
+    return (f"serving {out} at {server.url} (Ctrl-C stops; translations: "
             f"{server.url}{DASHBOARD_URL.lstrip('/')}); watching {watched}")
 
 
