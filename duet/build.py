@@ -207,7 +207,9 @@ def load_and_model(options: BuildOptions, diagnostics: Diagnostics, steps: Steps
     else:
         diagnostics.items.extend(kept.model_warnings)
         fail_on_errors(diagnostics, options.strict)
-    kept.site.translation_behind = drift.behind if content.config.translation_notice else {}
+    notice = content.config.translation_notice
+    kept.site.translation_behind = drift.behind if notice else {}
+    kept.site.translation_drafts = drift.drafts if notice else {}
     return kept
 
 

@@ -67,13 +67,14 @@ def make_parser(prog: str = "duet") -> argparse.ArgumentParser:
                         help="build: build the site once (the default); serve: build it into "
                              ".duet-cache/serve-PORT/ (never _site/; --out and --base-url do "
                              "not apply), serve it at http://127.0.0.1:PORT/ and rebuild and "
-                             "reload the browser whenever content/, templates/, static/ or "
-                             "locales/ change (Ctrl-C stops); check: build strictly, failing "
-                             "on any warning (as --strict); translations: list every "
-                             "translation unit's state (in step, drifted, new), or accept "
-                             "them; locales: extract the UI strings into locales/messages.pot, "
-                             "update (or create) each language's catalog and compile it; new DIR "
-                             "--languages ja,en: make a new explainer project (`new --help`)")
+                             "reload the browser whenever content/, templates/, static/, "
+                             "locales/ or the site's code change (Ctrl-C stops); check: build "
+                             "strictly, failing on any warning (as --strict); translations: what "
+                             "needs work to keep the translations in step (drifted, new, machine "
+                             "drafts), and the commands that record it; locales: extract the UI "
+                             "strings into locales/messages.pot, update (or create) each "
+                             "language's catalog and compile it; new DIR --languages ja,en: make "
+                             "a new explainer project (`new --help`)")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")
@@ -105,6 +106,24 @@ def make_parser(prog: str = "duet") -> argparse.ArgumentParser:
     drift.add_argument("--accept-all", action="store_true",
                        help="record every current text as in step (writes "
                             "content/translations.yaml)")
+    drift.add_argument("--all", action="store_true", dest="all_units",
+                       help="list every unit, not only those that need work")
+    drift.add_argument("--diff", action="store_true",
+                       help="show what changed, word by word, in each unit since it was "
+                            "last accepted")
+    drift.add_argument("--html", type=Path, metavar="FILE",
+                       help="write the report as an HTML page to FILE")
+    drift.add_argument("--json", action="store_true",
+                       help="print the report as JSON")
+    drift.add_argument("--machine-draft", metavar="TOOL",
+                       help="with --accept: mark the accepted texts of the file's language "
+                            "(or --lang) as a machine draft made by TOOL")
+    drift.add_argument("--reviewed", nargs="+", metavar="PATH[#SECTION]",
+                       help="record that a person (--by) reviewed these texts of the file's "
+                            "language (or --lang) against the other languages as they are")
+    drift.add_argument("--by", metavar="NAME", help="who reviewed (with --reviewed)")
+    drift.add_argument("--lang", metavar="CODE",
+                       help="the language marked, for data files (whose names have none)")
     serve = parser.add_argument_group("serve options")
     serve.add_argument("--port", type=int, default=8000,
                        help="port to serve on (default: 8000)")
@@ -155,10 +174,10 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         parser.print_usage(sys.stderr)
         print(f"{prog}: error: --port must be between 1 and 65535", file=sys.stderr)
         return EXIT_USAGE
-    if (args.accept or args.accept_all) and args.command != "translations":
+    problem = translations_usage(args, prog)
+    if problem:
         parser.print_usage(sys.stderr)
-        print(f"{prog}: error: --accept and --accept-all go with `{prog} translations`",
-              file=sys.stderr)
+        print(f"{prog}: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     root = project_root or find_project(Path.cwd())
     if project_root is None and not is_project(root, args):
@@ -178,10 +197,14 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
 
         return locales_command(options)
     if args.command == "translations":
-        from duet.drift.command import translations_command
+        from duet.drift.command import Mark, View, translations_command
+        from duet.drift.record import DRAFT, REVIEWED
 
+        mark = (Mark(DRAFT, args.machine_draft, args.lang) if args.machine_draft else
+                Mark(REVIEWED, args.by, args.lang, args.reviewed) if args.reviewed else None)
+        view = View(args.all_units, args.diff, args.html, args.json, args.strict)
         return translations_command(options.content_dir, args.accept, args.accept_all,
-                                    hooks_dir=options.hooks_dir)
+                                    hooks_dir=options.hooks_dir, view=view, mark=mark)
     if args.command == "serve":
         from duet.serve.server import serve
 
@@ -226,6 +249,26 @@ def find_project(start: Path) -> Path:
         if (folder / "content" / "site.yaml").is_file():
             return folder
     return start
+
+
+TRANSLATIONS_OPTIONS = ("accept", "accept_all", "all_units", "diff", "html", "json",
+                        "machine_draft", "reviewed", "by", "lang")
+
+
+def translations_usage(args: argparse.Namespace, prog: str) -> str | None:
+    """What is wrong with the translations options given, if anything."""
+    given = [name for name in TRANSLATIONS_OPTIONS if getattr(args, name) not in (None, False)]
+    if given and args.command != "translations":
+        return f"--{given[0].replace('_', '-')} goes with `{prog} translations`"
+    if args.machine_draft and not args.accept:
+        return "--machine-draft marks the texts it accepts: give --accept PATH[#SECTION]"
+    if args.reviewed and not (args.by and args.by.strip()):
+        return "--reviewed needs --by NAME: who reviewed the texts"
+    if args.by and not args.reviewed:
+        return "--by goes with --reviewed"
+    if args.machine_draft and args.reviewed:
+        return "a text is marked a machine draft or reviewed, not both at once"
+    return None
 
 
 def is_project(root: Path, args: argparse.Namespace) -> bool:

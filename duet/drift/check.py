@@ -18,7 +18,13 @@ from duet.load.content import RECORD_FILE, Content
 
 IN_STEP, DRIFTED, NEW, EDITED, GONE = (
     "in step", "drifted", "new", "changed in every language", "gone")
-COMMAND = "duet translations --accept"
+UNTRANSLATED = "missing a translation"
+"""In one language only (reported by the build as a missing translation); its record,
+if any, is kept for when the translation is back."""
+MACHINE_DRAFT = "machine draft"
+"""A language's text marked as a machine draft and not reviewed since."""
+PROGRAM = "duet translations"
+COMMAND = f"{PROGRAM} --accept"
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,8 @@ class UnitState:
     state: str
     behind: tuple[str, ...] = ()
     ahead: tuple[str, ...] = ()
+    drafts: tuple[str, ...] = ()
+    """The languages whose text is an unreviewed machine draft."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,8 @@ class DriftReport:
     problems: list[Problem] = field(default_factory=list)
     behind: dict[tuple[str, str], Behind] = field(default_factory=dict)
     """(language, page key) → what that page may be behind."""
+    drafts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(language, page key) → the page's units whose text is an unreviewed machine draft."""
 
 
 def check_translations(content_dir: Path, content: Content, diagnostics: Diagnostics,
@@ -80,11 +90,17 @@ def check_drift(groups: dict[str, Group], record: Record, codes: tuple[str, ...]
         for unit_id, unit in group.units.items():
             state = unit_state(group.name, unit_id, unit, record, codes)
             report.states.append(state)
+            if group.held:  # its file's errors are reported; what follows from them is not
+                continue
             if state.state == DRIFTED:
                 drifted.append((group, unit_id, unit, state))
             elif state.state == NEW:
                 report.problems.append(_new_problem(group, unit_id, unit, record, codes,
                                                     record_path))
+            for lang in state.drafts:
+                _report_draft(group, unit_id, unit, lang, record, report)
+        report.states += [UnitState(group.name, unit_id, UNTRANSLATED)
+                          for unit_id in group.order if unit_id in group.untranslated]
         _gone(group, record, record_path, codes, report)
     for name in sorted(record.groups.keys() - groups.keys()):
         _gone(Group(name, "data" if name.startswith("data/") else "page", {}), record,
@@ -103,13 +119,14 @@ def unit_state(group: str, unit_id: str, unit: Unit, record: Record,
     entry = record.entry(group, unit_id)
     if entry is None or any(lang not in entry.hashes for lang in unit):
         return UnitState(group, unit_id, NEW)
+    drafts = tuple(lang for lang in codes if lang in unit and entry.draft(lang))
     changed = [lang for lang in codes if lang in unit and unit[lang].hash != entry.hashes[lang]]
     if not changed:
-        return UnitState(group, unit_id, IN_STEP)
+        return UnitState(group, unit_id, IN_STEP, drafts=drafts)
     if len(changed) == len(unit):
-        return UnitState(group, unit_id, EDITED)
+        return UnitState(group, unit_id, EDITED, drafts=drafts)
     behind = tuple(lang for lang in codes if lang in unit and lang not in changed)
-    return UnitState(group, unit_id, DRIFTED, behind, tuple(changed))
+    return UnitState(group, unit_id, DRIFTED, behind, tuple(changed), drafts)
 
 
 def _report_drift(group: Group, unit_id: str, unit: Unit, state: UnitState,
@@ -130,6 +147,27 @@ def _report_drift(group: Group, unit_id: str, unit: Unit, state: UnitState,
             known = report.behind.get(key)
             if known is None or accepted < known.accepted:
                 report.behind[key] = Behind(state.ahead[0], accepted)
+
+
+def _report_draft(group: Group, unit_id: str, unit: Unit, lang: str, record: Record,
+                  report: DriftReport) -> None:
+    entry = record.entry(group.name, unit_id)
+    draft = entry.draft(lang) if entry else None
+    assert draft is not None
+    place = unit[lang]
+    report.problems.append(Problem(
+        place.path, place.line, place.col,
+        f"'{lang}' text of {group.describe(unit_id)} is a machine draft ({draft.who}, "
+        f"{draft.on.isoformat()}) not reviewed yet; once a person has reviewed it, run "
+        f"`{review_command(group, place, unit_id, lang)}`"))
+    if group.kind == "page":
+        report.drafts.setdefault((lang, group.page_key), []).append(unit_id)
+
+
+def review_command(group: Group, place: Occurrence, unit_id: str, lang: str) -> str:
+    """The command that records a person's review of `lang`'s text of the unit."""
+    language = f" --lang {lang}" if group.kind == "data" else ""
+    return f"{PROGRAM} --reviewed {_target(place, unit_id)}{language} --by NAME"
 
 
 def _new_problem(group: Group, unit_id: str, unit: Unit, record: Record,
@@ -155,9 +193,13 @@ def _new_problem(group: Group, unit_id: str, unit: Unit, record: Record,
 def _gone(group: Group, record: Record, record_path: Path, codes: tuple[str, ...],
           report: DriftReport) -> None:
     """Units in the record that no language has any more (their group's new units, if any,
-    already name them as possibly renamed)."""
+    already name them as possibly renamed). A group with a file that has errors has none:
+    what it lacks may only be what could not be read."""
+    if group.held:
+        return
     recorded = record.groups.get(group.name, {})
-    gone = [unit_id for unit_id in recorded if unit_id not in group.units]
+    gone = [unit_id for unit_id in recorded
+            if unit_id not in group.units and unit_id not in group.untranslated]
     for unit_id in gone:
         report.states.append(UnitState(group.name, unit_id, GONE))
     if not gone or any(state.group == group.name and state.state == NEW

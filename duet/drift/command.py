@@ -1,24 +1,34 @@
-"""`duet translations`: list every unit's state, or accept translations.
+"""`duet translations`: what needs work, what changed, or accept translations.
 
-    duet translations                                   every unit, grouped by file
-    duet translations --accept content/about.en.md      one page (all its languages)
-    duet translations --accept content/about.en.md#source          one section
+    duet translations                                  a summary and what needs work
+    duet translations --all                            every unit, grouped by file
+    duet translations --diff                           with what changed in each
+    duet translations --html report.html               the same as a page (--json: as JSON)
+    duet translations --accept content/about.en.md     one page (all its languages)
+    duet translations --accept content/about.en.md#source           one section
     duet translations --accept content/data/glossary.yaml#sharp-knife   one item
-    duet translations --accept-all                      everything, as it is now
+    duet translations --accept content/about.en.md#source --machine-draft DeepL
+    duet translations --reviewed content/about.en.md#source --by "Li Wei"
+    duet translations --accept-all                     everything, as it is now
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from duet.diagnostics import Diagnostics
-from duet.drift.check import DRIFTED, GONE, IN_STEP, check_drift
-from duet.drift.record import Entry, Record, dump_record, load_record
+from duet.drift.check import DRIFTED, GONE, MACHINE_DRAFT, NEW, PROGRAM
+from duet.drift.dashboard import dashboard_html
+from duet.drift.diff import as_text, changed_only
+from duet.drift.record import DRAFT, Entry, Event, Record, dump_record, load_record
+from duet.drift.status import UNREVIEWED, UnitStatus, as_json, counts, unit_statuses
+from duet.drift.texts import dump_texts, kept_texts, load_texts, texts_path
 from duet.drift.units import Group, Unit, collect_units
 from duet.load.config import Config
 from duet.load.content import DATA_DIR, PAGE_NAME, RECORD_FILE, load_content
@@ -30,20 +40,50 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 @dataclass(frozen=True)
 class Selection:
-    """What to accept: a group, and the units in it (all when `units` is empty)."""
+    """What to accept: a group, and the units in it (all when `units` is empty); `lang`:
+    the language its path names (a page file's), if any."""
 
     group: str
     units: tuple[str, ...] = ()
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class View:
+    """How to show the units: `all` of them or those that need work, with `diff`s,
+    as an HTML page written to `html`, or as `json`; `strict`: exit 1 when any
+    needs work."""
+
+    all: bool = False
+    diff: bool = False
+    html: Path | None = None
+    json: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Mark the texts of one language of the selected units as a machine draft (`who`:
+    the tool) or as reviewed (`who`: the reviewer); `lang` for data files, whose paths
+    name no language."""
+
+    kind: str
+    who: str
+    lang: str | None = None
+    targets: list[str] = field(default_factory=list)
+    """For a review, the units reviewed (a draft marks the accepted ones)."""
 
 
 def translations_command(content_dir: Path, accept: list[str] | None, accept_all: bool,
-                         today: dt.date | None = None, hooks_dir: Path | None = None) -> int:
+                         today: dt.date | None = None, hooks_dir: Path | None = None,
+                         view: View = View(), mark: Mark | None = None) -> int:
     """Print the summary, or accept what is selected; the exit status. The site's hooks
     (`hooks_dir`) give the schemas of its data collections."""
     diagnostics = Diagnostics()
     hook = load_hook(hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
     content = load_content(content_dir, diagnostics, hook=hook)
-    if content is None or (diagnostics.errors and (accept or accept_all)):
+    writing = bool(accept or accept_all or mark)
+    if content is None or (diagnostics.errors and writing):
         _print_errors(diagnostics, "fix these first: translations are accepted from "
                                    "content that builds")
         return EXIT_PROBLEM
@@ -52,30 +92,37 @@ def translations_command(content_dir: Path, accept: list[str] | None, accept_all
     record = load_record(record_path, content.config.written_codes, diagnostics)
     record_errors = [d for d in diagnostics.items[before:] if d.severity == "error"]
     groups = collect_units(content, content_dir)
-    if not accept and not accept_all:
+    codes = content.config.written_codes
+    if not writing:
         _print_errors(diagnostics, "")
-        try:
-            print_summary(groups, record, content.config.written_codes, record_path, content_dir)
-        except BrokenPipeError:  # `duet translations | head`
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        return show(groups, record, content_dir, record_path, content.config, view)
     if record_errors and not accept_all:
         _print_errors(diagnostics, f"fix {Diagnostics.display(record_path)} first, or "
-                                   "write it again with --accept-all")
+                                   f"write it again with `{PROGRAM} --accept-all`")
         return EXIT_PROBLEM
     try:
         selections = (None if accept_all else
-                      select(accept or [], groups, record or Record(), content_dir,
-                             content.config))
+                      select([*(accept or []), *(mark.targets if mark else [])], groups,
+                             record or Record(), content_dir, content.config))
+        marked = _marked(selections or [], groups, mark, codes) if mark else {}
     except ValueError as exc:
-        print(f"duet translations: {exc}", file=sys.stderr)
+        print(f"{PROGRAM}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    updated, accepted, dropped = accept_units(record or Record(), groups, selections,
-                                              today or dt.date.today())
-    write_record(record_path, dump_record(updated, content.config.written_codes))
+    today = today or dt.date.today()
+    updated, accepted, dropped = accept_units(record or Record(), groups, selections, today)
+    if mark:
+        _add_events(updated, groups, marked, mark, today, codes)
+    texts_file = texts_path(record_path)
+    kept = dump_texts(kept_texts(updated, groups, load_texts(texts_file)))
+    write_record(record_path, dump_record(updated, codes))
+    write_record(texts_file, kept)
     shown = Diagnostics.display(record_path)
-    done = ", ".join(filter(None, [f"{accepted} unit(s) accepted as in step" if accepted else "",
-                                   f"{dropped} gone unit(s) dropped" if dropped else ""]))
+    done = ", ".join(filter(None, [
+        f"{accepted} unit(s) accepted as in step" if accepted else "",
+        f"{dropped} gone unit(s) dropped" if dropped else "",
+        f"{sum(map(len, marked.values()))} text(s) marked "
+        f"{'as a machine draft' if mark and mark.kind == DRAFT else 'as reviewed'}"
+        if marked else ""]))
     print(f"{shown}: {done or 'unchanged, every unit selected was accepted as it is already'}")
     return EXIT_OK
 
@@ -87,44 +134,115 @@ def _print_errors(diagnostics: Diagnostics, advice: str) -> None:
         print(advice, file=sys.stderr)
 
 
-def print_summary(groups: dict[str, Group], record: Record | None, codes: tuple[str, ...],
-                  record_path: Path, content_dir: Path) -> None:
-    """One line per unit, grouped by file, then the count of each state."""
-    shown = Diagnostics.display(record_path)
+def translations_page(content_dir: Path, hooks_dir: Path | None, every: bool) -> str:
+    """The dev server's dashboard: the report as a page, made from the content as it is
+    now (with the problems that keep some of it from being checked)."""
+    diagnostics = Diagnostics()
+    hook = load_hook(hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
+    content = load_content(content_dir, diagnostics, hook=hook)
+    record_path = content_dir / RECORD_FILE
+    if content is None:
+        return dashboard_html([], record_path, {}, every,
+                              [str(d) for d in diagnostics.errors], served=True)
+    codes = content.config.written_codes
+    record = load_record(record_path, codes, diagnostics)
+    problems = [str(d) for d in diagnostics.errors]
     if record is None:
-        print(f"no translation record ({shown}): drift is not checked; create it with "
-              "`duet translations --accept-all`")
-        return
-    report = check_drift(groups, record, codes, record_path, lambda paths: {})
-    counts: dict[str, int] = {}
+        problems.append(f"no translation record ({Diagnostics.display(record_path)}): "
+                        f"create it with `{PROGRAM} --accept-all`")
+    statuses = _statuses(collect_units(content, content_dir), record or Record(),
+                         content_dir, record_path, codes)
+    return dashboard_html(statuses, record_path, _tags(content.config), every, problems,
+                          served=True)
+
+
+def _statuses(groups: dict[str, Group], record: Record, content_dir: Path,
+              record_path: Path, codes: tuple[str, ...]) -> list[UnitStatus]:
+    return unit_statuses(groups, record, load_texts(texts_path(record_path)), codes,
+                         record_path, content_dir)
+
+
+def _tags(config: Config) -> dict[str, str]:
+    return {lang: config.language(lang).tag for lang in config.written_codes}
+
+
+def show(groups: dict[str, Group], record: Record | None, content_dir: Path,
+         record_path: Path, config: Config, view: View) -> int:
+    """Print (or write as HTML) the units' states; the exit status."""
+    codes = config.written_codes
+    if record is None:
+        print(f"no translation record ({Diagnostics.display(record_path)}): drift is not "
+              f"checked; create it with `{PROGRAM} --accept-all`")
+        return EXIT_OK
+    statuses = _statuses(groups, record, content_dir, record_path, codes)
+    try:
+        if view.json:
+            print(json.dumps(as_json(statuses, record_path, codes), ensure_ascii=False,
+                             indent=1))
+        elif view.html is not None:
+            write_record(view.html, dashboard_html(statuses, record_path, _tags(config),
+                                                   view.all))
+            print(f"{view.html}: {len(statuses)} unit(s), "
+                  f"{sum(s.needs_work for s in statuses)} need work")
+        else:
+            print_summary(statuses, record_path, view)
+    except BrokenPipeError:  # `duet translations | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        print(f"{view.html}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_PROBLEM if view.strict and any(s.needs_work for s in statuses) else EXIT_OK
+
+
+def print_summary(statuses: list[UnitStatus], record_path: Path, view: View) -> None:
+    """The units that need work (every unit with `view.all`), grouped by file, then
+    the count of each state."""
+    listed = [status for status in statuses if view.all or status.needs_work]
+    width = max((len(status.unit_id) for status in listed), default=0)
+    color = view.diff and sys.stdout.isatty()
     current = ""
-    width = max((len(state.unit_id) for state in report.states), default=0)
-    for state in report.states:
-        if state.group != current:
-            current = state.group
-            print(_group_label(groups.get(current), current, content_dir, codes))
-        detail = state.state
-        if state.state == DRIFTED:
-            ahead = " and ".join(f"'{lang}'" for lang in state.ahead)
-            detail += ": " + ", ".join(f"'{lang}' may be behind {ahead}"
-                                       for lang in state.behind)
-        elif state.state == GONE:
-            detail += ": accept its page or file to drop it from the record"
-        elif state.state != IN_STEP:
-            detail += ": accept it to record it"
-        print(f"  {state.unit_id:<{width}}  {detail}")
-        counts[state.state] = counts.get(state.state, 0) + 1
-    total = sum(counts.values())
-    parts = ", ".join(f"{count} {state}" for state, count in sorted(counts.items()))
-    print(f"{total} unit(s): {parts or 'none'} ({shown})")
+    for status in listed:
+        if status.file != current:
+            current = status.file
+            print(current)
+        print(f"  {status.unit_id:<{width}}  {_detail(status)}")
+        for command in status.commands if status.needs_work else []:
+            print(f"  {'':<{width}}  run: {command}")
+        for lang, shown in status.languages.items() if view.diff else ():
+            if shown.diff is not None:
+                print(f"  {'':<{width}}  {lang} changed:")
+                for line in as_text(changed_only(shown.diff), color).split("\n"):
+                    print(f"  {'':<{width}}    {line}".rstrip())
+            elif shown.state == "changed":
+                print(f"  {'':<{width}}  {lang} changed (its accepted text is not kept: it "
+                      "was accepted before accepted texts were recorded)")
+    found = counts(statuses)
+    parts = ", ".join(f"{count} {state}" for state, count in found.items())
+    needing = sum(status.needs_work for status in statuses)
+    print(f"{len(statuses)} unit(s): {parts or 'none'} ({Diagnostics.display(record_path)})")
+    if needing and not view.all:
+        print(f"{needing} need work; `{PROGRAM} --all` lists every unit"
+              + ("" if view.diff else f", `{PROGRAM} --diff` shows what changed"))
+    elif not needing:
+        print("nothing needs work")
 
 
-def _group_label(group: Group | None, name: str, content_dir: Path,
-                 codes: tuple[str, ...]) -> str:
-    if name.startswith(DATA_DIR + "/"):
-        return Diagnostics.display(content_dir / name)
-    langs = [lang for lang in codes if group and any(lang in unit for unit in group.units.values())]
-    return Diagnostics.display(content_dir / name) + f".{{{','.join(langs or codes)}}}.md"
+def _detail(status: UnitStatus) -> str:
+    detail = status.state
+    if status.state == DRIFTED:
+        ahead = [lang for lang, shown in status.languages.items() if shown.state == "changed"]
+        behind = [lang for lang, shown in status.languages.items() if shown.state == "behind"]
+        detail += ": " + ", ".join(f"'{lang}' may be behind "
+                                   + " and ".join(f"'{a}'" for a in ahead) for lang in behind)
+    elif status.state == GONE:
+        detail += ": accept its page or file to drop it from the record"
+    elif status.state == NEW:
+        detail += ": accept it to record it"
+    drafts = [f"'{lang}' is a machine draft ({shown.draft.who}, {shown.draft.on})"
+              + (", edited since, not reviewed" if shown.state == UNREVIEWED else "")
+              for lang, shown in status.languages.items()
+              if shown.draft is not None and shown.state in (MACHINE_DRAFT, UNREVIEWED)]
+    return "; ".join([detail, *drafts])
 
 
 def select(arguments: list[str], groups: dict[str, Group], record: Record,
@@ -135,11 +253,11 @@ def select(arguments: list[str], groups: dict[str, Group], record: Record,
     for argument in arguments:
         path, _, unit = argument.partition("#")
         if path and ("/" in path or path.endswith((".md", ".yaml", ".yml"))):
-            name = _group_of(Path(path), content_dir, config)
+            name, lang = _group_of(Path(path), content_dir, config)
             if name not in groups and name not in record.groups:
                 raise ValueError(f"{path}: not a page with translations, nor a data file "
                                  "with texts in several languages")
-            selections.append(Selection(name))
+            selections.append(Selection(name, (), lang))
         elif not selections:
             raise ValueError(f"'{argument}': name a page or data file first, e.g. "
                              f"--accept {Diagnostics.display(content_dir / 'about.en.md')}")
@@ -150,21 +268,21 @@ def select(arguments: list[str], groups: dict[str, Group], record: Record,
     return selections
 
 
-def _group_of(path: Path, content_dir: Path, config: Config) -> str:
+def _group_of(path: Path, content_dir: Path, config: Config) -> tuple[str, str | None]:
     """The record's name for the page or data file at `path` (which need not exist: a
-    deleted page is named to remove it from the record)."""
+    deleted page is named to remove it from the record), and the language it names."""
     try:
         relative = path.resolve().relative_to(content_dir.resolve())
     except ValueError:
         raise ValueError(f"{path} is not inside the content folder "
                          f"{Diagnostics.display(content_dir)}") from None
     if relative.parts[:1] == (DATA_DIR,):
-        return relative.as_posix()
+        return relative.as_posix(), None
     match = PAGE_NAME.match(relative.name)
     if match and match["lang"] in config.codes:
-        return (relative.parent / match["stem"]).as_posix()
-    return relative.with_suffix("").as_posix() if relative.suffix == ".md" else \
-        relative.as_posix()
+        return (relative.parent / match["stem"]).as_posix(), match["lang"]
+    return (relative.with_suffix("").as_posix() if relative.suffix == ".md" else
+            relative.as_posix()), None
 
 
 def _with_unit(selection: Selection, unit: str, groups: dict[str, Group],
@@ -177,7 +295,7 @@ def _with_unit(selection: Selection, unit: str, groups: dict[str, Group],
     if not matching:
         listed = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
         raise ValueError(f"{selection.group} has no unit '{unit}' (it has: {listed})")
-    return Selection(selection.group, selection.units + matching)
+    return Selection(selection.group, selection.units + matching, selection.lang)
 
 
 def accept_units(record: Record, groups: dict[str, Group],
@@ -185,8 +303,9 @@ def accept_units(record: Record, groups: dict[str, Group],
                  ) -> tuple[Record, int, int]:
     """The record with the selected units (all when `selections` is None) accepted as they
     are now, with how many entries that changed and how many it dropped. Units already in
-    step keep their entry; a selected unit, or a selected group's unit, that the content no
-    longer has is dropped."""
+    step keep their entry; a selected unit, or a selected group's unit, that no language
+    has any more is dropped. A unit in one language (its translation missing) keeps its
+    entry, and so does every unit of a file with errors."""
     chosen: dict[str, set[str] | None] = (
         dict.fromkeys(groups.keys() | record.groups.keys()) if selections is None else {})
     for selection in selections or []:
@@ -197,7 +316,11 @@ def accept_units(record: Record, groups: dict[str, Group],
     changed = dropped = 0
     for name, units in chosen.items():
         old = record.groups.get(name, {})
-        current = groups[name].units if name in groups else {}
+        group = groups.get(name)
+        if group is not None and group.held:
+            continue
+        current = group.units if group else {}
+        kept = group.untranslated if group else set()
         entries: dict[str, Entry] = {}
         for unit_id, unit in current.items():
             if units is None or unit_id in units:
@@ -208,11 +331,13 @@ def accept_units(record: Record, groups: dict[str, Group],
                 entries[unit_id] = old[unit_id]
         for unit_id, entry in old.items():
             if unit_id not in current:
-                if units is None or unit_id in units:
+                if (units is None or unit_id in units) and unit_id not in kept:
                     dropped += 1
                 else:
                     entries[unit_id] = entry
-        updated.groups[name] = entries
+        order = (*group.order, *old) if group else tuple(old)
+        updated.groups[name] = {unit_id: entries[unit_id] for unit_id in dict.fromkeys(order)
+                                if unit_id in entries}
         if not entries:
             del updated.groups[name]
     return updated, changed, dropped
@@ -222,7 +347,42 @@ def _accepted(old: Entry | None, unit: Unit, today: dt.date) -> Entry:
     hashes = {lang: occurrence.hash for lang, occurrence in unit.items()}
     if old is not None and old.hashes == hashes:
         return old
-    return Entry(today, hashes)
+    return Entry(today, hashes, log=old.log if old else ())
+
+
+def _marked(selections: list[Selection], groups: dict[str, Group], mark: Mark,
+            codes: tuple[str, ...]) -> dict[tuple[str, str], list[str]]:
+    """(group, language) → the units whose text in that language the mark is for."""
+    marked: dict[tuple[str, str], list[str]] = {}
+    for selection in selections:
+        lang = mark.lang or selection.lang
+        if lang is None:
+            raise ValueError(f"{selection.group}: name the language of the texts with "
+                             f"--lang ({', '.join(codes)})")
+        if lang not in codes:
+            raise ValueError(f"--lang {lang}: not a language editors write "
+                             f"({', '.join(codes)})")
+        group = groups.get(selection.group)
+        units = [unit_id for unit_id in (selection.units or (group.units if group else ()))
+                 if group is not None and lang in group.units.get(unit_id, {})]
+        if not units:
+            raise ValueError(f"{selection.group}: no unit selected has a '{lang}' text")
+        marked.setdefault((selection.group, lang), []).extend(units)
+    return marked
+
+
+def _add_events(record: Record, groups: dict[str, Group],
+                marked: dict[tuple[str, str], list[str]], mark: Mark, today: dt.date,
+                codes: tuple[str, ...]) -> None:
+    """Add the mark to the log of each marked unit (accepted by now)."""
+    for (name, lang), units in marked.items():
+        for unit_id in units:
+            entry = record.groups[name][unit_id]
+            unit = groups[name].units[unit_id]
+            hashes = {code: unit[code].hash for code in codes if code in unit}
+            event = Event(mark.kind, lang, mark.who, today, hashes)
+            record.groups[name][unit_id] = Entry(entry.accepted, entry.hashes, entry.where,
+                                                 (*entry.log, event))
 
 
 def write_record(path: Path, text: str) -> None:
@@ -232,7 +392,18 @@ def write_record(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+        os.chmod(temporary, _mode_of(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_of(path: Path) -> int:
+    """The file's permissions, or a new file's (mkstemp's own are the owner's alone)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -1,4 +1,5 @@
-"""The notice an outdated page shows its readers, in their language."""
+"""The notices a page shows its readers, in their language: its translation may be behind,
+or parts of it are a machine draft not reviewed yet."""
 
 from __future__ import annotations
 
@@ -36,3 +37,20 @@ def notice_lookup(config: Config, behind: dict[tuple[str, str], Behind],
         return Notice(names[found.ahead], found.accepted) if found else None
 
     return translation_notice
+
+
+def draft_lookup(config: Config, drafts: dict[tuple[str, str], list[str]],
+                 reader: Language) -> Callable[[Any], list[str]]:
+    """`machine_draft_notice(page)` for templates: the ids of the page's sections whose
+    text in the reader's language (for a derived language, in its source) is a machine
+    draft not reviewed yet; empty when there are none or `translation_notice` is off."""
+    source = next((language.derive.source for language in config.languages
+                   if language.code == reader.code and language.derive is not None),
+                  reader.code)
+
+    def machine_draft_notice(page: Any) -> list[str]:
+        if not config.translation_notice or getattr(page, "is_fallback", True):
+            return []
+        return drafts.get((source, page.key), [])
+
+    return machine_draft_notice

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from duet.diagnostics import Diagnostics
 from duet.load.yamlsource import Where, parse_yaml, read_text, where_of
@@ -37,11 +37,44 @@ HEADER = """\
 """
 
 
+DRAFT, REVIEWED = "draft", "reviewed"
+LOG = "log"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A language's text of a unit marked as a machine draft (`who`: the tool) or as
+    reviewed (`who`: the reviewer), on a date, with the hash of every language's text
+    then: the reviewed text and the source it was checked against."""
+
+    kind: str
+    lang: str
+    who: str
+    on: dt.date
+    hashes: dict[str, str]
+
+    def fields(self) -> dict[str, str]:
+        """As the record writes it, in this order."""
+        return {self.kind: self.lang, "tool" if self.kind == DRAFT else "by": self.who,
+                "on": self.on.isoformat(), **self.hashes}
+
+
 @dataclass(frozen=True)
 class Entry:
     accepted: dt.date
     hashes: dict[str, str]
     where: Where | None = field(default=None, compare=False)
+    log: tuple[Event, ...] = ()
+    """Its machine drafts and reviews, oldest first."""
+
+    def draft(self, lang: str) -> Event | None:
+        """The machine draft of `lang`'s text, unless a review came after it."""
+        last = next((event for event in reversed(self.log) if event.lang == lang), None)
+        return last if last is not None and last.kind == DRAFT else None
+
+    def reviewed(self, lang: str) -> Event | None:
+        last = next((event for event in reversed(self.log) if event.lang == lang), None)
+        return last if last is not None and last.kind == REVIEWED else None
 
 
 @dataclass
@@ -145,11 +178,16 @@ def _entry(node: Node, path: Path, codes: tuple[str, ...],
         return None
     accepted: dt.date | None = None
     hashes: dict[str, str] = {}
+    log: tuple[Event, ...] = ()
     ok = True
     for key, value in node.value:
         name = key.value if isinstance(key, ScalarNode) else None
         raw = value.value if isinstance(value, ScalarNode) else None
-        if name == ACCEPTED:
+        if name == LOG:
+            events = _log(value, path, codes, diagnostics)
+            ok = ok and events is not None
+            log = events or ()
+        elif name == ACCEPTED:
             try:
                 accepted = dt.date.fromisoformat(str(raw))
             except ValueError:
@@ -164,14 +202,43 @@ def _entry(node: Node, path: Path, codes: tuple[str, ...],
             else:
                 hashes[name] = str(raw)
         else:
-            _error(diagnostics, path, key, f"unknown key '{name}' (expected '{ACCEPTED}' or "
-                                           f"a language: {', '.join(codes)})")
+            _error(diagnostics, path, key, f"unknown key '{name}' (expected '{ACCEPTED}', "
+                                           f"'{LOG}' or a language: {', '.join(codes)})")
             ok = False
     if accepted is None and ok:
         _error(diagnostics, path, node, f"missing required key '{ACCEPTED}'")
     if accepted is None or not ok:
         return None
-    return Entry(accepted, hashes, where_of(path, node))
+    return Entry(accepted, hashes, where_of(path, node), log)
+
+
+def _log(node: Node, path: Path, codes: tuple[str, ...],
+         diagnostics: Diagnostics) -> tuple[Event, ...] | None:
+    """A unit's drafts and reviews: `- {draft: en, tool: …, on: …, zh: …, en: …}` or
+    `- {reviewed: en, by: …, on: …, zh: …, en: …}`."""
+    example = "{reviewed: en, by: Name, on: 2025-03-02, zh: <hash>, en: <hash>}"
+    if not isinstance(node, SequenceNode):
+        _error(diagnostics, path, node, f"'{LOG}' lists events such as {example}")
+        return None
+    events: list[Event] = []
+    for item in node.value:
+        fields = ({k.value: v.value for k, v in item.value
+                   if isinstance(k, ScalarNode) and isinstance(v, ScalarNode)}
+                  if isinstance(item, MappingNode) else {})
+        kind = DRAFT if DRAFT in fields else REVIEWED
+        who = fields.get("tool" if kind == DRAFT else "by", "")
+        hashes = {lang: str(fields[lang]) for lang in codes if lang in fields}
+        try:
+            on = dt.date.fromisoformat(str(fields.get("on")))
+        except ValueError:
+            on = None
+        if (on is None or fields.get(kind) not in codes or not str(who).strip()
+                or not all(HASH.match(value) for value in hashes.values())):
+            _error(diagnostics, path, item, f"expected an event such as {example} (or "
+                                            "{draft: en, tool: Name, on: …, …})")
+            return None
+        events.append(Event(kind, str(fields[kind]), str(who), on, hashes))
+    return tuple(events)
 
 
 def _error(diagnostics: Diagnostics, path: Path, node: Node, message: str) -> None:
@@ -189,10 +256,20 @@ def dump_record(record: Record, codes: tuple[str, ...]) -> str:
             continue
         lines.append(f"{_quoted(name)}:")
         for unit_id, entry in units.items():
-            fields = [f"{ACCEPTED}: {entry.accepted.isoformat()}"]
-            fields += [f"{lang}: {entry.hashes[lang]}" for lang in codes if lang in entry.hashes]
-            lines.append(f"  {_quoted(unit_id)}: {{{', '.join(fields)}}}")
+            fields = {ACCEPTED: entry.accepted.isoformat()}
+            fields.update((lang, entry.hashes[lang]) for lang in codes if lang in entry.hashes)
+            if not entry.log:
+                lines.append(f"  {_quoted(unit_id)}: {_flow(fields)}")
+                continue
+            lines.append(f"  {_quoted(unit_id)}:")
+            lines += [f"    {name}: {value}" for name, value in fields.items()]
+            lines.append(f"    {LOG}:")
+            lines += [f"      - {_flow(event.fields())}" for event in entry.log]
     return "\n".join(lines) + "\n"
+
+
+def _flow(fields: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{name}: {_quoted(value)}" for name, value in fields.items()) + "}"
 
 
 def _quoted(key: str) -> str:

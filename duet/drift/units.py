@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -38,6 +38,8 @@ class Occurrence:
     path: Path
     line: int
     col: int = 1
+    text: str = field(default="", compare=False, repr=False)
+    """The text itself (what the record keeps of an accepted text, to show changes)."""
 
 
 Unit = dict[str, Occurrence]
@@ -55,6 +57,12 @@ class Group:
     units: dict[str, Unit]
     page_key: str = ""
     """For a page: its translation key (the index page of a folder is the folder)."""
+    untranslated: set[str] = field(default_factory=set)
+    """Units in a single language: missing a translation (reported as such), not gone."""
+    order: tuple[str, ...] = ()
+    """Every unit id, translated or not, in the content's order."""
+    held: bool = False
+    """One of its files has errors: what it has now says nothing of what is gone."""
 
     def describe(self, unit_id: str) -> str:
         """How messages name a unit: `section #id`, `the opening …`, `text a.b`."""
@@ -72,8 +80,8 @@ def fingerprint(text: str) -> str:
 
 
 def collect_units(content: Content, content_dir: Path) -> dict[str, Group]:
-    """Every group of units with more than one language, by name, in name order. A
-    derived language is always in step with its source: it has no units."""
+    """Every group of units, by name, in name order. A derived language is always in
+    step with its source: it has no units."""
     written = content.config.written_codes
     groups: dict[str, Group] = {}
     for page in content.pages:
@@ -89,21 +97,26 @@ def collect_units(content: Content, content_dir: Path) -> dict[str, Group]:
             group = groups.setdefault(name, Group(name, "data", {}))
             group.units[unit_id] = {
                 lang: Occurrence(fingerprint(value), text.where.path, text.where.line,
-                                 text.where.col)
+                                 text.where.col, value)
                 for lang, value in text.values.items() if lang in written}
-    return {name: _translated(groups[name]) for name in sorted(groups)
-            if _languages(groups[name]) > 1}
-
-
-def _languages(group: Group) -> int:
-    return len({lang for unit in group.units.values() for lang in unit})
+    for path in content.unloaded:
+        name = (f"{DATA_DIR}/{path.name}" if path.parent.name == DATA_DIR
+                else page_group_name(path, content_dir))
+        groups.setdefault(name, Group(name, "data" if name.startswith(DATA_DIR + "/")
+                                      else "page", {})).held = True
+    return {name: _translated(groups[name]) for name in sorted(groups)}
 
 
 def _translated(group: Group) -> Group:
-    """The group without its units in a single language (a data text with one language
-    is reported by the schema as missing a translation)."""
-    if group.kind == "data":
-        group.units = {unit_id: unit for unit_id, unit in group.units.items() if len(unit) > 1}
+    """The group with its untranslated units set apart: a data text in one language, or
+    every section of a page that has one language file (a section in one language of a
+    translated page is new, or renamed)."""
+    group.order = tuple(group.units)
+    single = len({lang for unit in group.units.values() for lang in unit}) < 2
+    group.untranslated = {unit_id for unit_id, unit in group.units.items()
+                          if len(unit) < 2 and (single or group.kind == "data")}
+    group.units = {unit_id: unit for unit_id, unit in group.units.items()
+                   if unit_id not in group.untranslated}
     return group
 
 
@@ -144,7 +157,8 @@ def page_units(page: SourcePage) -> dict[str, Occurrence]:
                 starts.setdefault(current, page.body_line + index)
         texts.setdefault(current, []).append(line)
     for unit_id, lines in texts.items():
-        units[unit_id] = Occurrence(fingerprint("\n".join(lines)), page.path, starts[unit_id])
+        text = "\n".join(lines)
+        units[unit_id] = Occurrence(fingerprint(text), page.path, starts[unit_id], 1, text)
     return units
 
 

@@ -30,6 +30,8 @@ DATA_DIR = "data"
 SITE_FILE = "site.yaml"
 RECORD_FILE = "translations.yaml"
 """The translation record (duet/drift): read by the drift check, not as content."""
+RECORD_TEXTS_FILE = "translations.texts.yaml"
+"""The record's accepted texts (duet/drift/texts.py): read by `duet translations` alone."""
 IGNORED_NAMES = re.compile(r"^(\..*|.*~|#.*#|.*\.swp|.*\.tmp)$")
 
 
@@ -53,6 +55,10 @@ class Content:
     pages: list[SourcePage] = field(default_factory=list)
     data: dict[str, list[Record]] = field(default_factory=dict)
     missing_text: list[tuple[Where, str]] = field(default_factory=list)
+    unloaded: set[Path] = field(default_factory=set)
+    """Files with errors, read in part or not at all: the checks that depend on them
+    are not run (their problems would follow from the reported ones), and their
+    translation record is left as it is."""
     schemas: dict[str, Check] | None = None
     """The schema of every collection the site may hold: the engine's and its hooks';
     None: the engine's alone."""
@@ -61,6 +67,11 @@ class Content:
         if self.schemas is None:
             self.schemas = engine_collections(self.config.codes,
                                               derived=self.config.derived_codes)
+
+    def loaded(self, collection: str) -> bool:
+        """Whether the data collection was read without errors (or is absent)."""
+        return not any(path.parent.name == DATA_DIR and path.stem == collection
+                       for path in self.unloaded)
 
 
 PageRequest = tuple[str, str, Config]
@@ -97,13 +108,18 @@ def load_content(content_dir: Path, diagnostics: Diagnostics,
     for path in paths:
         relative = path[root:]
         if relative.startswith(data_prefix):
+            errors = len(diagnostics.errors)
             load_collection(Path(path), content, diagnostics)
+            if len(diagnostics.errors) > errors:
+                content.unloaded.add(Path(path))
         elif relative.endswith(".md"):
             page, problems = next(loaded)
             diagnostics.items.extend(problems)
             if page is not None:
                 content.pages.append(page)
-        elif relative not in (SITE_FILE, RECORD_FILE, CONVERSIONS_FILE):
+            if page is None or any(p.severity == "error" for p in problems):
+                content.unloaded.add(Path(path))
+        elif relative not in (SITE_FILE, RECORD_FILE, RECORD_TEXTS_FILE, CONVERSIONS_FILE):
             diagnostics.warning(Path(path), 0, 0, "ignored: only Markdown pages (.md) and "
                                                   "data/*.yaml belong in the content folder")
     derive_content(content)

@@ -46,7 +46,9 @@ def check_heading_parity(by_key: dict[str, dict[str, SourcePage]],
 
 def check_links(site: Site, content: Content, data_links: list[tuple[Where, LinkRef]],
                  diagnostics: Diagnostics) -> None:
-    terms = {term["id"] for term in content.data.get(GLOSSARY, [])}
+    terms: set[str] | None = ({term["id"] for term in content.data.get(GLOSSARY, [])}
+                              if content.loaded(GLOSSARY) else None)
+    """None: the glossary has errors of its own, and its terms are not checked."""
     nearest = Nearest()
     for page in site.all_pages():
         if page.is_fallback or page._source.derived:  # its links are its source's
@@ -64,7 +66,14 @@ def check_links(site: Site, content: Content, data_links: list[tuple[Where, Link
         problem = _link_problem(link, None, site, terms, nearest)
         if problem:
             diagnostics.error(where.path, link.line, link.col, problem)
-    for items in content.data.values():  # a data item's `terms`: glossary ids it uses
+    if terms is not None:
+        _check_item_terms(content, terms, diagnostics, nearest)
+
+
+def _check_item_terms(content: Content, terms: set[str], diagnostics: Diagnostics,
+                      nearest: Nearest) -> None:
+    """A data item's `terms`: the glossary ids it uses."""
+    for items in content.data.values():
         for item in items:
             for term in item.get("terms") or []:
                 if term not in terms:
@@ -72,10 +81,10 @@ def check_links(site: Site, content: Content, data_links: list[tuple[Where, Link
                                       f"unknown glossary term '{term}'" + nearest(term, terms))
 
 
-def _link_problem(link: LinkRef, own_key: str | None, site: Site, terms: set[str],
+def _link_problem(link: LinkRef, own_key: str | None, site: Site, terms: set[str] | None,
                   nearest: Nearest) -> str | None:
     if link.kind == "term":
-        if link.key not in terms:
+        if terms is not None and link.key not in terms:
             return f"unknown glossary term '{link.key}'" + nearest(link.key, terms)
         return None
     key = own_key if link.kind == "anchor" else link.key
@@ -95,6 +104,8 @@ def _check_data_ref(page: Page, content: Content, diagnostics: Diagnostics,
         return
     collection, _, item_id = page.data_ref.partition("/")
     where = page._source.front.where
+    if not content.loaded(collection):
+        return
     if collection not in content.data:
         diagnostics.error(page.source_path, where.line, where.col,
                           f"data: no collection '{collection}'"

@@ -157,6 +157,9 @@ class Site:
     page_anchors: dict[str, set[str]]
     translation_behind: dict[tuple[str, str], Any] = field(default_factory=dict)
     """(language, page key) → the drift check's `Behind` (see duet/drift), set by the build."""
+    translation_drafts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(language, page key) → the page's sections whose text is an unreviewed machine
+    draft (see duet/drift), set by the build."""
 
     def page(self, lang: str, key: str) -> Page | None:
         return self.pages.get((lang, key))
@@ -288,7 +291,7 @@ def _pair_pages(sources: list[SourcePage], config: Config,
             continue
         same[source.lang] = source
     for _key, same in sorted(by_key.items()):
-        for lang in config.codes:
+        for lang in config.written_codes:  # a derived language's page is made, never expected
             if lang not in same:
                 present = next(iter(same.values()))
                 expected = present.path.name.replace(f".{present.lang}.md", f".{lang}.md")
@@ -297,7 +300,10 @@ def _pair_pages(sources: list[SourcePage], config: Config,
                 diagnostics.warning(present.path, 0, 0,
                                     f"missing translation: no '{lang}' version of this page "
                                     f"(expected {expected}); the {lang} site shows the "
-                                    f"{present.lang} text with a notice")
+                                    f"{present.lang} text with a notice"
+                                    + "".join(f", and so does the {code} site made from it"
+                                              for code, source, _ in config.derived()
+                                              if source == lang and code not in same))
     return by_key
 
 

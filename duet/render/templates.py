@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from duet.diagnostics import Diagnostics
 from duet.digests import digest
-from duet.drift.notice import notice_lookup
+from duet.drift.notice import draft_lookup, notice_lookup
 from duet.load.config import Language
 from duet.load.hooks import TemplateGlobals, no_globals
 from duet.model.markdown import LinkContext
@@ -215,6 +215,8 @@ class LanguageRenderer:
         self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
         self.env.globals["translation_notice"] = notice_lookup(
             self.site.config, self.site.translation_behind, self.language)
+        self.env.globals["machine_draft_notice"] = draft_lookup(
+            self.site.config, self.site.translation_drafts, self.language)
 
     def url_for(self, key: str, anchor: str = "") -> str:
         """The URL of page `key` (and its section `anchor`) in this language; a page or

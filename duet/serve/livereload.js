@@ -3,6 +3,7 @@
 (() => {
   "use strict";
   const OVERLAY_ID = "duet-build-problems";
+  const WARNINGS_ID = "duet-build-warnings";
 
   function hideProblems() {
     const overlay = document.getElementById(OVERLAY_ID);
@@ -38,7 +39,47 @@
     document.body.append(overlay);
   }
 
+  // The warnings a rebuild added: a panel in a corner, closed by its button.
+  function showWarnings(warnings) {
+    const old = document.getElementById(WARNINGS_ID);
+    if (old) old.remove();
+    const panel = document.createElement("section");
+    panel.id = WARNINGS_ID;
+    panel.setAttribute("role", "status");
+    panel.setAttribute("aria-label", "New build warnings");
+    panel.lang = "en";
+    Object.assign(panel.style, {
+      position: "fixed", right: "1rem", bottom: "1rem", zIndex: "2147483647",
+      maxWidth: "min(40rem, calc(100vw - 2rem))", maxHeight: "40vh", overflow: "auto",
+      background: "#2b2414", color: "#fff", padding: "0.75rem 1rem", borderRadius: "6px",
+      font: "13px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace",
+      whiteSpace: "pre-wrap", boxShadow: "0 2px 12px rgba(0, 0, 0, 0.4)",
+    });
+    const title = document.createElement("h2");
+    title.textContent = `This save added ${warnings.length} warning(s)`;
+    Object.assign(title.style, { font: "bold 14px/1.4 sans-serif", margin: "0 0 0.5rem" });
+    const close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Close";
+    close.addEventListener("click", () => panel.remove());
+    Object.assign(close.style, { float: "right", marginLeft: "1rem" });
+    panel.append(close, title);
+    for (const warning of warnings) {
+      const line = document.createElement("p");
+      line.textContent = warning;
+      Object.assign(line.style, { margin: "0 0 0.4rem", color: "#ffe2a8" });
+      panel.append(line);
+    }
+    const link = document.createElement("a");
+    link.href = "/__duet/translations";
+    link.textContent = "Translation dashboard";
+    link.style.color = "#cfe3ff";
+    panel.append(link);
+    document.body.append(panel);
+  }
+
   const events = new EventSource("/__duet/events");
+  events.addEventListener("warnings", (event) => showWarnings(JSON.parse(event.data)));
   events.addEventListener("reload", () => window.location.reload());
   events.addEventListener("problems", (event) => showProblems(JSON.parse(event.data)));
   events.addEventListener("ok", hideProblems);

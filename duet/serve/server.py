@@ -28,10 +28,14 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from duet.build import BuildOptions
+from duet.diagnostics import Diagnostics
+from duet.drift.command import translations_page
 from duet.incremental.cache import open_cache
 from duet.serve.watch import Rebuilder, watch
 
 SCRIPT_URL = "/__duet/livereload.js"
+DASHBOARD_URL = "/__duet/translations"
+"""The translation dashboard: made on each request, never part of the site."""
 EVENTS_URL = "/__duet/events"
 SCRIPT_FILE = Path(__file__).resolve().parent / "livereload.js"
 SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'.encode()
@@ -52,6 +56,9 @@ class Broadcaster:
         self._lock = threading.Lock()
         self._listeners: set[queue.Queue[tuple[str, str] | None]] = set()
         self.problems: list[str] = []
+        self.warnings: list[str] = []
+        """The warnings the last rebuild added, shown by every tab that opens until the
+        next one (the tabs reload after a rebuild)."""
 
     def subscribe(self) -> queue.Queue[tuple[str, str] | None]:
         listener: queue.Queue[tuple[str, str] | None] = queue.Queue()
@@ -59,6 +66,8 @@ class Broadcaster:
             self._listeners.add(listener)
             if self.problems:
                 listener.put(("problems", json.dumps(self.problems)))
+            elif self.warnings:
+                listener.put(("warnings", json.dumps(self.warnings)))
         return listener
 
     def unsubscribe(self, listener: queue.Queue[tuple[str, str] | None]) -> None:
@@ -69,6 +78,10 @@ class Broadcaster:
         with self._lock:
             self.problems = []
         self._send(("reload", "{}"))
+
+    def warn(self, warnings: list[str]) -> None:
+        with self._lock:
+            self.warnings = list(warnings)
 
     def report(self, problems: list[str]) -> None:
         with self._lock:
@@ -135,6 +148,11 @@ class SiteHandler(BaseHTTPRequestHandler):
             return
         if path == SCRIPT_URL:
             self._send(HTTPStatus.OK, SCRIPT_FILE.read_bytes(), "text/javascript", send_body)
+            return
+        if path == DASHBOARD_URL:
+            every = "all" in urlsplit(self.path).query.split("&")
+            self._send(HTTPStatus.OK, self.server.dashboard(every).encode(),
+                       "text/html; charset=utf-8", send_body)
             return
         root = self.server.root
         file = resolve_request(root, self.path)
@@ -227,11 +245,13 @@ class DevHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], root: Path, events: Broadcaster,
-                 default_language: Callable[[], str]) -> None:
+                 default_language: Callable[[], str],
+                 dashboard: Callable[[bool], str]) -> None:
         super().__init__(address, SiteHandler)
         self.root = root
         self.events = events
         self.default_language = default_language
+        self.dashboard = dashboard
 
 
 class DevServer:
@@ -242,7 +262,8 @@ class DevServer:
         self.events = Broadcaster()
         self.log = log or (lambda line: print(line, flush=True))
         out_dir = (options.cache_dir or Path(".duet-cache")) / f"serve-{port or 'any'}"
-        self.httpd = DevHTTPServer((host, port), out_dir, self.events, self._default_language)
+        self.httpd = DevHTTPServer((host, port), out_dir, self.events, self._default_language,
+                                   self._dashboard)
         bound = self.httpd.server_address[1]
         shown_host = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
         self.url = f"http://{shown_host}:{bound}/"
@@ -258,6 +279,9 @@ class DevServer:
 
     def _default_language(self) -> str:
         return self.rebuilder.default_language
+
+    def _dashboard(self, every: bool) -> str:
+        return translations_page(self.options.content_dir, self.options.hooks_dir, every)
 
     def start(self) -> None:
         self.rebuilder.rebuild(first=True)
@@ -284,6 +308,16 @@ class DevServer:
         self._threads.append(thread)
 
 
+def start_line(server: DevServer) -> str:
+    """Where the site is served, where its translation dashboard is, what is watched."""
+    folders = [f"{Diagnostics.display(folder)}/" for folder in server.options.source_folders()]
+    watched = ", ".join(folders[:-1]) + f" and {folders[-1]}" if len(folders) > 1 else \
+        "".join(folders)
+    out = Diagnostics.display(server.options.out_dir)
+    return (f"serving {out} at {server.url} (Ctrl-C stops; translations: "
+            f"{server.url}{DASHBOARD_URL.lstrip('/')}); watching {watched}")
+
+
 def serve(options: BuildOptions, host: str, port: int, quiet: bool = False) -> int:
     """The `serve` command: runs until Ctrl-C."""
     try:
@@ -293,8 +327,7 @@ def serve(options: BuildOptions, host: str, port: int, quiet: bool = False) -> i
         return 1
     server.rebuilder.quiet = quiet
     server.start()
-    print(f"serving {server.options.out_dir} at {server.url} (Ctrl-C stops); watching "
-          "content/, templates/, static/ and locales/", flush=True)
+    print(start_line(server), flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -45,6 +45,8 @@ class Rebuilder:
         self.quiet = False
         self.default_language = ""
         self.builds = 0
+        self.warnings: set[str] = set()
+        """The last good build's warnings: a rebuild prints and shows those it adds."""
         self._lock = threading.Lock()
         self._search_wanted = threading.Event()
         self.searching = threading.Event()
@@ -76,12 +78,16 @@ class Rebuilder:
             if result.site is not None:
                 self.default_language = result.site.config.default_language
             milliseconds = (time.perf_counter() - started) * 1000
-            for warning in result.warnings if first else []:
-                self.log(str(warning))
+            warnings = [str(warning) for warning in result.warnings]
+            new = [warning for warning in warnings if warning not in self.warnings]
+            self.warnings = set(warnings)
+            for warning in new:
+                self.log(warning)
+            self.events.warn([] if first else new)
             if not self.quiet or first:
                 self.log(f"{'built' if first else 'rebuilt'} in {milliseconds:.0f} ms: "
                          f"{result.written} file(s) changed")
-            if result.written or self.events.problems:
+            if result.written or self.events.problems or new:
                 self.events.reload()
                 self._search_wanted.set()
             self._collect_soon()

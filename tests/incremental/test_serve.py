@@ -15,7 +15,8 @@ from conftest import ROOT, run_cli
 from htmlparse import parse_html
 
 from duet.build import BuildOptions
-from duet.serve.server import SCRIPT_TAG, DevServer, inject_script, resolve_request
+from duet.diagnostics import Diagnostics
+from duet.serve.server import SCRIPT_TAG, DevServer, inject_script, resolve_request, start_line
 
 pytestmark = pytest.mark.slow  # starts dev servers and waits for their rebuilds
 
@@ -261,3 +262,72 @@ def test_the_command_line_documents_serve() -> None:
     assert result.returncode == 0
     assert "serve" in result.stdout and "--port" in result.stdout
     assert "--host" in result.stdout and "127.0.0.1" in result.stdout
+
+
+# -- translations: new warnings, the dashboard ------------------------------
+
+@pytest.fixture
+def logged(mini_content: Path, tmp_path: Path) -> Iterator[tuple[Served, list[str]]]:
+    """A dev server on a site with a translation record, its terminal lines kept."""
+    assert run_cli("translations", "--content", str(mini_content),
+                   "--accept-all").returncode == 0
+    lines: list[str] = []
+    options = BuildOptions.for_project(ROOT, content_dir=mini_content,
+                                       cache_dir=tmp_path / "cache")
+    server = DevServer(options, port=0, log=lines.append)
+    server.start()
+    try:
+        yield Served(server, mini_content), lines
+    finally:
+        server.stop()
+
+
+def test_a_save_that_adds_warnings_prints_and_shows_them(
+        logged: tuple[Served, list[str]]) -> None:
+    served, lines = logged
+    tab = served.events()
+    try:
+        source = served.content / "about.zh.md"
+        source.write_text(source.read_text(encoding="utf-8").replace(
+            "来源说明。", "来源的详细说明。"), encoding="utf-8")
+        assert tab.next_event()[0] == "reload"
+        new = [line for line in lines if "may be behind 'zh'" in line]
+        assert len(new) == 1 and new[0].startswith(
+            f"{Diagnostics.display(served.content / 'about.en.md')}:4:1: warning:")
+        reloaded = served.events()
+        name, data = reloaded.next_event()
+        reloaded.close()
+        assert name == "warnings" and "may be behind 'zh'" in data
+        source.write_text(source.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        assert tab.next_event()[0] == "reload"
+        assert len([line for line in lines if "may be behind 'zh'" in line]) == 1
+        assert served.server.events.warnings == []
+    finally:
+        tab.close()
+    status, _, script = served.get("/__duet/livereload.js")
+    assert status == 200 and b'addEventListener("warnings"' in script
+
+
+def test_the_translation_dashboard_is_served_and_never_published(
+        logged: tuple[Served, list[str]]) -> None:
+    served, _ = logged
+    source = served.content / "about.zh.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "来源说明。", "来源的详细说明。"), encoding="utf-8")
+    wait_for(lambda: b"#source" in served.get("/__duet/translations")[2], "the dashboard")
+    status, headers, body = served.get("/__duet/translations")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    page = body.decode("utf-8")
+    assert "<ins>" in page and "的详细" in page
+    assert "duet translations --accept" in page and "optics-valley" not in page
+    assert "optics-valley" in served.get("/__duet/translations?all")[2].decode("utf-8")
+    published = [path for path in served.server.options.out_dir.rglob("*")
+                 if "translations" in path.name or "__duet" in path.parts]
+    assert published == []
+
+
+def test_the_start_line_names_every_watched_folder(served: Served) -> None:
+    line = start_line(served.server)
+    for folder in served.server.options.source_folders():
+        assert f"{Diagnostics.display(folder)}/" in line
+    assert "explainer/" in line and "/__duet/translations" in line

@@ -171,7 +171,7 @@ def test_the_command_lists_every_unit_and_accepts(mini_content: Path) -> None:
     assert missing.returncode == 0 and "no translation record" in missing.stdout
     assert run_cli("translations", "--content", content, "--accept-all").returncode == 0
     edit(mini_content / "about.zh.md", "来源说明。", "来源说明，补充了一句。")
-    listed = run_cli("translations", "--content", content)
+    listed = run_cli("translations", "--content", content, "--all")
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
     about = lines.index(f"{Diagnostics.display(mini_content / 'about')}.{{zh,en}}.md")
@@ -210,8 +210,8 @@ def test_a_malformed_record_is_reported_with_its_place(recorded: Path) -> None:
     path = Diagnostics.display(recorded / RECORD_FILE)
     assert f"{path}:2:22: '2025-13-01' is not a date: write it as YYYY-MM-DD" in problems
     assert any(p.startswith(f"{path}:2:38: expected the 12 hex digits") for p in problems)
-    assert f"{path}:2:46: unknown key 'fr' (expected 'accepted' or a language: zh, en)" \
-        in problems
+    assert (f"{path}:2:46: unknown key 'fr' (expected 'accepted', 'log' or a language: zh, "
+            "en)") in problems
 
 
 def test_the_notice_shows_on_the_page_that_may_be_behind(recorded: Path,

@@ -58,6 +58,7 @@ def test_the_wheel_holds_the_engine_and_its_files(duet: Path) -> None:
     packages = duet.parent.parent / "lib"
     [package] = packages.glob("python3*/site-packages/duet")
     assert (package / "serve" / "livereload.js").is_file()
+    assert (package / "drift" / "dashboard.html").is_file()
     assert {path.relative_to(package) for path in package.rglob("*.py")} == {
         path.relative_to(ROOT / "duet") for path in (ROOT / "duet").rglob("*.py")}
     defaults = sorted(path.name for path in (ROOT / "duet" / "templates").iterdir())
