@@ -47,6 +47,7 @@ from duet.publish.write import (
     stage_site,
 )
 from duet.render.assets import Assets, fingerprint
+from duet.render.cards import load_painter
 from duet.render.i18n import (
     Formatter,
     UiString,
@@ -278,7 +279,8 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics, 
         env.globals["asset"] = asset_global(assets.names)
         renderers[language.code] = LanguageRenderer(
             site, language, env, Formatter(language.locale, translations),
-            hook.template_globals, frozenset(translated))
+            hook.template_globals, frozenset(translated),
+            load_painter(options.templates_dir, language.code, diagnostics))
     return renderers
 
 

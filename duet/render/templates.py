@@ -26,6 +26,7 @@ from duet.model.reads import Reads, recording_reads, replay, replaying
 from duet.model.site import HOME_KEY, Page, Site
 from duet.model.views import View, build_views, parallel_rows
 from duet.publish.linkcheck import LinkFacts, link_facts
+from duet.render.cards import CardPainter, CardText, card_path, card_text
 from duet.render.i18n import Formatter
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
@@ -185,6 +186,8 @@ class LanguageRenderer:
     site_globals: TemplateGlobals = no_globals
     translated: frozenset[str] = frozenset()
     """The UI strings its catalog translates (the build checks them after rendering)."""
+    cards: CardPainter | None = None
+    """Draws the language's share cards (cards.py); None: the theme has no card font."""
 
     def __post_init__(self) -> None:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
@@ -198,7 +201,7 @@ class LanguageRenderer:
             collections=self.site.data[self.language.code],
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
             data_of=self.data_for, parallel_rows=parallel_rows,
-            menu=self.menu(),
+            menu=self.menu(), card_url=self.card_url,
         )
         self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
         self.env.globals["translation_notice"] = notice_lookup(
@@ -246,6 +249,24 @@ class LanguageRenderer:
                    else self.absolute(page.translations[config.default_language].url))
         pairs.append(("x-default", default))
         return pairs
+
+    def card_text(self, page: Page) -> CardText:
+        return card_text(self.site.config, self.language, page.title, page.description)
+
+    def render_card(self, page: Page) -> bytes:
+        assert self.cards is not None
+        return self.cards.paint(self.card_text(page))
+
+    def card_url(self, page: Page | View | None) -> str | None:
+        """The absolute URL of the share card of a page (a parallel reading's is its
+        page's, the search page's the home page's); None without cards."""
+        if self.cards is None or page is None:
+            return None
+        if isinstance(page, View):
+            page = page.original or self.page_for(HOME_KEY)
+            if page is None:
+                return None
+        return self.absolute(page.url + card_path("index.html"))
 
     def render_named(self, name: str, **context: Any) -> bytes:
         return self.env.get_template(name).render(**context).encode("utf-8")
@@ -324,6 +345,7 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         except jinja2.TemplateError as exc:
             diagnostics.error(view.template, getattr(exc, "lineno", 0) or 0, 0,
                               f"while rendering {view.url}: {exc.message or exc}")
+    render_cards(site, renderers, diagnostics, want, files)
     default = renderers[site.config.default_language]
     for path, renderer, name in [("index.html", default, "root.html"),
                                  *((f"{code}/404.html", renderer, "404.html")
@@ -338,6 +360,28 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
     if want("robots.txt"):
         add("robots.txt", partial(default.render_named, "robots.txt"))
     return files
+
+
+def render_cards(site: Site, renderers: dict[str, LanguageRenderer], diagnostics: Diagnostics,
+                 want: Callable[[str], bool], files: Rendered) -> None:
+    """Each page's share card (cards.py), in its language (some 15 ms a card); a
+    warning for a page whose card needs characters the card font lacks."""
+    pages = [page for page in site.all_pages() if renderers[page.lang].cards is not None]
+    for page in pages:
+        painter = renderers[page.lang].cards
+        assert painter is not None
+        missing = painter.missing(renderers[page.lang].card_text(page))
+        if missing:
+            where = page._source.front.where
+            diagnostics.warning(page.source_path, where.line, where.col,
+                                f"the '{page.lang}' card font has no {' '.join(missing)}: the "
+                                "page's share card would show empty boxes; make the font "
+                                "again with `python -m duet.render.cardfont` "
+                                "(docs/changes-and-sharing.md)")
+    wanted = [page for page in pages if want(card_path(page.output_path))]
+    for page in wanted:
+        path = card_path(page.output_path)
+        files[path] = RenderedFile.of(path, renderers[page.lang].render_card(page), Reads())
 
 
 def available_templates(renderers: dict[str, LanguageRenderer]) -> set[str]:
