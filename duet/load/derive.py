@@ -175,9 +175,14 @@ def _convert_any(value: Any, convert: Converter) -> Any:
 
 
 def derive_front(front: Record, convert: Converter) -> Record:
-    """A page's front matter with its texts (title, short title, description) converted."""
-    return Record({key: convert.text(value) if key in FRONT_TEXTS and isinstance(value, str)
-                   else value for key, value in front.items()}, front.where)
+    """A page's front matter with its texts (title, short title, description, the change
+    notes) converted."""
+    values = {key: convert.text(value) if key in FRONT_TEXTS and isinstance(value, str)
+              else value for key, value in front.items()}
+    if front.get("changes"):
+        values["changes"] = [Record({**note, "note": convert.text(note["note"])}, note.where)
+                             for note in front["changes"]]
+    return Record(values, front.where)
 
 
 def derive_page(page: SourcePage, code: str, convert: Converter) -> SourcePage:

@@ -130,6 +130,12 @@ class Page:
         return self._source.front["updated"]
 
     @property
+    def changes(self) -> list[Record]:
+        """The page's change notes (date, kind, note), newest first."""
+        notes: list[Record] = self._source.front.get("changes") or []
+        return sorted(notes, key=lambda note: note["date"], reverse=True)
+
+    @property
     def anchors(self) -> set[str]:
         return {heading.id for heading in self.headings}
 

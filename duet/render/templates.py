@@ -21,16 +21,26 @@ from duet.digests import digest
 from duet.drift.notice import notice_lookup
 from duet.load.config import Language
 from duet.load.hooks import TemplateGlobals, no_globals
+from duet.model.changes import change_log, note_anchors
 from duet.model.markdown import LinkContext
 from duet.model.reads import Reads, recording_reads, replay, replaying
 from duet.model.site import HOME_KEY, Page, Site
-from duet.model.views import View, build_views, parallel_rows
+from duet.model.views import (
+    CHANGES_KEY,
+    CHANGES_TEMPLATE,
+    View,
+    build_views,
+    parallel_rows,
+    view_path,
+)
 from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.render.cards import CardPainter, CardText, card_path, card_text
 from duet.render.i18n import Formatter
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
-SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt")
+FEED_TEMPLATE = "changes.xml"
+"""The Atom feed of each language's corrections and updates (model/changes.py)."""
+SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt", FEED_TEMPLATE)
 
 MapInOrder = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 """`[function(item) for item in items]`, or the same computed on several cores."""
@@ -202,6 +212,9 @@ class LanguageRenderer:
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
             data_of=self.data_for, parallel_rows=parallel_rows,
             menu=self.menu(), card_url=self.card_url,
+            change_log=partial(change_log, self.site, self.language.code),
+            note_anchors=note_anchors, changes_feed=self.changes_feed(),
+            changes_page=self.changes_page(),
         )
         self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
         self.env.globals["translation_notice"] = notice_lookup(
@@ -249,6 +262,20 @@ class LanguageRenderer:
                    else self.absolute(page.translations[config.default_language].url))
         pairs.append(("x-default", default))
         return pairs
+
+    def changes_feed(self) -> str | None:
+        """The URL of the language's Atom feed of corrections and updates, if the theme
+        makes one."""
+        if FEED_TEMPLATE not in self.env.list_templates():
+            return None
+        return f"{self.site.config.base_path}{feed_path(self.language.code)}"
+
+    def changes_page(self) -> str | None:
+        """The URL of the language's page of corrections and updates, if the theme
+        makes one."""
+        if CHANGES_TEMPLATE not in self.env.list_templates():
+            return None
+        return view_path(self.site.config.base_path, self.language.code, CHANGES_KEY)[0]
 
     def card_text(self, page: Page) -> CardText:
         return card_text(self.site.config, self.language, page.title, page.description)
@@ -357,6 +384,9 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
             view for view in every_view if view.output_path not in taken)]
         add("sitemap.xml", lambda: default.render_named(
             "sitemap.xml", pages=_sitemap_entries(listed, default)))
+    for code, renderer in renderers.items():
+        if renderer.changes_feed() and want(feed_path(code)):
+            add(feed_path(code), partial(renderer.render_named, FEED_TEMPLATE, page=None))
     if want("robots.txt"):
         add("robots.txt", partial(default.render_named, "robots.txt"))
     return files
@@ -382,6 +412,10 @@ def render_cards(site: Site, renderers: dict[str, LanguageRenderer], diagnostics
     for page in wanted:
         path = card_path(page.output_path)
         files[path] = RenderedFile.of(path, renderers[page.lang].render_card(page), Reads())
+
+
+def feed_path(code: str) -> str:
+    return f"{code}/{FEED_TEMPLATE}"
 
 
 def available_templates(renderers: dict[str, LanguageRenderer]) -> set[str]:
