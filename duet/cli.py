@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from duet.build import BuildOptions, BuildResult
-from duet.diagnostics import ContentError
+from duet.diagnostics import ContentError, Diagnostics
 from duet.incremental.cache import build_with_cache, open_cache
 from duet.progress import Progress, shown
 from duet.publish.write import WriteError
@@ -30,14 +30,16 @@ def make_parser(prog: str = "build.py") -> argparse.ArgumentParser:
                "edit affects. Exit status: 0 built, 1 problems in the content (each printed "
                "as path:line:col: message; the previous site is kept), 2 wrong usage.",
     )
-    parser.add_argument("command", nargs="?", choices=("build", "serve", "translations"),
+    parser.add_argument("command", nargs="?", choices=("build", "serve", "translations", "pdf"),
                         default="build",
                         help="build: build the site once (the default); serve: build it into "
                              ".duet-cache/serve-PORT/ (never _site/; --out and --base-url do "
                              "not apply), serve it at http://127.0.0.1:PORT/ and rebuild and "
                              "reload the browser whenever content/, templates/, static/ or "
                              "locales/ change (Ctrl-C stops); translations: list every "
-                             "translation unit's state (in step, drifted, new)")
+                             "translation unit's state (in step, drifted, new); pdf: build, "
+                             "print each language's print page to "
+                             "static/print/explainer.LANG.pdf with Chromium, build again")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")
@@ -68,6 +70,8 @@ def make_parser(prog: str = "build.py") -> argparse.ArgumentParser:
     drift.add_argument("--accept-all", action="store_true",
                        help="record every current text as in step (writes "
                             "content/translations.yaml)")
+    parser.add_argument("--chromium", type=Path, default=None, metavar="PATH",
+                        help="pdf: the Chromium to print with (default: /usr/bin/chromium)")
     serve = parser.add_argument_group("serve options")
     serve.add_argument("--port", type=int, default=8000,
                        help="port to serve on (default: 8000)")
@@ -142,6 +146,14 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     # One build, then the process exits: the collector would only scan the whole
     # site model again at the end of it (build_site pauses it while it runs).
     gc.disable()
+    if args.command == "pdf":
+        return pdf_command(options, args, prog)
+    return build_once(options, args)
+
+
+def build_once(options: BuildOptions, args: argparse.Namespace) -> int:
+    """Build (reusing what the last build left), print the problems and the summary."""
+    global last_result
     # the progress line: on a terminal only, from a second into the build
     progress = Progress(sys.stdout, enabled=not args.quiet and sys.stdout.isatty())
     try:
@@ -170,6 +182,31 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
         if args.verbose:
             print(progress.table())
     return EXIT_OK
+
+
+def pdf_command(options: BuildOptions, args: argparse.Namespace, prog: str) -> int:
+    """Build, print each language's PDF (duet/pdf.py), build again to publish them."""
+    from duet.load.config import load_config
+    from duet.load.content import SITE_FILE
+    from duet.pdf import CHROMIUM, missing_requirement, print_pdfs, report
+
+    chromium = args.chromium or CHROMIUM
+    problem = missing_requirement(chromium)
+    if problem:
+        print(f"{prog}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    status = build_once(options, args)
+    config = load_config(options.content_dir / SITE_FILE, Diagnostics(), options.base_url)
+    if status != EXIT_OK or config is None:
+        return status
+    try:
+        written = print_pdfs(options.out_dir, config.base_path, list(config.codes),
+                             options.static_dir, chromium)
+    except Exception as exc:  # Playwright's and Chromium's failures have no common type
+        print(f"{prog}: printing failed: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    report(written)
+    return build_once(options, args)
 
 
 def is_project(root: Path, args: argparse.Namespace) -> bool:

@@ -26,7 +26,7 @@ def check_change_notes(content: Content, diagnostics: Diagnostics) -> None:
         kinds = {lang: Counter(_pair(note) for note in page.front["changes"] or ())
                  for lang, page in versions.items()}
         for page in versions.values():
-            for note, count in _numbered(page.front["changes"] or ()):
+            for note, count in _numbered(page.front["changes"] or []):
                 for other, found in kinds.items():
                     if found[_pair(note)] < count:
                         other_page = versions[other]

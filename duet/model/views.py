@@ -1,11 +1,12 @@
 """Pages the engine adds beside the content pages: a search page per language, a
-page of the site's corrections and updates per language (changes.py), and a
-parallel reading of every translated page, with both languages side by
+page of the site's corrections and updates per language (changes.py), a print
+page per language, and a parallel reading of every translated page, with both languages side by
 side, aligned section by section by the heading ids the languages share.
 
 The theme decides which exist: search pages when the templates have
-`search.html`, the corrections and updates with `changes.html`, parallel
-readings when they have `parallel.html`."""
+`search.html`, the corrections and updates with `changes.html`, the whole
+explainer on one page (render/printed.py) with `print.html`, parallel readings
+when they have `parallel.html`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ SEARCH_KEY = "search"
 SEARCH_TEMPLATE = "search.html"
 CHANGES_KEY = "changes"
 CHANGES_TEMPLATE = "changes.html"
+PRINT_KEY = "print"
+PRINT_TEMPLATE = "print.html"
 PARALLEL_PREFIX = "parallel"
 PARALLEL_TEMPLATE = "parallel.html"
 HEADING = re.compile(r'<h([1-6]) id="([a-z0-9-]+)">')
@@ -77,7 +80,8 @@ def build_views(site: Site, templates: Container[str]) -> list[View]:
     codes = site.config.codes
     base = site.config.base_path
     groups: list[dict[str, View]] = []
-    for key, template in ((SEARCH_KEY, SEARCH_TEMPLATE), (CHANGES_KEY, CHANGES_TEMPLATE)):
+    for key, template in ((SEARCH_KEY, SEARCH_TEMPLATE), (CHANGES_KEY, CHANGES_TEMPLATE),
+                          (PRINT_KEY, PRINT_TEMPLATE)):
         if template not in templates:
             continue
         group = {}

@@ -36,6 +36,7 @@ from duet.model.views import (
 from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.render.cards import CardPainter, CardText, card_path, card_text
 from duet.render.i18n import Formatter
+from duet.render.printed import printed_pages
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
 FEED_TEMPLATE = "changes.xml"
@@ -215,6 +216,7 @@ class LanguageRenderer:
             change_log=partial(change_log, self.site, self.language.code),
             note_anchors=note_anchors, changes_feed=self.changes_feed(),
             changes_page=self.changes_page(),
+            printed_pages=partial(printed_pages, self.site, self.language.code, self.render_page),
         )
         self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
         self.env.globals["translation_notice"] = notice_lookup(
