@@ -72,7 +72,8 @@ def test_chinese_editions_carry_their_cjk_fonts(printed: tuple[Path, Path, str],
     assert b"/ToUnicode" in pdf  # the text can be searched and copied
 
 
-def test_the_site_publishes_the_pdfs_and_the_print_page_links_them(printed: tuple[Path, Path, str]) -> None:
+def test_the_site_publishes_the_pdfs_and_the_print_page_links_them(
+        printed: tuple[Path, Path, str]) -> None:
     static, site, _ = printed
     for code in LANGUAGES:
         if not (site / code).is_dir():
