@@ -95,7 +95,7 @@ class Memo:
             path, key, lang, values, line, col = plain  # type: ignore[misc]
             _, body, body_line = split_front_matter(decode_text(self.inputs.page(path)))
             file = Path(path)
-            front = Record({name: _value(value) for name, value in values.items()},
+            front = Record({name: _value(value, file) for name, value in values.items()},
                            Where(file, line, col))
             page = SourcePage(file, key, lang, front, body, body_line)
         return page, [Diagnostic(*problem) for problem in problems]  # type: ignore[arg-type]
@@ -262,17 +262,36 @@ def facts_from(plain: tuple[object, ...]) -> BodyFacts:
 def plain_page(page: SourcePage) -> tuple[object, ...] | None:
     """A loaded page without its body, as plain data; None if its front matter holds a
     value of a kind this does not know (the page is then loaded again each build)."""
-    values = {}
-    for name, value in page.front.items():
-        if isinstance(value, dt.datetime) or not isinstance(value, str | int | float | dt.date
-                                                           | None):
-            return None
-        values[name] = ("date", value.isoformat()) if isinstance(value, dt.date) else value
+    values = _plain_values(page.front)
+    if values is None:
+        return None
     where = page.front.where
     return str(page.path), page.key, page.lang, values, where.line, where.col
 
 
-def _value(plain: object) -> object:
+def _plain_values(record: Record) -> dict[str, object] | None:
+    """A record's values as plain data: scalars, dates, and lists of such records (the
+    change notes); None for anything else."""
+    values: dict[str, object] = {}
+    for name, value in record.items():
+        if isinstance(value, list):
+            items = [(_plain_values(item), item.where.line, item.where.col)
+                     for item in value if isinstance(item, Record)]
+            if len(items) != len(value) or any(plain is None for plain, _, _ in items):
+                return None
+            values[name] = ("records", items)
+        elif isinstance(value, dt.datetime) or not isinstance(
+                value, str | int | float | dt.date | None):
+            return None
+        else:
+            values[name] = ("date", value.isoformat()) if isinstance(value, dt.date) else value
+    return values
+
+
+def _value(plain: object, file: Path) -> object:
+    if isinstance(plain, tuple) and plain[0] == "records":
+        return [Record({name: _value(value, file) for name, value in values.items()},
+                       Where(file, line, col)) for values, line, col in plain[1]]
     if isinstance(plain, tuple):
         return dt.date.fromisoformat(plain[1])
     return plain

@@ -282,10 +282,6 @@ class LanguageRenderer:
     def card_text(self, page: Page) -> CardText:
         return card_text(self.site.config, self.language, page.title, page.description)
 
-    def render_card(self, page: Page) -> bytes:
-        assert self.cards is not None
-        return self.cards.paint(self.card_text(page))
-
     def card_url(self, page: Page | View | None) -> str | None:
         """The absolute URL of the share card of a page (a parallel reading's is its
         page's, the search page's the home page's); None without cards."""
@@ -398,11 +394,15 @@ def render_cards(site: Site, renderers: dict[str, LanguageRenderer], diagnostics
                  want: Callable[[str], bool], files: Rendered) -> None:
     """Each page's share card (cards.py), in its language (some 15 ms a card); a
     warning for a page whose card needs characters the card font lacks."""
+    def painter(page: Page) -> CardPainter:
+        """The font of the language the page's text is in (a fallback page's is another's)."""
+        chosen = renderers[page.content_lang].cards or renderers[page.lang].cards
+        assert chosen is not None  # only the pages of a language with cards get one
+        return chosen
+
     pages = [page for page in site.all_pages() if renderers[page.lang].cards is not None]
     for page in pages:
-        painter = renderers[page.lang].cards
-        assert painter is not None
-        missing = painter.missing(renderers[page.lang].card_text(page))
+        missing = painter(page).missing(renderers[page.lang].card_text(page))
         if missing:
             where = page._source.front.where
             diagnostics.warning(page.source_path, where.line, where.col,
@@ -413,7 +413,8 @@ def render_cards(site: Site, renderers: dict[str, LanguageRenderer], diagnostics
     wanted = [page for page in pages if want(card_path(page.output_path))]
     for page in wanted:
         path = card_path(page.output_path)
-        files[path] = RenderedFile.of(path, renderers[page.lang].render_card(page), Reads())
+        text = renderers[page.lang].card_text(page)
+        files[path] = RenderedFile.of(path, painter(page).paint(text), Reads())
 
 
 def feed_path(code: str) -> str:
