@@ -34,6 +34,7 @@ from duet.load.schemas import ENGINE_COLLECTIONS
 from duet.model.reads import BodyReads, recording_untracked
 from duet.model.site import Bodies, Compile, CompileJob, Site, build_site_model
 from duet.parallel import compile_all, map_cheap_in_order, map_in_order
+from duet.pdf import pdf_name
 from duet.progress import active
 from duet.publish.linkcheck import LinkFacts, check_links, link_facts
 from duet.publish.search import Indexing, Pagefind, SearchIndexError, pagefind_ahead
@@ -46,6 +47,7 @@ from duet.publish.write import (
     stage_site,
 )
 from duet.render.assets import STATIC_PREFIX, Assets, fingerprint
+from duet.render.cards import load_painter
 from duet.render.i18n import (
     Formatter,
     UiString,
@@ -284,10 +286,18 @@ def make_renderers(site: Site, options: BuildOptions, diagnostics: Diagnostics, 
                                                      theme_language=site.config.theme_language)
         env = make_environment(options.templates_dir, translations, bytecode)
         env.globals["asset"] = asset_global(assets.names)
+        env.globals["print_pdf"] = pdf_url(site.config, language.code, assets)
         renderers[language.code] = LanguageRenderer(
             site, language, env, Formatter(language.locale, translations),
-            hook.template_globals, frozenset(translated))
+            hook.template_globals, frozenset(translated),
+            load_painter(options.templates_dir, language.code, diagnostics))
     return renderers
+
+
+def pdf_url(config: Config, code: str, assets: Assets) -> str | None:
+    """Where the language's PDF (`duet pdf`, pdf.py) is published, if it has been made."""
+    name = pdf_name(code)
+    return f"{config.base_path}{STATIC_PREFIX}{name}" if name in assets.names else None
 
 
 class PageFacts(Mapping[str, LinkFacts]):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from duet.build import BuildOptions, BuildResult
-from duet.diagnostics import ContentError
+from duet.diagnostics import ContentError, Diagnostics
 from duet.incremental.cache import build_with_cache, open_cache
 from duet.progress import Progress, shown
 from duet.publish.write import WriteError
@@ -22,7 +22,7 @@ CACHE_DIR = ".duet-cache"
 PROJECT_FOLDERS = ("content", "templates", "static", "locales")
 
 
-COMMANDS = ("build", "serve", "check", "translations", "locales", "new")
+COMMANDS = ("build", "serve", "check", "translations", "locales", "new", "pdf")
 
 
 class ShowVersion(argparse.Action):
@@ -74,7 +74,9 @@ def make_parser(prog: str = "duet") -> argparse.ArgumentParser:
                              "drafts), and the commands that record it; locales: extract the UI "
                              "strings into locales/messages.pot, update (or create) each "
                              "language's catalog and compile it; new DIR --languages ja,en: make "
-                             "a new explainer project (`new --help`)")
+                             "a new explainer project (`new --help`); pdf: build, print each "
+                             "language's print page to static/print/explainer.LANG.pdf with "
+                             "Chromium, build again")
     parser.add_argument("--content", type=Path, metavar="DIR",
                         help="content folder (default: ./content)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: ./_site)")
@@ -124,6 +126,8 @@ def make_parser(prog: str = "duet") -> argparse.ArgumentParser:
     drift.add_argument("--by", metavar="NAME", help="who reviewed (with --reviewed)")
     drift.add_argument("--lang", metavar="CODE",
                        help="the language marked, for data files (whose names have none)")
+    parser.add_argument("--chromium", type=Path, default=None, metavar="PATH",
+                        help="pdf: the Chromium to print with (default: /usr/bin/chromium)")
     serve = parser.add_argument_group("serve options")
     serve.add_argument("--port", type=int, default=8000,
                        help="port to serve on (default: 8000)")
@@ -212,6 +216,14 @@ def main(argv: list[str] | None = None, project_root: Path | None = None) -> int
     # One build, then the process exits: the collector would only scan the whole
     # site model again at the end of it (build_site pauses it while it runs).
     gc.disable()
+    if args.command == "pdf":
+        return pdf_command(options, args, prog)
+    return build_once(options, args)
+
+
+def build_once(options: BuildOptions, args: argparse.Namespace) -> int:
+    """Build (reusing what the last build left), print the problems and the summary."""
+    global last_result
     # the progress line: on a terminal only, from a second into the build
     progress = Progress(sys.stdout, enabled=not args.quiet and sys.stdout.isatty())
     try:
@@ -269,6 +281,31 @@ def translations_usage(args: argparse.Namespace, prog: str) -> str | None:
     if args.machine_draft and args.reviewed:
         return "a text is marked a machine draft or reviewed, not both at once"
     return None
+
+
+def pdf_command(options: BuildOptions, args: argparse.Namespace, prog: str) -> int:
+    """Build, print each language's PDF (duet/pdf.py), build again to publish them."""
+    from duet.load.config import load_config
+    from duet.load.content import SITE_FILE
+    from duet.pdf import CHROMIUM, missing_requirement, print_pdfs, report
+
+    chromium = args.chromium or CHROMIUM
+    problem = missing_requirement(chromium)
+    if problem:
+        print(f"{prog}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    status = build_once(options, args)
+    config = load_config(options.content_dir / SITE_FILE, Diagnostics(), options.base_url)
+    if status != EXIT_OK or config is None:
+        return status
+    try:
+        written = print_pdfs(options.out_dir, config.base_path, list(config.codes),
+                             options.static_dir, chromium)
+    except Exception as exc:  # Playwright's and Chromium's failures have no common type
+        print(f"{prog}: printing failed: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    report(written)
+    return build_once(options, args)
 
 
 def is_project(root: Path, args: argparse.Namespace) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from duet.diagnostics import Diagnostics
+from duet.drift.changes import check_change_notes
 from duet.drift.history import Change, History, file_history
 from duet.drift.record import Record, load_record
 from duet.drift.units import Group, Occurrence, Unit, collect_units
@@ -69,7 +70,9 @@ def check_translations(content_dir: Path, content: Content, diagnostics: Diagnos
                        history: History = file_history) -> DriftReport:
     """The drift report for loaded content, its problems added to `diagnostics` as
     warnings (errors under --strict, like every warning); an empty report when the
-    content folder has no translation record."""
+    content folder has no translation record. Change notes one language lacks are
+    reported too, record or not (changes.py)."""
+    check_change_notes(content, diagnostics)
     record_path = content_dir / RECORD_FILE
     record = load_record(record_path, content.config.written_codes, diagnostics)
     if record is None:

@@ -175,8 +175,8 @@ def _convert_any(value: Any, convert: Converter) -> Any:
 
 
 def derive_front(front: Record, convert: Converter) -> Record:
-    """A page's front matter with its texts (title, short title, description, and its
-    sources' titles and outlets) converted."""
+    """A page's front matter with its texts (title, short title, description, its
+    sources' titles and outlets, and its change notes) converted."""
     def converted(key: str, value: Any) -> Any:
         if key in FRONT_TEXTS and isinstance(value, str):
             return convert.text(value)
@@ -184,6 +184,9 @@ def derive_front(front: Record, convert: Converter) -> Record:
             return [Record({field: convert.text(text) if field in SOURCE_TEXTS and text
                             else text for field, text in source.items()}, source.where)
                      for source in value]
+        if key == "changes" and value:
+            return [Record({**note, "note": convert.text(note["note"])}, note.where)
+                    for note in value]
         return value
 
     return Record({key: converted(key, value) for key, value in front.items()}, front.where)

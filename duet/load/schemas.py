@@ -96,6 +96,17 @@ SITE = RecordOf({
 FRONT_TEXTS = ("title", "short_title", "description")
 """The front matter fields that are text in the page's language."""
 
+CHANGE_KINDS = ("correction", "update")
+"""A correction puts right something the page got wrong; an update adds or changes
+what it says for another reason (GOV.UK's change notes; statistics' corrections)."""
+
+CHANGE_NOTE = RecordOf({
+    "date": Field(Date()),
+    "kind": Field(Str(choices=CHANGE_KINDS)),
+    "note": Field(Str()),
+})
+"""One dated change note in a page's front matter, in the page's language."""
+
 FRONT_MATTER = RecordOf({
     "title": Field(Str()),
     "short_title": Field(Str(), required=False),
@@ -107,6 +118,7 @@ FRONT_MATTER = RecordOf({
     "weight": Field(Int(), required=False, default=0),
     "updated": Field(Date(), required=False),
     "sources": Field(ListOf(PAGE_SOURCE, unique_ids=False), required=False, default=[]),
+    "changes": Field(ListOf(CHANGE_NOTE, unique_ids=False), required=False, default=[]),
 })
 
 GLOSSARY = "glossary"

@@ -136,6 +136,12 @@ class Page:
         return page_sources(self._source.front["sources"] or ())
 
     @property
+    def changes(self) -> list[Record]:
+        """The page's change notes (date, kind, note), newest first."""
+        notes: list[Record] = self._source.front.get("changes") or []
+        return sorted(notes, key=lambda note: note["date"], reverse=True)
+
+    @property
     def anchors(self) -> set[str]:
         return {heading.id for heading in self.headings}
 

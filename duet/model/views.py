@@ -1,9 +1,12 @@
-"""Pages the engine adds beside the content pages: a search page per language
-and a parallel reading of every translated page, with both languages side by
+"""Pages the engine adds beside the content pages: a search page per language, a
+page of the site's corrections and updates per language (changes.py), a print
+page per language, and a parallel reading of every translated page, with both languages side by
 side, aligned section by section by the heading ids the languages share.
 
 The theme decides which exist: search pages when the templates have
-`search.html`, parallel readings when they have `parallel.html`."""
+`search.html`, the corrections and updates with `changes.html`, the whole
+explainer on one page (render/printed.py) with `print.html`, parallel readings
+when they have `parallel.html`."""
 
 from __future__ import annotations
 
@@ -19,6 +22,10 @@ from duet.model.sources import Source
 
 SEARCH_KEY = "search"
 SEARCH_TEMPLATE = "search.html"
+CHANGES_KEY = "changes"
+CHANGES_TEMPLATE = "changes.html"
+PRINT_KEY = "print"
+PRINT_TEMPLATE = "print.html"
 PARALLEL_PREFIX = "parallel"
 PARALLEL_TEMPLATE = "parallel.html"
 HEADING = re.compile(r'<h([1-6]) id="([a-z0-9-]+)">')
@@ -79,14 +86,16 @@ def build_views(site: Site, templates: Container[str]) -> list[View]:
     codes = site.config.codes
     base = site.config.base_path
     groups: list[dict[str, View]] = []
-    if SEARCH_TEMPLATE in templates:
-        search = {}
+    for key, template in ((SEARCH_KEY, SEARCH_TEMPLATE), (CHANGES_KEY, CHANGES_TEMPLATE),
+                          (PRINT_KEY, PRINT_TEMPLATE)):
+        if template not in templates:
+            continue
+        group = {}
         for code in codes:
-            url, output = view_path(base, code, SEARCH_KEY)
-            home = site.page(code, HOME_KEY)
-            search[code] = View(SEARCH_KEY, code, url, output, SEARCH_TEMPLATE,
-                                title=SEARCH_KEY, short_title=SEARCH_KEY, parent=home)
-        groups.append(search)
+            url, output = view_path(base, code, key)
+            group[code] = View(key, code, url, output, template, title=key, short_title=key,
+                               parent=site.page(code, HOME_KEY))
+        groups.append(group)
     for key in site.keys if PARALLEL_TEMPLATE in templates else ():
         originals = {code: site.page(code, key) for code in codes}
         if any(page is None or page.is_fallback for page in originals.values()):

@@ -21,18 +21,30 @@ from duet.digests import digest
 from duet.drift.notice import draft_lookup, notice_lookup
 from duet.load.config import Language
 from duet.load.hooks import TemplateGlobals, no_globals
+from duet.model.changes import change_log, note_anchors
 from duet.model.markdown import LinkContext
 from duet.model.reads import Reads, recording_reads, replay, replaying
 from duet.model.site import HOME_KEY, Page, Site
 from duet.model.sources import site_sources
-from duet.model.views import View, build_views, parallel_rows
+from duet.model.views import (
+    CHANGES_KEY,
+    CHANGES_TEMPLATE,
+    View,
+    build_views,
+    parallel_rows,
+    view_path,
+)
 from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.render.assets import STATIC_PREFIX, static_source
+from duet.render.cards import CardPainter, CardText, card_path, card_text
 from duet.render.defaults import DEFAULT_PREFIX, DEFAULT_TEMPLATES
 from duet.render.i18n import Formatter
+from duet.render.printed import printed_pages
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
-SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt")
+FEED_TEMPLATE = "changes.xml"
+"""The Atom feed of each language's corrections and updates (model/changes.py)."""
+SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt", FEED_TEMPLATE)
 
 MapInOrder = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 """`[function(item) for item in items]`, or the same computed on several cores."""
@@ -195,6 +207,8 @@ class LanguageRenderer:
     site_globals: TemplateGlobals = no_globals
     translated: frozenset[str] = frozenset()
     """The UI strings its catalog translates (the build checks them after rendering)."""
+    cards: CardPainter | None = None
+    """Draws the language's share cards (cards.py); None: the theme has no card font."""
 
     def __post_init__(self) -> None:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
@@ -210,7 +224,11 @@ class LanguageRenderer:
             site_sources=site_sources(self.site.config, self.language.code),
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
             data_of=self.data_for, parallel_rows=parallel_rows,
-            menu=self.menu(),
+            menu=self.menu(), card_url=self.card_url,
+            change_log=partial(change_log, self.site, self.language.code),
+            note_anchors=note_anchors, changes_feed=self.changes_feed(),
+            changes_page=self.changes_page(),
+            printed_pages=partial(printed_pages, self.site, self.language.code, self.render_page),
         )
         self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
         self.env.globals["translation_notice"] = notice_lookup(
@@ -271,6 +289,34 @@ class LanguageRenderer:
                    else self.absolute(page.translations[config.default_language].url))
         pairs.append(("x-default", default))
         return pairs
+
+    def changes_feed(self) -> str | None:
+        """The URL of the language's Atom feed of corrections and updates, if the theme
+        makes one."""
+        if FEED_TEMPLATE not in self.env.list_templates():
+            return None
+        return f"{self.site.config.base_path}{feed_path(self.language.code)}"
+
+    def changes_page(self) -> str | None:
+        """The URL of the language's page of corrections and updates, if the theme
+        makes one."""
+        if CHANGES_TEMPLATE not in self.env.list_templates():
+            return None
+        return view_path(self.site.config.base_path, self.language.code, CHANGES_KEY)[0]
+
+    def card_text(self, page: Page) -> CardText:
+        return card_text(self.site.config, self.language, page.title, page.description)
+
+    def card_url(self, page: Page | View | None) -> str | None:
+        """The absolute URL of the share card of a page (a parallel reading's is its
+        page's, the search page's the home page's); None without cards."""
+        if self.cards is None or page is None:
+            return None
+        if isinstance(page, View):
+            page = page.original or self.page_for(HOME_KEY)
+            if page is None:
+                return None
+        return self.absolute(page.url + card_path("index.html"))
 
     def render_named(self, name: str, **context: Any) -> bytes:
         return self.env.get_template(name).render(**context).encode("utf-8")
@@ -344,6 +390,7 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
             add(view.output_path, partial(renderers[view.lang].render_view, view))
         except jinja2.TemplateError as exc:
             report_template_error(exc, view.url, diagnostics)
+    render_cards(site, renderers, diagnostics, want, files)
     default = renderers[site.config.default_language]
     named: list[tuple[str, Callable[[], bytes]]] = [
         (path, partial(renderer.render_named, name, page=None))
@@ -355,6 +402,8 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
     named.append(("sitemap.xml", lambda: default.render_named(
         "sitemap.xml", pages=_sitemap_entries(listed, default))))
     named.append(("robots.txt", partial(default.render_named, "robots.txt")))
+    named.extend((feed_path(code), partial(renderer.render_named, FEED_TEMPLATE, page=None))
+                 for code, renderer in renderers.items() if renderer.changes_feed())
     for path, render in named:
         if want(path):
             try:
@@ -366,6 +415,37 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
 
 ROOT_TEMPLATE, NOT_FOUND_TEMPLATE = "root.html", "404.html"
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+
+
+def render_cards(site: Site, renderers: dict[str, LanguageRenderer], diagnostics: Diagnostics,
+                 want: Callable[[str], bool], files: Rendered) -> None:
+    """Each page's share card (cards.py), in its language (some 15 ms a card); a
+    warning for a page whose card needs characters the card font lacks."""
+    def painter(page: Page) -> CardPainter:
+        """The font of the language the page's text is in (a fallback page's is another's)."""
+        chosen = renderers[page.content_lang].cards or renderers[page.lang].cards
+        assert chosen is not None  # only the pages of a language with cards get one
+        return chosen
+
+    pages = [page for page in site.all_pages() if renderers[page.lang].cards is not None]
+    for page in pages:
+        missing = painter(page).missing(renderers[page.lang].card_text(page))
+        if missing:
+            where = page._source.front.where
+            diagnostics.warning(page.source_path, where.line, where.col,
+                                f"the '{page.lang}' card font has no {' '.join(missing)}: the "
+                                "page's share card would show empty boxes; make the font "
+                                "again with `python -m duet.render.cardfont` "
+                                "(docs/changes-and-sharing.md)")
+    wanted = [page for page in pages if want(card_path(page.output_path))]
+    for page in wanted:
+        path = card_path(page.output_path)
+        text = renderers[page.lang].card_text(page)
+        files[path] = RenderedFile.of(path, painter(page).paint(text), Reads())
+
+
+def feed_path(code: str) -> str:
+    return f"{code}/{FEED_TEMPLATE}"
 
 
 def available_templates(renderers: dict[str, LanguageRenderer]) -> set[str]:

@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 
 from conftest import CHROMIUM
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from duet.pdf import CHROMIUM_ARGS
+
+__all__ = ["CHROMIUM_ARGS"]  # the browser tests start Chromium as `pdf` does
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "site" / "content"
 ARTIFACTS = ROOT / "test-artifacts"

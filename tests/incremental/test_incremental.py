@@ -19,6 +19,8 @@ from duet.incremental.store import Store
 from duet.publish.write import WriteError, spare_folder
 
 PARALLEL = {"zh/parallel/about/index.html", "en/parallel/about/index.html"}
+"""The pages besides its own that show the about page's body (both languages' parallel
+readings); the print page of its language shows it too."""
 
 pytestmark = pytest.mark.slow  # builds and rebuilds sites, many through build.py in a subprocess
 
@@ -87,13 +89,14 @@ def test_a_sentence_renders_its_page_and_the_pages_that_show_it(project: Project
     project.append("about.en.md", "\nAnother sentence.\n")
     report = project.build().report
     assert (report.parsed, report.compiled) == (1, 1)
-    assert pages(report.rendered) == {"en/about/index.html", *PARALLEL}
+    assert pages(report.rendered) == {"en/about/index.html", *PARALLEL, "en/print/index.html"}
     assert snapshot(project.out) == project.clean()
 
 
 def test_a_sentence_atop_a_page_moves_its_lines_and_nothing_else(project: Project) -> None:
     project.replace(project.content / "about.en.md", "\n---\n", "\n---\nA first line.\n\n")
-    assert pages(project.build().report.rendered) == {"en/about/index.html", *PARALLEL}
+    assert pages(project.build().report.rendered) == {"en/about/index.html", *PARALLEL,
+                                                      "en/print/index.html"}
     assert snapshot(project.out) == project.clean()
 
 
@@ -274,7 +277,8 @@ def test_a_dev_server_build_keeps_what_it_learnt_in_memory(tmp_path: Path) -> No
     cache.note_changes({str((project.content / "about.zh.md").resolve())})
     result = build_with_cache(project.options, cache)
     assert (result.report.parsed, result.report.compiled) == (1, 1)
-    assert pages(result.report.rendered) == {"zh/about/index.html", *PARALLEL}
+    assert pages(result.report.rendered) == {"zh/about/index.html", *PARALLEL,
+                                             "zh/print/index.html"}
     clean = project.clean()
     assert {path: data for path, data in snapshot(project.out).items()
             if not path.startswith("pagefind/")} == {
