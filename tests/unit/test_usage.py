@@ -225,7 +225,8 @@ def test_a_form_both_used_and_avoided_is_an_error(tmp_path: Path) -> None:
     check_usage(loaded, diagnostics)
     [error] = diagnostics.errors
     assert (error.line, error.col) == (11, 7)
-    assert error.message == "usage 'both': 'a form' is both a rendering to use and one to avoid in 'en'"
+    assert error.message == ("usage 'both': 'a form' is both a rendering to use and one to "
+                             "avoid in 'en'")
 
 
 @pytest.mark.parametrize("usage", ["- id: x\n  fr: {use: [un]}\n",
