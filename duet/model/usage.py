@@ -62,6 +62,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class Hit:
+    """An avoided form (as its rule writes it) found at a place."""
+
     form: str
     rendering: Rendering
     line: int
@@ -264,8 +266,9 @@ def _position(starts: list[int], offset: int) -> tuple[int, int]:
 
 def page_sections(page: SourcePage) -> dict[str, list[Passage]]:
     """A page's sections (its translation units, duet/drift/units.py) as passages: the
-    opening is the front matter's texts and the body before the first heading. What is
-    not text (code, heading ids, link targets) is blanked."""
+    opening is the front matter's texts (found at the front matter's first line: the
+    loaded page does not keep each field's place) and the body before the first
+    heading. What is not text (code, heading ids, link targets) is blanked."""
     lines = _blanked(page.body).split("\n")
     first, end = page.body_line, page.body_line + len(lines)
     starts = sorted((occurrence.line, unit) for unit, occurrence in page_units(page).items()
@@ -273,8 +276,7 @@ def page_sections(page: SourcePage) -> dict[str, list[Passage]]:
     bounds = [(first, INTRO), *starts, (end, "")]
     front = page.front.where
     opening = " ".join(str(page.front[name]) for name in FRONT_TEXTS if page.front.get(name))
-    sections = {INTRO: [Passage(opening.replace("\n", " "), page.path, front.line,
-                                front.col, page.derived)]}
+    sections = {INTRO: [Passage(opening, page.path, front.line, 0, page.derived)]}
     for (line, unit), (stop, _) in itertools.pairwise(bounds):
         sections.setdefault(unit, []).append(Passage(
             "\n".join(lines[line - first: stop - first]), page.path, line, 1, page.derived))

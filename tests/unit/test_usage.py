@@ -238,3 +238,17 @@ def test_a_malformed_rendering_is_an_error_at_its_place(tmp_path: Path, usage: s
     load_content(content, diagnostics)
     [error] = diagnostics.errors
     assert error.path.endswith("usage.yaml") and error.line == 2
+
+
+def test_the_front_matters_texts_belong_to_the_opening(tmp_path: Path) -> None:
+    """A rival in the description is named at the front matter; the title's term counts
+    for the opening in the other language."""
+    en = EN.replace('title: Results\n', 'title: Results\ndescription: "Landmark results."\n')
+    zh = ZH.replace("title: 成果\n", "title: 代表性成果\n")
+    assert warnings(tmp_path, results_en_md=en.replace("Landmark", "landmark"),
+                    results_zh_md=zh, conversions_yaml="zh-hant: {厘米: 公分}\n") == [
+        "results.en.md:2:1: warning: 'landmark results' is avoided in 'en' (usage "
+        "'representative-results'): write 'representative results'",
+        "results.en.md:2:1: warning: the opening says '代表性成果' in 'zh' (line 2) but lacks "
+        "its 'en' rendering: usage 'representative-results' is 'representative results' "
+        "in 'en'"]
