@@ -19,10 +19,10 @@ nothing else: every build, incremental or not, gives the same warnings.
 
 from __future__ import annotations
 
-import bisect
+import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,23 +96,33 @@ def renderings(content: Content, diagnostics: Diagnostics) -> dict[str, list[Ren
 
 def check_usage(content: Content, diagnostics: Diagnostics) -> None:
     """Warn of every avoided form in the content and of every section whose languages do
-    not all render a term they use (module docstring)."""
+    not all render a term they use (module docstring). A page none of whose forms is in
+    its text (most pages of most sites) is not split into sections at all."""
     finders = {lang: Finder(rules)
                for lang, rules in renderings(content, diagnostics).items()}
     if not finders:
         return
     written = content.config.written_codes
-    pages: dict[str, dict[str, Sections]] = {}
+    by_key: dict[str, list[SourcePage]] = {}
     for page in content.pages:
-        sections = page_sections(page)
-        if page.lang in finders:
-            for passages in sections.values():
-                for passage in passages:
-                    _warn_avoided(finders[page.lang], passage, page.lang, diagnostics)
-        if page.lang in written:
-            pages.setdefault(page.key, {})[page.lang] = sections
-    for key in sorted(pages):
-        _compare(pages[key], finders, written, diagnostics)
+        by_key.setdefault(page.key, []).append(page)
+    for key in sorted(by_key):
+        pages = [(page, finder, finder.present(_raw_text(page)) if finder else ((), ()))
+                 for page in by_key[key] for finder in [finders.get(page.lang)]]
+        compare = any(page.lang in written and uses for page, _, (_, uses) in pages)
+        sectioned: dict[str, Sections] = {}
+        for page, finder, (avoids, _) in pages:
+            if not avoids and not (compare and page.lang in written):
+                continue
+            sections = page_sections(page)
+            if finder is not None and avoids:
+                for passages in sections.values():
+                    for passage in passages:
+                        _warn_avoided(finder, passage, page.lang, diagnostics)
+            if page.lang in written:
+                sectioned[page.lang] = sections
+        if compare:
+            _compare(sectioned, finders, written, diagnostics)
     for items in content.data.values():
         for unit_id, text in data_texts(items):
             by_lang = {lang: Passage(_blanked(value), place.path, place.line, place.col,
@@ -124,6 +134,12 @@ def check_usage(content: Content, diagnostics: Diagnostics) -> None:
                     _warn_avoided(finders[lang], passage, lang, diagnostics)
             _compare({lang: {f"text {unit_id}": [passage]} for lang, passage in by_lang.items()
                       if lang in written}, finders, written, diagnostics)
+
+
+def _raw_text(page: SourcePage) -> str:
+    """Everything of a page the check reads, unsplit: to see whether it is worth splitting."""
+    return "\n".join([*(str(page.front[name]) for name in FRONT_TEXTS if page.front.get(name)),
+                      page.body])
 
 
 Sections = dict[str, list[Passage]]
@@ -180,20 +196,39 @@ class Finder:
                 self.avoiders.setdefault(form, []).append(rule)
             for form in rule.use:
                 self.users.setdefault(form, []).append(rule)
-        self.avoid_pattern = forms_pattern(self.avoiders)
-        self.use_pattern = forms_pattern(self.users)
+        self.sieve = [(form, sorted(set(form.split()), key=len, reverse=True),
+                       " ".join(form.split()), kind)
+                      for kind, forms in enumerate((self.avoiders, self.users))
+                      for form in forms]
+
+    def present(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The avoided forms and the renderings' forms in the text: a quick sieve
+        (substring searches) before the patterns. The text's white space is folded as
+        the patterns fold it, only when every word of a form of several words is
+        there."""
+        found: tuple[list[str], list[str]] = ([], [])
+        folded = None
+        for form, words, whole, kind in self.sieve:
+            if not all(word in text for word in words):
+                continue
+            if len(words) > 1:
+                folded = " ".join(text.split()) if folded is None else folded
+                if whole not in folded:
+                    continue
+            found[kind].append(form)
+        return tuple(found[0]), tuple(found[1])
 
     def avoided(self, passage: Passage) -> Iterator[Hit]:
         """Each avoided form in the passage that is not part of a text its rule allows."""
-        if self.avoid_pattern is None:
+        pattern = forms_pattern(self.present(passage.text)[0])
+        if pattern is None:
             return
         text = passage.text
-        lines = _line_starts(text)
-        for match in self.avoid_pattern.finditer(text):
+        for match in pattern.finditer(text):
             form = _form_of(match, self.avoiders)
             for rule in self.avoiders[form]:
                 if not _allowed(text, match, rule.allowed):
-                    line, col = _position(lines, match.start())
+                    line, col = _position(text, match.start())
                     yield Hit(form, rule, passage.line + line,
                               0 if passage.derived or not passage.col
                               else (passage.col if line == 0 else 1) + col)
@@ -201,20 +236,19 @@ class Finder:
     def used(self, passages: list[Passage]) -> dict[str, tuple[str, int]]:
         """The terms the passages render: term → (the first form, its line)."""
         found: dict[str, tuple[str, int]] = {}
-        if self.use_pattern is None:
-            return found
         for passage in passages:
-            lines = _line_starts(passage.text)
-            for match in self.use_pattern.finditer(passage.text):
+            pattern = forms_pattern(self.present(passage.text)[1])
+            for match in pattern.finditer(passage.text) if pattern is not None else ():
                 form = _form_of(match, self.users)
                 for rule in self.users[form]:
                     if rule.term not in found:
-                        found[rule.term] = (form,
-                                            passage.line + _position(lines, match.start())[0])
+                        line = passage.line + _position(passage.text, match.start())[0]
+                        found[rule.term] = (form, line)
         return found
 
 
-def forms_pattern(forms: Iterable[str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=1024)
+def forms_pattern(forms: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for all the forms, longest first. A form starting or ending in a Latin
     letter or digit matches whole words only; spaces in a form match any run of white
     space (a line break in a paragraph)."""
@@ -243,7 +277,7 @@ def _form_of(match: re.Match[str], forms: dict[str, list[Rendering]]) -> str:
 def _allowed(text: str, match: re.Match[str], allowed: tuple[str, ...]) -> bool:
     """Whether the match lies inside an occurrence of one of the allowed texts."""
     for form in allowed:
-        pattern = forms_pattern([form])
+        pattern = forms_pattern((form,))
         assert pattern is not None
         start = max(0, match.start() - 2 * len(form))
         for around in pattern.finditer(text, start, match.end() + 2 * len(form)):
@@ -252,14 +286,9 @@ def _allowed(text: str, match: re.Match[str], allowed: tuple[str, ...]) -> bool:
     return False
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0, *(index + 1 for index, char in enumerate(text) if char == "\n")]
-
-
-def _position(starts: list[int], offset: int) -> tuple[int, int]:
+def _position(text: str, offset: int) -> tuple[int, int]:
     """(lines after the first, 0-based column) of an offset."""
-    line = bisect.bisect_right(starts, offset) - 1
-    return line, offset - starts[line]
+    return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
 
 
 # -- the texts --------------------------------------------------------------------------
