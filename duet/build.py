@@ -33,6 +33,7 @@ from duet.load.hooks import Hook, load_hook
 from duet.load.schemas import ENGINE_COLLECTIONS
 from duet.model.reads import BodyReads, recording_untracked
 from duet.model.site import Bodies, Compile, CompileJob, Site, build_site_model
+from duet.model.usage import check_usage
 from duet.parallel import compile_all, map_cheap_in_order, map_in_order
 from duet.pdf import pdf_name
 from duet.progress import active
@@ -188,8 +189,9 @@ def search_ahead(config: Config, steps: Steps) -> dict[str, str] | None:
 def load_and_model(options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
                    report: BuildReport, hook: Hook, history: RecordedHistory
                    ) -> KeptModel:
-    """Stages 1 and 2, and the translations' drift (a page's notice is part of the model);
-    the steps may give the last build's model instead of making it anew."""
+    """Stages 1 and 2, the translations' drift (a page's notice is part of the model) and
+    the terms' renderings, checked on the content every build; the steps may give the
+    last build's model instead of making it anew."""
     compile_pages = compiler(steps, report)
     kept = steps.kept_model(compile_pages, report)
     if kept is None:
@@ -201,6 +203,7 @@ def load_and_model(options: BuildOptions, diagnostics: Diagnostics, steps: Steps
         content = kept.content
         diagnostics.items.extend(kept.load_warnings)
     drift = check_translations(options.content_dir, content, diagnostics, history)
+    check_usage(content, diagnostics)
     active().stage("model")
     if kept is None:
         start = len(diagnostics.items)

@@ -144,11 +144,13 @@ def derive_value(value: Any, derived: Derived) -> Any:
     source's: `{lang: text}` texts, fields named by language code (a glossary term)
     and maps keyed by language code (a glossary term's forms)."""
     if isinstance(value, Text):
-        values = dict(value.values)
+        values, places = dict(value.values), dict(value.places)
         for code, source, convert in derived:
             if code not in values and source in values:
                 values[code] = convert.markdown(values[source])
-        return Text(values, value.where)
+                if source in places:
+                    places[code] = places[source]
+        return Text(values, value.where, places)
     if isinstance(value, Record):
         fields = {key: derive_value(item, derived) for key, item in value.items()}
         for code, source, convert in derived:

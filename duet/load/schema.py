@@ -38,6 +38,9 @@ class Text:
 
     values: dict[str, str]
     where: Where
+    places: dict[str, Where] = field(default_factory=dict)
+    """Where each language's text starts, column 0 when columns in the text are not the
+    file's (a derived language's: its source's)."""
 
     def get(self, lang: str) -> str | None:
         return self.values.get(lang)
@@ -269,6 +272,7 @@ class Localized(Check):
             return ctx.error(node, f"expected a map of languages, {{{example}}}, "
                                    f"found {describe(node)}")
         values: dict[str, str] = {}
+        places: dict[str, Where] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key not in ctx.languages:
@@ -277,11 +281,26 @@ class Localized(Check):
             value = Str().check(value_node, ctx)
             if value is not INVALID:
                 values[key] = value
+                places[key] = _first_character(value_node, value, ctx)
         where = ctx.where(node)
         for lang in ctx.languages:
             if lang not in values:
                 ctx.missing.append((where, lang))
-        return Text(values, where)
+        return Text(values, where, places)
+
+
+def _first_character(node: Node, value: str, ctx: Context) -> Where:
+    """Where a text's first character is: a column counted from it is the file's when the
+    text is on one line as written (plain or quoted, without escapes); otherwise the
+    column is unknown (0) and the line is where the value starts."""
+    where = ctx.where(node)
+    style = getattr(node, "style", None) or ""  # plain: None, or "" from libyaml
+    quotes = 2 if style in ("'", '"') else 0
+    start, end = node.start_mark, node.end_mark
+    if (start.line == end.line and style in ("", "'", '"')
+            and end.column - start.column == len(value) + quotes):
+        return Where(where.path, where.line, where.col + quotes // 2)
+    return Where(where.path, where.line, 0)
 
 
 @dataclass

@@ -122,29 +122,51 @@ FRONT_MATTER = RecordOf({
 })
 
 GLOSSARY = "glossary"
-ENGINE_COLLECTIONS = (GLOSSARY,)
-"""The collections the engine itself reads: the glossary, for term links and their
-tooltips. A site adds its own through its hooks (`hooks.py`)."""
+USAGE = "usage"
+ENGINE_COLLECTIONS = (GLOSSARY, USAGE)
+"""The collections the engine itself reads: the glossary, for term links, their
+tooltips and their renderings; `usage`, for renderings of words that are not
+glossary terms (docs/glossary.md). A site adds its own through its hooks (`hooks.py`)."""
+
+FORMS = Field(ListOf(Str(), unique_ids=False), required=False, default=[])
+RENDERING = RecordOf({"use": FORMS, "avoid": FORMS, "except": FORMS})
+"""How one language renders a term: the forms that are its rendering (`use`), the
+rivals no text may show (`avoid`) and longer texts in which a rival is right
+(`except`). Checked by duet/model/usage.py."""
+
+
+def renderings_schema(codes: tuple[str, ...]) -> RecordOf:
+    """A term's rendering in each language that gives one (any language of the site,
+    a derived one too: a derived language's rules are its own, not converted)."""
+    return RecordOf({code: Field(RENDERING, required=False) for code in codes})
 
 
 def glossary_schema(codes: tuple[str, ...], extra: Mapping[str, Field] = {},
                     derived: Collection[str] = ()) -> ListOf:
     """A glossary entry: the term in each language (the field named by the language's
     code; optional in a derived language), its explanation, the forms that link it in
-    page text (`match`, by default the term itself) and the fields the site's hooks
-    add (`extra`)."""
+    page text (`match`, by default the term itself), its renderings (`usage`) and the
+    fields the site's hooks add (`extra`)."""
     return ListOf(RecordOf({
         "id": Field(Ident()),
         **{code: Field(Str(), required=code not in derived) for code in codes},
         "explanation": Field(Localized()),
         "match": Field(LangMap(ListOf(Str(), min_items=1, unique_ids=False)), required=False,
                        default={}),
+        "usage": Field(renderings_schema(codes), required=False),
         **extra,
     }))
+
+
+def usage_schema(codes: tuple[str, ...]) -> ListOf:
+    """An entry of the `usage` collection: an id and the word's rendering per language,
+    written as a glossary entry's `usage` is."""
+    return ListOf(RecordOf({"id": Field(Ident()), **renderings_schema(codes).fields}))
 
 
 def engine_collections(codes: tuple[str, ...], glossary_fields: Mapping[str, Field] = {},
                        derived: Collection[str] = ()) -> dict[str, Check]:
     """The schemas of the engine's collections for a site in these languages (`derived`:
     those made from another)."""
-    return {GLOSSARY: glossary_schema(codes, glossary_fields, derived)}
+    return {GLOSSARY: glossary_schema(codes, glossary_fields, derived),
+            USAGE: usage_schema(codes)}

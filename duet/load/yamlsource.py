@@ -186,5 +186,9 @@ _constructor = SafeConstructor()
 
 
 def scalar_value(node: ScalarNode) -> object:
-    """The Python value of a scalar, typed as `yaml.safe_load` would type it."""
-    return _constructor.construct_object(node, deep=True)
+    """The Python value of a scalar, typed as `yaml.safe_load` would type it. Raises
+    ValueError for a tag safe YAML does not know (`!Some`)."""
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise ValueError(f"the tag '{node.tag}' is not understood; remove it") from exc

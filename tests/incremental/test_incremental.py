@@ -12,7 +12,7 @@ import pytest
 from conftest import MINI, ROOT, run_cli, snapshot
 
 from duet.build import BuildOptions, BuildResult, build_site
-from duet.diagnostics import ContentError
+from duet.diagnostics import ContentError, Diagnostics
 from duet.incremental.cache import Cache, build_with_cache
 from duet.incremental.inputs import LIBRARIES, installed_versions
 from duet.incremental.store import Store
@@ -337,3 +337,28 @@ def test_the_dev_server_keeps_its_model_only_when_nothing_but_bodies_changed(
                                   if not path.startswith("pagefind/")}
     project.append("about.zh.md", "\n再加一句。\n")
     assert build_with_cache(project.options, cache).report.model_kept
+
+
+def test_a_rival_rendering_warns_alike_in_every_kind_of_build(tmp_path: Path) -> None:
+    """The renderings check reads the content each build: a dev server build that keeps
+    its model, a command-line build and a plain one give the same warnings."""
+    project = Project(tmp_path)
+    project.options = dataclasses.replace(project.options, strict=False)
+    (project.content / "data" / "usage.yaml").write_text(
+        "- id: source\n  en: {use: [source], avoid: [original article]}\n", "utf-8")
+    cache = Cache(project.options, Store(tmp_path / "cache"), search=False, keep_model=True)
+    assert build_with_cache(project.options, cache).warnings == []
+
+    project.append("about.en.md", "\nIt cites the original article.\n")
+    kept = build_with_cache(project.options, cache)
+    assert kept.report.model_kept
+    assert [str(w) for w in kept.warnings] == [
+        f"{Diagnostics.display(project.content / 'about.en.md')}:8:14: warning: 'original "
+        "article' is avoided in 'en' (usage 'source'): write 'source'"]
+    plain = build_site(dataclasses.replace(project.options, out_dir=tmp_path / "plain",
+                                           cache_dir=None))
+    assert [str(w) for w in project.build().warnings] == [str(w) for w in plain.warnings] == [
+        str(w) for w in kept.warnings]
+
+    project.replace(project.content / "about.en.md", "the original article.", "the source.")
+    assert build_with_cache(project.options, cache).warnings == []

@@ -97,7 +97,7 @@ def test_without_hooks_a_site_collection_has_no_schema(tmp_path: Path) -> None:
     with pytest.raises(Exception) as raised:
         build_site(options)
     messages = [d.message for d in raised.value.diagnostics]  # type: ignore[attr-defined]
-    assert any("no schema for a collection named 'books' (known collections: glossary)"
+    assert any("no schema for a collection named 'books' (known collections: glossary, usage)"
                in message for message in messages)
 
 

@@ -64,3 +64,17 @@ def test_duplicate_ids_in_a_collection() -> None:
     _, diagnostics, _ = check(text, COLLECTIONS["milestones"])
     [problem] = diagnostics.errors
     assert problem.line == 2 and "duplicate id 'a'" in problem.message
+
+
+def test_an_unknown_tag_is_reported_at_its_value() -> None:
+    _, diagnostics, _ = check("id: a\ncount: 1\nname: {zh: 甲, en: !Some A}\n")
+    [problem] = diagnostics.errors
+    assert (problem.line, problem.col) == (3, 19)
+    assert problem.message == "invalid value 'A': the tag '!Some' is not understood; remove it"
+
+
+def test_each_languages_text_knows_where_its_first_character_is() -> None:
+    value, _, _ = check('id: a\ncount: 1\nname:\n  zh: "甲乙"\n  en: >\n    A\n    B\n')
+    places = value.name.places
+    assert (places["zh"].line, places["zh"].col) == (4, 8)  # after the quote
+    assert (places["en"].line, places["en"].col) == (5, 0)  # folded: columns unknown
