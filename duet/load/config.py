@@ -46,6 +46,10 @@ class Config:
     translation_notice: bool = False
     """Pages that may be behind their translation say so (see duet/drift)."""
     corrections: Record | None = None
+    citation: Record | None = None
+    """How pages are cited (duet/render/citation.py)."""
+    open_data: Record | None = None
+    """The collections published as data files (duet/render/opendata.py)."""
 
     @functools.cached_property
     def codes(self) -> tuple[str, ...]:
@@ -118,13 +122,17 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         source=record["source"],
         translation_notice=record["translation_notice"],
         corrections=record["corrections"],
+        citation=record["citation"],
+        open_data=record["open_data"],
     )
     derived = config.derived()
     if not derived:
         return config
     return dataclasses.replace(config, title=derive_value(config.title, derived),
                                description=derive_value(config.description, derived),
-                               source=derive_value(config.source, derived))
+                               source=derive_value(config.source, derived),
+                               citation=derive_value(config.citation, derived),
+                               open_data=derive_value(config.open_data, derived))
 
 
 def _language(record: Record, overrides: dict[str, tuple[tuple[str, str], ...]]) -> Language:

@@ -27,6 +27,7 @@ from duet.model.site import HOME_KEY, Page, Site
 from duet.model.views import View, build_views, parallel_rows
 from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.render.i18n import Formatter
+from duet.render.opendata import Publication
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
 SPECIAL_TEMPLATES = ("root.html", "404.html", "sitemap.xml", "robots.txt")
@@ -188,6 +189,7 @@ class LanguageRenderer:
 
     def __post_init__(self) -> None:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
+        self.publication = Publication(self.site, self.language.code, self.formatter)
         self.env.filters.update(
             date=self.formatter.date, number=self.formatter.number,
             percent=self.formatter.percent, ordinal=self.formatter.ordinal,
@@ -197,7 +199,7 @@ class LanguageRenderer:
             language=self.language, languages=self.site.config.languages,
             collections=self.site.data[self.language.code],
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
-            data_of=self.data_for, parallel_rows=parallel_rows,
+            data_of=self.data_for, parallel_rows=parallel_rows, open_data=self.publication,
             menu=self.menu(),
         )
         self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
@@ -324,6 +326,10 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         except jinja2.TemplateError as exc:
             diagnostics.error(view.template, getattr(exc, "lineno", 0) or 0, 0,
                               f"while rendering {view.url}: {exc.message or exc}")
+    for renderer in renderers.values():
+        for path, make in renderer.publication.files().items():
+            if want(path):
+                add(path, make)
     default = renderers[site.config.default_language]
     for path, renderer, name in [("index.html", default, "root.html"),
                                  *((f"{code}/404.html", renderer, "404.html")
