@@ -144,6 +144,12 @@ class Publication:
         return [(file, self.url(file)) for name in names if name in public
                 for file in (f"{name}.csv", f"{name}.json")]
 
+    def title(self, name: str) -> str:
+        """The title of a public collection in this edition."""
+        assert self.declared is not None
+        entry = next(e for e in self.declared["collections"] if e["id"] == name)
+        return self.text(entry["title"])
+
     def text(self, value: Text) -> str:
         config = self.site.config
         return value.values.get(self.lang) or value.values.get(config.default_language, "")
@@ -169,7 +175,7 @@ class Publication:
                    else {}),
             })
         return {
-            "name": f"{_slug(config.base_url)}-{self.lang}",
+            "name": f"{site_slug(config.base_url)}-{self.lang}",
             "title": config.title.get(self.lang) or "",
             "description": config.description.get(self.lang) or "",
             "homepage": config.base_url + f"{self.lang}/",
@@ -336,6 +342,8 @@ def json_bytes(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def _slug(base_url: str) -> str:
+def site_slug(base_url: str) -> str:
+    """The site's host name as a lower-case ASCII name (a data package's, a citation
+    key's first part)."""
     host = base_url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
     return "".join(c if c.isalnum() else "-" for c in host.lower()).strip("-") or "site"

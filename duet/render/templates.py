@@ -26,6 +26,7 @@ from duet.model.reads import Reads, recording_reads, replay, replaying
 from duet.model.site import HOME_KEY, Page, Site
 from duet.model.views import View, build_views, parallel_rows
 from duet.publish.linkcheck import LinkFacts, link_facts
+from duet.render.citation import Citer
 from duet.render.i18n import Formatter
 from duet.render.opendata import Publication
 
@@ -200,6 +201,7 @@ class LanguageRenderer:
             collections=self.site.data[self.language.code],
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
             data_of=self.data_for, parallel_rows=parallel_rows, open_data=self.publication,
+            citation=Citer(self.site.config, self.language, self.formatter),
             menu=self.menu(),
         )
         self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
