@@ -3,7 +3,7 @@ every edition under `/<lang>/<folder>/` as CSV and JSON, described by a Friction
 data package (`datapackage.json`) and a README.
 
 Each collection gives `<name>.json` (its items, list fields nested) and `<name>.csv`
-(one row per item, the scalar fields); each list field also gives a table of its own,
+(one row per item, the scalar fields, a map as a JSON object); each list field also gives a table of its own,
 `<name>-<field>.csv`, one row per entry, joined to its item by `<name>_id` and kept in
 order by `position`. Texts are given as plain text in the edition's language. Types
 come from the values themselves, so the package always describes what the files hold.
@@ -291,6 +291,8 @@ def plain_value(value: Any) -> Any:
 def column_type(values: Iterable[Any]) -> str:
     """The Frictionless type that fits every value given (None fits any)."""
     present = [v for v in values if v is not None]
+    if present and all(isinstance(v, dict) for v in present):
+        return "object"
     if present and all(isinstance(v, bool) for v in present):
         return "boolean"
     if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
@@ -335,6 +337,8 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
 
 
