@@ -47,7 +47,6 @@ from duet.publish.write import (
     stage_site,
 )
 from duet.render.assets import Assets, fingerprint
-from duet.render.opendata import check_open_data
 from duet.render.i18n import (
     Formatter,
     UiString,
@@ -56,6 +55,7 @@ from duet.render.i18n import (
     extract_ui_strings,
     load_translations,
 )
+from duet.render.opendata import check_open_data
 from duet.render.templates import (
     LanguageRenderer,
     asset_global,

@@ -3,10 +3,11 @@ every edition under `/<lang>/<folder>/` as CSV and JSON, described by a Friction
 data package (`datapackage.json`) and a README.
 
 Each collection gives `<name>.json` (its items, list fields nested) and `<name>.csv`
-(one row per item, the scalar fields, a map as a JSON object); each list field also gives a table of its own,
-`<name>-<field>.csv`, one row per entry, joined to its item by `<name>_id` and kept in
-order by `position`. Texts are given as plain text in the edition's language. Types
-come from the values themselves, so the package always describes what the files hold.
+(one row per item, the scalar fields, a map as a JSON object); each list field also
+gives a table of its own, `<name>-<field>.csv`, one row per entry, joined to its item
+by `<name>_id` and kept in order by `position`. Texts are given as plain text in the
+edition's language. Types come from the values themselves, so the package always
+describes what the files hold.
 Every file is made from the site model alone, in a fixed order, with no date in it:
 the same content gives the same bytes.
 """

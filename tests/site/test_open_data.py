@@ -16,7 +16,6 @@ import frictionless
 import pytest
 import yaml
 from conftest import MINI, ROOT, build, snapshot
-from htmlparse import parse_html
 
 from duet.diagnostics import ContentError
 
