@@ -57,6 +57,7 @@ from duet.render.i18n import (
     extract_ui_strings,
     load_translations,
 )
+from duet.render.opendata import check_open_data
 from duet.render.templates import (
     LanguageRenderer,
     asset_global,
@@ -258,6 +259,7 @@ def render(site: Site, options: BuildOptions, diagnostics: Diagnostics, steps: S
     """Stage 3: every file of the new site (pages rendered or kept, static files), the
     link facts of its pages, and the renderers that made them."""
     static, assets = static_files(options)
+    check_open_data(site, diagnostics)
     renderers = make_renderers(site, options, diagnostics, steps, hook, assets)
     fail_on_errors(diagnostics, options.strict)
     rendered = render_site(site, renderers, diagnostics, active().mapped(map_in_order),

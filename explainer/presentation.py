@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import json
 import re
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from duet.model.site import HOME_KEY, Page, Site
 from duet.model.sources import site_sources
 from duet.model.views import SEARCH_KEY, Row, View, parallel_key, view_path
 from duet.render.i18n import N_, Formatter
+from duet.render.opendata import Publication
 from duet.render.termtips import add_term_tips, definitions
 
 from . import visuals
@@ -37,6 +39,17 @@ ORDINAL_PATTERNS = {
     "few": N_("%(num)srd"), "many": N_("%(num)sth"), "other": N_("%(num)sth"),
 }
 """An ordinal's words in the theme's language, by CLDR ordinal category."""
+FIGURE_SECTION = "figures"
+"""The pages of the figures, each with its own page to embed: `figures/<name>`."""
+FIGURE_DATA = {
+    "plan": ("highlands", "strengthenings"),
+    "key-figures": ("figures",),
+    "timeline": ("milestones",),
+    "map": ("places", "glossary"),
+}
+"""Each figure and the data collections it is drawn from."""
+EMBED_HEIGHT = {"plan": 760, "key-figures": 720, "timeline": 980, "map": 820}
+"""The height, in CSS pixels, an embedded figure's frame asks for (its page at 640 wide)."""
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PHRASE_BREAK = re.compile(r"(?<=[的：])(?=[^\W\d_]{3})|(?<=\w\w)(?=[与和])")
 """Where a Chinese title may break: after 的 with at least three characters left,
@@ -54,6 +67,7 @@ class Presentation:
         self.data = site.data[self.lang]
         self.definitions = definitions(self.data.get("glossary", []))
         self.wording = self._wording()
+        self.publication = Publication(site, self.lang, formatter)
 
     def _wording(self) -> visuals.Wording:
         """Full-width punctuation where the locale lists items with a full-width
@@ -255,6 +269,43 @@ class Presentation:
 
     # -- pictures -----------------------------------------------------------
 
+    def figure_name(self, page: Page) -> str:
+        """The figure a page of the figures section shows (its key's last part)."""
+        name = page.key.rpartition("/")[2]
+        if name not in FIGURE_DATA:
+            raise ValueError(f"there is no figure '{name}' for the page '{page.key}' "
+                             f"(figures: {', '.join(FIGURE_DATA)})")
+        return name
+
+    def figure_page(self, name: str) -> Page | None:
+        """The figure's own page (to embed), if the site has one."""
+        return self.site.page(self.lang, f"{FIGURE_SECTION}/{name}")
+
+    def figure_sources(self, name: str) -> list[tuple[str, str, str]]:
+        """(title, CSV URL, JSON URL) of each public collection the figure is drawn from."""
+        links = dict(self.publication.links(FIGURE_DATA[name]))
+        return [(self.publication.title(c), links[f"{c}.csv"], links[f"{c}.json"])
+                for c in FIGURE_DATA[name] if f"{c}.csv" in links]
+
+    @staticmethod
+    def embed_code(name: str, url: str, title: str) -> str:
+        """The HTML another site pastes to embed the figure (shown as text)."""
+        return (f'<iframe src="{html.escape(url)}" title="{html.escape(title)}" '
+                f'width="100%" height="{EMBED_HEIGHT[name]}" style="border: 0" '
+                'loading="lazy"></iframe>')
+
+    def figure(self, name: str, title: str) -> Markup:
+        """The figure drawn on its own, for its page."""
+        if name == "plan":
+            home = self.site.page(self.lang, HOME_KEY)
+            return self.structure(home.title if home else title, title)
+        if name == "key-figures":
+            return self.figures(title)
+        if name == "timeline":
+            return self.timeline(title)
+        return (Markup('<div class="picture-map">') + self._map_picture(title)
+                + Markup('<p>{}</p></div>').format(self.gettext(MAP_NOTE)))
+
     def figure_value(self, figure: Any) -> str:
         style = figure["style"]
         if style == "count":
@@ -307,6 +358,13 @@ class Presentation:
         used = set(page.terms) | set(item["terms"] if item and "terms" in item else [])
         if not places or not used & set(groups):
             return Markup()
+        return (Markup('<figure class="picture picture-map">') + self._map_picture(title)
+                + Markup('<figcaption>{}</figcaption></figure>').format(
+                    self.gettext(MAP_NOTE)))
+
+    def _map_picture(self, title: str) -> Markup:
+        places = self.data.get("places", [])
+        groups = list(dict.fromkeys(term for place in places for term in place["terms"]))
         glossary = {term["id"]: term for term in self.data.get("glossary", [])}
         styles = ["solid", "dashed"]
         drawn = [visuals.Group(g, str(glossary[g][self.lang]), styles[i % 2])
@@ -314,10 +372,9 @@ class Presentation:
         points = [visuals.Place(p["id"], str(p["name"]), float(p["lat"]), float(p["lon"]),
                                 str(p["marks"]) if p["marks"] else "", tuple(p["terms"]))
                   for p in places]
-        return Markup('<figure class="picture picture-map">') + visuals.schematic_map(
+        return visuals.schematic_map(
             points, drawn, "map-picture", title, self.gettext(MAP_NOTE), self.gettext(SCALE),
-            self.gettext(NORTH), wording=self.wording) + Markup(
-            f'<figcaption>{Markup.escape(self.gettext(MAP_NOTE))}</figcaption></figure>')
+            self.gettext(NORTH), wording=self.wording)
 
     def _short_title(self, key: str) -> str:
         page = self.site.page(self.lang, key)

@@ -59,6 +59,10 @@ class Config:
     translation_notice: bool = False
     """Pages that may be behind their translation say so (see duet/drift)."""
     corrections: Record | None = None
+    citation: Record | None = None
+    """How pages are cited (duet/render/citation.py)."""
+    open_data: Record | None = None
+    """The collections published as data files (duet/render/opendata.py)."""
 
     @functools.cached_property
     def codes(self) -> tuple[str, ...]:
@@ -133,6 +137,8 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
         theme_language=record["theme_language"],
         translation_notice=record["translation_notice"],
         corrections=record["corrections"],
+        citation=record["citation"],
+        open_data=record["open_data"],
     )
     derived = config.derived()
     if not derived:
@@ -140,7 +146,9 @@ def load_config(path: Path, diagnostics: Diagnostics, base_url: str | None) -> C
     return dataclasses.replace(config, title=derive_value(config.title, derived),
                                description=derive_value(config.description, derived),
                                sources=tuple(derive_value(source, derived)
-                                             for source in config.sources))
+                                             for source in config.sources),
+                               citation=derive_value(config.citation, derived),
+                               open_data=derive_value(config.open_data, derived))
 
 
 def hooks_setting(path: Path) -> str | None:

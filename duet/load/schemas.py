@@ -69,6 +69,34 @@ SOURCE_TEXTS = ("title", "outlet")
 SITE_SOURCE = source_schema(Localized())
 PAGE_SOURCE = source_schema(Str())
 
+CITATION = RecordOf({
+    # Who the citation names as the author (by default the site's title).
+    "author": Field(Localized(), required=False),
+    # The last substantive change of a page whose front matter gives no `updated:`.
+    "date": Field(Date()),
+})
+
+OPEN_DATA = RecordOf({
+    "folder": Field(Str(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
+                        pattern_help="a folder name such as 'data'"), required=False,
+                    default="data"),
+    "licence": Field(RecordOf({
+        "name": Field(Str()),
+        "title": Field(Str()),
+        "url": Field(Str(pattern=re.compile(r"^https?://\S+$"),
+                         pattern_help="an absolute http(s) URL")),
+    })),
+    "collections": Field(ListOf(RecordOf({
+        "id": Field(Str(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
+                        pattern_help="the name of a data collection, such as 'milestones'")),
+        "title": Field(Localized()),
+        "description": Field(Localized(), required=False),
+        "fields": Field(ListOf(Str(pattern=re.compile(r"^[A-Za-z0-9_-]+$"),
+                                   pattern_help="a field name of the collection"),
+                               min_items=1)),
+    }), min_items=1)),
+})
+
 SITE = RecordOf({
     "base_url": Field(Str(pattern=URL, pattern_help="an absolute http(s) URL ending in '/'")),
     "default_language": Field(Str(pattern=LANG_CODE, pattern_help="a language code")),
@@ -91,6 +119,10 @@ SITE = RecordOf({
                            "'corrections@example.org'")),
     }), required=False),
     "translation_notice": Field(Bool(), required=False, default=False),
+    # How pages are cited ("Cite this page"; duet/render/citation.py).
+    "citation": Field(CITATION, required=False),
+    # The data collections published as files in every edition (duet/render/opendata.py).
+    "open_data": Field(OPEN_DATA, required=False),
 })
 
 FRONT_TEXTS = ("title", "short_title", "description")

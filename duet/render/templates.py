@@ -37,8 +37,10 @@ from duet.model.views import (
 from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.render.assets import STATIC_PREFIX, static_source
 from duet.render.cards import CardPainter, CardText, card_path, card_text
+from duet.render.citation import Citer
 from duet.render.defaults import DEFAULT_PREFIX, DEFAULT_TEMPLATES
 from duet.render.i18n import Formatter
+from duet.render.opendata import Publication
 from duet.render.printed import printed_pages
 
 STATIC_ID = re.compile(r"""\bid="([a-z0-9]+(?:-[a-z0-9]+)*)\"""")
@@ -212,6 +214,7 @@ class LanguageRenderer:
 
     def __post_init__(self) -> None:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
+        self.publication = Publication(self.site, self.language.code, self.formatter)
         self.env.filters.update(
             date=self.formatter.date, number=self.formatter.number,
             percent=self.formatter.percent, format_list=self.formatter.list,
@@ -223,7 +226,8 @@ class LanguageRenderer:
             collections=self.site.data[self.language.code],
             site_sources=site_sources(self.site.config, self.language.code),
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
-            data_of=self.data_for, parallel_rows=parallel_rows,
+            data_of=self.data_for, parallel_rows=parallel_rows, open_data=self.publication,
+            citation=Citer(self.site.config, self.language, self.formatter),
             menu=self.menu(), card_url=self.card_url,
             change_log=partial(change_log, self.site, self.language.code),
             note_anchors=note_anchors, changes_feed=self.changes_feed(),
@@ -391,6 +395,10 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
         except jinja2.TemplateError as exc:
             report_template_error(exc, view.url, diagnostics)
     render_cards(site, renderers, diagnostics, want, files)
+    for renderer in renderers.values():
+        for path, make in renderer.publication.files().items():
+            if want(path):
+                add(path, make)
     default = renderers[site.config.default_language]
     named: list[tuple[str, Callable[[], bytes]]] = [
         (path, partial(renderer.render_named, name, page=None))
