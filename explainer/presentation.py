@@ -67,7 +67,7 @@ class Presentation:
         self.data = site.data[self.lang]
         self.definitions = definitions(self.data.get("glossary", []))
         self.wording = self._wording()
-        self.publication = Publication(site, self.lang, formatter)
+        self.publication = Publication(site, self.lang)
 
     def _wording(self) -> visuals.Wording:
         """Full-width punctuation where the locale lists items with a full-width

@@ -80,6 +80,10 @@ OPEN_DATA = RecordOf({
     "folder": Field(Str(pattern=re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
                         pattern_help="a folder name such as 'data'"), required=False,
                     default="data"),
+    # The README's title and opening text, in every language (the engine adds only
+    # the files' and fields' names).
+    "title": Field(Localized()),
+    "readme": Field(Localized()),
     "licence": Field(RecordOf({
         "name": Field(Str()),
         "title": Field(Str()),

@@ -1,5 +1,6 @@
-"""How a page is cited: the same reference as plain text in the reader's language, as
-BibTeX (biblatex's `@online`) and as CSL-JSON, for the templates' "Cite this page".
+"""How a page is cited: the reference's parts, which the theme words as plain text in
+the reader's language, and the same as BibTeX (biblatex's `@online`) and as CSL-JSON,
+for the templates' "Cite this page".
 
 The date cited is the page's last substantive change: its front matter's `updated:`
 (a derived or untranslated page: its source's), else the date `site.yaml` gives under
@@ -16,17 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from duet.load.config import Config, Language
-from duet.render.i18n import N_, Formatter
 from duet.render.opendata import site_slug
 
-BY_SITE = N_("“%(title)s”. %(site)s, last updated %(date)s. %(url)s (accessed %(accessed)s).")
-"""The plain-text citation of a site that names no author of its own (the site is the
-author). A catalog orders it as its language's style wants: it may use %(author)s, and
-%(iso_date)s, the date as YYYY-MM-DD, instead of %(date)s."""
-BY_AUTHOR = N_("%(author)s. “%(title)s”. %(site)s, last updated %(date)s. %(url)s "
-               "(accessed %(accessed)s).")
-"""The plain-text citation of a site that names its author (`citation: author:`)."""
-ACCESSED = N_("[date of access]")
 BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&",
                   "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
                   "^": r"\textasciicircum{}"}
@@ -34,21 +26,30 @@ BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%",
 
 @dataclass(frozen=True)
 class Citation:
-    """One page's citation in the three forms the templates offer."""
+    """One page's citation: its parts, which the theme puts in its language's words and
+    order as plain text, and the same as BibTeX and as CSL-JSON."""
 
-    text: str
+    author: str
+    """Who `citation: author:` names, else the site's title."""
+    title: str
+    site: str
+    url: str
+    date: dt.date
     bibtex: str
     csl_json: str
-    date: dt.date
+
+    @property
+    def by_site(self) -> bool:
+        """Whether the site is its own author (the plain text then names it once)."""
+        return self.author == self.site
 
 
 class Citer:
     """Citations for the pages of one language (the templates' `citation(page)`)."""
 
-    def __init__(self, config: Config, language: Language, formatter: Formatter) -> None:
+    def __init__(self, config: Config, language: Language) -> None:
         self.config = config
         self.language = language
-        self.formatter = formatter
 
     def __call__(self, page: Any, url: str) -> Citation | None:
         """The citation of `page` (a page or a generated page) at its absolute `url`;
@@ -59,19 +60,13 @@ class Citer:
         lang = self.language.code
         site = self.config.title.get(lang) or ""
         author = (declared["author"].get(lang) if declared["author"] else None) or site
-        pattern = BY_AUTHOR if author != site else BY_SITE
         date = last_change(page) or declared["date"]
         title = str(page.title)
         key = "-".join(part for part in (site_slug(self.config.base_url),
                                          page.key.replace("/", "-"), lang) if part)
-        gettext = self.formatter.translations.gettext
-        text = str(gettext(pattern)) % {
-            "author": author, "title": title, "site": site, "url": url,
-            "date": self.formatter.date(date), "iso_date": date.isoformat(),
-            "accessed": str(gettext(ACCESSED))}
-        return Citation(text, bibtex(key, author, title, site, date, url),
-                        csl_json(key, author, title, site, date, url, self.language.tag),
-                        date)
+        return Citation(author, title, site, url, date,
+                        bibtex(key, author, title, site, date, url),
+                        csl_json(key, author, title, site, date, url, self.language.tag))
 
 
 def last_change(page: Any) -> dt.date | None:

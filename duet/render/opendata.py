@@ -26,24 +26,10 @@ from duet.diagnostics import Diagnostics
 from duet.load.schema import Record, Text
 from duet.model.site import LocalText, Site
 from duet.model.sources import Source, site_sources
-from duet.render.i18n import N_, Formatter
 
 PACKAGE = "datapackage.json"
 README = "README.md"
 POSITION = "position"
-
-README_TITLE = N_("%(site)s: the data")
-README_INTRO = N_("The data this site's pages and figures are drawn from, in this edition's "
-                  "language, as CSV (UTF-8, one header row) and as JSON. datapackage.json "
-                  "describes every file, field by field, in the Frictionless Data Package "
-                  "format.")
-README_SOURCE = N_("Source: %(title)s, %(outlet)s, %(date)s.")
-README_LICENCE = N_("Licence: %(licence)s (%(url)s).")
-README_FILES = N_("Files")
-README_CHILD = N_("%(field)s of each item of %(collection)s, one row each, joined by "
-                  "%(key)s and in order by %(position)s.")
-README_FIELDS = N_("Fields: %(fields)s.")
-
 
 @dataclass(frozen=True)
 class Column:
@@ -103,10 +89,9 @@ class Publication:
     """The data files of one edition, each made on demand: `files()` maps each output
     path to the function that makes its bytes."""
 
-    def __init__(self, site: Site, lang: str, formatter: Formatter) -> None:
+    def __init__(self, site: Site, lang: str) -> None:
         self.site = site
         self.lang = lang
-        self.formatter = formatter
         self.declared: Record | None = site.config.open_data
 
     @property
@@ -156,9 +141,6 @@ class Publication:
         config = self.site.config
         return value.values.get(self.lang) or value.values.get(config.default_language, "")
 
-    def gettext(self, message: str) -> str:
-        return str(self.formatter.translations.gettext(message))
-
     def package(self) -> dict[str, Any]:
         """The edition's Frictionless data package descriptor."""
         assert self.declared is not None
@@ -190,44 +172,40 @@ class Publication:
             "resources": resources,
         }
 
-    def source_line(self, source: Source) -> str:
-        return self.gettext(README_SOURCE) % {
-            "title": source.title, "outlet": source.outlet or "",
-            "date": source.date.isoformat() if source.date else ""}
+    @staticmethod
+    def source_line(source: Source) -> str:
+        """A source as one line: title, outlet and date, each where known."""
+        return ", ".join(part for part in (source.title, source.outlet,
+                                           source.date.isoformat() if source.date else None)
+                         if part)
 
     def package_bytes(self) -> bytes:
         return json_bytes(self.package())
 
     def readme_bytes(self) -> bytes:
-        """A short README in the edition's language: what the files are, where they come
-        from, the licence, and each file with its fields."""
+        """A short README in the edition's language: the title and text site.yaml gives
+        it, the sources, the licence, and each file with its fields (the engine adds
+        names, never words of its own)."""
         assert self.declared is not None
-        config = self.site.config
         licence = self.declared["licence"]
-        lines = [f"# {self.gettext(README_TITLE) % {'site': config.title.get(self.lang)}}", "",
-                 self.gettext(README_INTRO), "",
-                 *(line for source in site_sources(config, self.lang)
-                   for line in (self.source_line(source), "")),
-                 self.gettext(README_LICENCE) % {"licence": licence["title"],
-                                                 "url": licence["url"]}, "",
-                 f"## {self.gettext(README_FILES)}", "",
-                 f"- {PACKAGE}"]
+        lines = [f"# {self.text(self.declared['title'])}", "",
+                 self.text(self.declared["readme"]).strip(), "",
+                 *(f"- {self.source_line(source)}"
+                   for source in site_sources(self.site.config, self.lang)), "",
+                 f"{licence['title']}: {licence['url']}", "",
+                 f"- `{PACKAGE}`"]
         for collection in self.collections():
-            about = f" — {collection.description}" if collection.description else ""
-            lines.append(f"- {collection.name}.json, {collection.name}.csv: "
+            about = f": {collection.description}" if collection.description else ""
+            lines.append(f"- `{collection.name}.json`, `{collection.name}.csv`: "
                          f"{collection.title}{about}")
             for table in collection.tables:
-                fields = self.gettext(README_FIELDS) % {
-                    "fields": ", ".join(column.name for column in table.columns)}
-                if table.parent is None:
-                    lines.append(f"  - {table.name}.csv. {fields}")
-                else:
-                    lines.append(f"  - {table.name}.csv: {table.description} {fields}")
+                fields = ", ".join(f"`{column.name}`" for column in table.columns)
+                lines.append(f"  - `{table.name}.csv` ({fields})")
         return ("\n".join(lines) + "\n").encode("utf-8")
 
-    def child_description(self, field: str, collection: str, key: str) -> str:
-        return self.gettext(README_CHILD) % {"field": field, "collection": collection,
-                                             "key": key, "position": POSITION}
+    @staticmethod
+    def child_description(field: str, collection: str, key: str) -> str:
+        return f"{collection} › {field} ({key}, {POSITION})"
 
 
 def _bound(make: Callable[[Any], bytes], value: Any) -> Callable[[], bytes]:

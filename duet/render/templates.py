@@ -214,7 +214,7 @@ class LanguageRenderer:
 
     def __post_init__(self) -> None:
         self.links = LinkContext(self.site.config.base_path, self.language.code)
-        self.publication = Publication(self.site, self.language.code, self.formatter)
+        self.publication = Publication(self.site, self.language.code)
         self.env.filters.update(
             date=self.formatter.date, number=self.formatter.number,
             percent=self.formatter.percent, format_list=self.formatter.list,
@@ -227,7 +227,7 @@ class LanguageRenderer:
             site_sources=site_sources(self.site.config, self.language.code),
             url_for=self.url_for, absolute=self.absolute, page_for=self.page_for,
             data_of=self.data_for, parallel_rows=parallel_rows, open_data=self.publication,
-            citation=Citer(self.site.config, self.language, self.formatter),
+            citation=Citer(self.site.config, self.language),
             menu=self.menu(), card_url=self.card_url,
             change_log=partial(change_log, self.site, self.language.code),
             note_anchors=note_anchors, changes_feed=self.changes_feed(),

@@ -23,10 +23,10 @@ languages:
   - {code: en, tag: en, locale: en, name: English}
 title: {zh: 小站, en: Small site}
 description: {zh: 一个测试站点。, en: A test site.}
-source:
-  title: {zh: 来源文章, en: The source article}
-  outlet: {zh: 某报, en: Some Paper}
-  date: 2025-01-10
+sources:
+  - title: {zh: 来源文章, en: The source article}
+    outlet: {zh: 某报, en: Some Paper}
+    date: 2025-01-10
 """
 
 GLOSSARY = """\
