@@ -30,10 +30,6 @@ languages:
   - {code: en, tag: en, locale: en, name: English}
 title: {zh: bench, en: bench}
 description: {zh: bench, en: bench}
-source:
-  title: {zh: bench, en: bench}
-  outlet: {zh: bench, en: bench}
-  date: 2025-01-10
 """
 
 INDEX_PAGE = "---\ntitle: bench\ntemplate: list.html\n---\n"

@@ -95,16 +95,6 @@ def test_a_templates_mistake_is_reported_at_its_line(
     assert (root / "_site" / "kept.html").read_text() == "the previous site"
 
 
-def test_a_mistake_in_a_template_the_engine_renders_by_name_names_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    root = project(tmp_path, {"templates/404.html": "<!DOCTYPE html>\n{{ nothing }}\n"})
-    status, errors = build(root, capsys, monkeypatch)
-    assert status == 1
-    assert errors[0].startswith("templates/404.html:2:1: 'nothing' is undefined "
-                                "(while rendering /en/404.html)"), errors
-
-
 def test_a_page_naming_a_template_that_does_not_exist_is_reported_at_the_page(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,10 +144,15 @@ def test_a_site_without_sources_or_code_needs_neither(
     assert build(root, capsys, monkeypatch) == (0, [])
 
 
-def test_a_broken_link_in_a_static_page_names_the_static_file(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    root = project(tmp_path, {"static/help.html": '<a href="/en/nowhere/">x</a>\n'})
-    status, errors = build(root, capsys, monkeypatch)
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"templates/404.html": "<!DOCTYPE html>\n{{ nothing }}\n"},
+     "templates/404.html:2:1: 'nothing' is undefined (while rendering /en/404.html)"),
+    ({"static/help.html": '<a href="/en/nowhere/">x</a>\n'},
+     "static/help.html:1:1: broken link '/en/nowhere/'"),
+])
+def test_a_mistake_in_a_named_template_or_a_static_page_names_that_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        files: dict[str, str], expected: str) -> None:
+    status, errors = build(project(tmp_path, files), capsys, monkeypatch)
     assert status == 1
-    assert errors[0].startswith("static/help.html:1:1: broken link '/en/nowhere/'"), errors
+    assert errors[0].startswith(expected), errors
