@@ -131,10 +131,12 @@ def measure(argv: list[str]) -> None:
     os._exit(0)  # as build.py leaves
 
 
-def build_once(project: Path, out: Path) -> dict[str, float]:
+def build_once(project: Path, out: Path, checkout: Path = REPO) -> dict[str, float]:
+    """One cold build by `checkout`'s engine (this one, or --baseline's)."""
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, __file__, "--measure", "--content", str(project / "content"),
-               "--out", str(out), "--templates", str(TEMPLATES),
+    command = [sys.executable, str(checkout / "bench" / "budget.py"), "--measure",
+               "--content", str(project / "content"), "--out", str(out),
+               "--templates", str(TEMPLATES),
                "--static", str(project / "static"), "--quiet", "--clean"]
     done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=True)
     answer = json.loads(done.stdout.strip().splitlines()[-1])
@@ -257,11 +259,17 @@ def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
             for key in {key for run in runs for key in run}}
 
 
-def table(results: dict[int, tuple[dict[str, float], dict[str, float]]]) -> str:
+Result = tuple[dict[str, float], dict[str, float], dict[str, float] | None]
+"""Medians of one N: the builds', the floors', and the baseline's builds (or None)."""
+
+
+def table(results: dict[int, Result]) -> str:
     sizes = sorted(results)
-    head = "| stage | " + " | ".join(f"duet, N={n:,} | floor | gap" for n in sizes)
+    before = any(result[2] is not None for result in results.values())
+    columns = "before | duet | floor | gap" if before else "duet | floor | gap"
+    head = "| stage | " + " | ".join(f"N={n:,}: {columns}" for n in sizes)
     lines = [head + " | what duet does |",
-             "|---|" + "---:|---:|---:|" * len(sizes) + "---|"]
+             "|---|" + ("---:|" * (4 if before else 3)) * len(sizes) + "---|"]
 
     def cell(value: float | None) -> str:
         return "—" if value is None else f"{value:.2f}"
@@ -269,12 +277,13 @@ def table(results: dict[int, tuple[dict[str, float], dict[str, float]]]) -> str:
     for key, what in [*ROWS, ("total", "user + system, all processes")]:
         cells = []
         for n in sizes:
-            build, floor = results[n]
+            build, floor, baseline = results[n]
             low = floor.get(key)
             if key == "total":
                 low = sum(floor.values())
             gap = None if low is None else build.get(key, 0.0) - low
-            cells.append(f"{cell(build.get(key, 0.0))} | {cell(low)} | {cell(gap)}")
+            old = f"{cell(baseline.get(key, 0.0))} | " if baseline is not None else ""
+            cells.append(f"{old}{cell(build.get(key, 0.0))} | {cell(low)} | {cell(gap)}")
         label = f"**{key}**" if key == "total" else key
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {what} |")
     return "\n".join(lines)
@@ -290,6 +299,9 @@ def main() -> int:
     parser.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out-root", type=Path, default=Path("/dev/shm/duet-budget"))
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="another checkout (with this script) whose builds alternate "
+                             "with this one's: a 'before' column")
     args = parser.parse_args()
     results = {}
     for n in args.pages:
@@ -297,13 +309,17 @@ def main() -> int:
         if not (project / "content").is_dir():
             raise SystemExit(f"{project} has no corpus: run bench/run.py --pages {n} first")
         out = args.out_root / f"site-{n}"
-        builds, lows = [], []
+        builds, lows, baselines = [], [], []
         for _ in range(args.runs):
+            if args.baseline is not None:
+                baselines.append(build_once(project, out, args.baseline))
             builds.append(build_once(project, out))
             lows.append(floors_once(project, out))
             print(f"N={n}: build {builds[-1]['total']:.2f} s CPU, "
-                  f"floors {sum(lows[-1].values()):.2f} s", file=sys.stderr)
-        results[n] = (median_of(builds), median_of(lows))
+                  + (f"before {baselines[-1]['total']:.2f} s, " if baselines else "")
+                  + f"floors {sum(lows[-1].values()):.2f} s", file=sys.stderr)
+        results[n] = (median_of(builds), median_of(lows),
+                      median_of(baselines) if baselines else None)
     print(table(results))
     return 0
 
