@@ -27,14 +27,14 @@ from duet.load.content import (
     LoadedPage,
     PageRequest,
     load_content,
-    load_page_captured,
+    load_pages,
 )
 from duet.load.hooks import Hook, load_hook
 from duet.load.schemas import ENGINE_COLLECTIONS
 from duet.model.reads import BodyReads, recording_untracked
 from duet.model.site import Bodies, Compile, CompileJob, Site, build_site_model
 from duet.model.usage import check_usage
-from duet.parallel import compile_all, map_cheap_in_order, map_in_order
+from duet.parallel import compile_all, map_in_order
 from duet.pdf import pdf_name
 from duet.progress import active
 from duet.publish.linkcheck import LinkFacts, check_links, link_facts
@@ -221,10 +221,11 @@ def load_and_model(options: BuildOptions, diagnostics: Diagnostics, steps: Steps
 
 def load(options: BuildOptions, diagnostics: Diagnostics, steps: Steps, report: BuildReport,
          hook: Hook) -> Content:
-    """Stage 1: site.yaml, every page and data file, checked."""
+    """Stage 1: site.yaml, every page and data file, checked. In this process: a pool's
+    workers would send each page back whole, which costs as much as loading it."""
     def parse(requests: list[PageRequest]) -> list[LoadedPage]:
         report.parsed += len(requests)
-        return map_cheap_in_order(load_page_captured, requests)
+        return load_pages(requests)
 
     content = load_content(options.content_dir, diagnostics, options.base_url,
                            steps.load_pages(parse), hook)

@@ -35,10 +35,6 @@ Result = TypeVar("Result")
 MIN_PARALLEL_ITEMS = 200
 """Below this many pages a pool does not pay for its start-up (~1 ms a page)."""
 
-MIN_PARALLEL_CHEAP_ITEMS = 2000
-"""Light per-file work (reading and checking a page's front matter: ~0.07 ms;
-hashing a file) pays for a pool only on larger sites."""
-
 CHUNKS_PER_WORKER = 8
 """Several chunks per worker keep both busy to the end when pages differ in size."""
 
@@ -53,12 +49,11 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def map_in_order(function: Callable[[Item], Result], items: Sequence[Item],
-                 min_items: int = MIN_PARALLEL_ITEMS) -> list[Result]:
-    """`function` over `items`, in parallel when there are at least `min_items` of them
-    and fork exists."""
-    workers = min(worker_count(), len(items) // (min_items // 2) or 1)
-    if (len(items) < min_items or workers < 2
+def map_in_order(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """`function` over `items`, in parallel when there are at least `MIN_PARALLEL_ITEMS`
+    of them and fork exists."""
+    workers = min(worker_count(), len(items) // (MIN_PARALLEL_ITEMS // 2) or 1)
+    if (len(items) < MIN_PARALLEL_ITEMS or workers < 2
             or "fork" not in multiprocessing.get_all_start_methods()):
         return [function(item) for item in items]
     global _task
@@ -75,12 +70,6 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item],
     finally:
         gc.unfreeze()
         _task = None
-
-
-def map_cheap_in_order(function: Callable[[Item], Result],
-                       items: Sequence[Item]) -> list[Result]:
-    """`map_in_order` for light per-file work, which pays for a pool on large sites only."""
-    return map_in_order(function, items, MIN_PARALLEL_CHEAP_ITEMS)
 
 
 def compile_all(jobs: list[CompileJob]) -> list[tuple[BodyFacts, Markup]]:

@@ -190,8 +190,7 @@ def load_pages(requests: list[PageRequest]) -> list[LoadedPage]:
 
 
 def load_page_captured(request: PageRequest) -> LoadedPage:
-    """`load_page` with the paths as strings and the problems returned: it can run in a
-    worker process."""
+    """`load_page` with the paths as strings and the problems returned."""
     path, relative, config = request
     captured = Diagnostics()
     page = load_page(Path(path), PurePath(relative), config, captured)

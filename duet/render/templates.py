@@ -145,6 +145,7 @@ def make_environment(templates_dir: Path, translations: Any | None = None,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # an environment lives for one build: no stat of its source per render
     )
     env.policies["ext.i18n.trimmed"] = True
     env.filters["attr"] = jinja2.pass_environment(_public_attr)
