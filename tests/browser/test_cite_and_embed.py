@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import DESKTOP, ROOT
-from test_reader import WCAG_TAGS, _QuietHandler, browser  # noqa: F401 (a shared fixture)
+from browsing import DESKTOP, ROOT, WCAG_TAGS, QuietHandler
+from test_reader import browser  # noqa: F401 (a shared fixture)
 
 from duet.build import BuildOptions, build_site
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow  # and skipped without Chromium: tests/conftest.py
 
 
 def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
