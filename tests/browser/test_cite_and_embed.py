@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import DESKTOP, ROOT, WCAG_TAGS, QuietHandler
-from test_reader import browser  # noqa: F401 (a shared fixture)
+from browsing import DESKTOP, ROOT, WCAG_TAGS, QuietHandler, chromium
 
 from duet.build import BuildOptions, build_site
 
@@ -31,6 +30,12 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 @pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("cite-browser") / "_site"
     build_site(BuildOptions.for_project(ROOT, content_dir=ROOT / "content", out_dir=out,
@@ -42,7 +47,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def context(browser: Any) -> Iterator[Any]:  # noqa: F811 (the fixture imported above)
+def context(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900},
                                   permissions=["clipboard-read", "clipboard-write"])
     yield context
@@ -77,7 +82,7 @@ def test_the_citation_is_copied_from_the_keyboard_offline(context: Any,
     assert copied.startswith("@online{") and "url = {https://example.org/en/context/}" in copied
 
 
-def test_without_scripts_the_citation_is_there_to_select(browser: Any,  # noqa: F811
+def test_without_scripts_the_citation_is_there_to_select(browser: Any,
                                                           real_site: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     try:

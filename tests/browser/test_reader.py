@@ -54,7 +54,7 @@ def base_url(site_dir: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with chromium() as browser:
         yield browser
