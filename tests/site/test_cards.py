@@ -77,7 +77,7 @@ def test_every_page_has_its_card_and_metadata(site: Path) -> None:
 
 def test_cards_are_plain_pngs_of_the_right_size(site: Path) -> None:
     cards = sorted(site.rglob("card.png"))
-    assert len(cards) == 54
+    assert len(cards) == 69
     for card in cards:
         data = card.read_bytes()
         assert chunks(data) == [b"IHDR", b"IDAT", b"IEND"]  # no time, text or other metadata

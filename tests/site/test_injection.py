@@ -258,7 +258,7 @@ def test_templates_escape_everything_and_never_opt_out() -> None:
     env = make_environment(ROOT / "templates")
     assert env.autoescape is True
     assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
-    names = env.list_templates()
+    names = env.list_templates(extensions=["html", "xml", "txt"])  # not the card fonts
     assert names
     assert env.loader is not None
     for name in names:  # the theme's and the engine's defaults

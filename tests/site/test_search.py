@@ -4,6 +4,7 @@ failures reported without touching the published site."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from collections.abc import Mapping
@@ -34,11 +35,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+GENERATED = re.compile(r"/(?:parallel|search|changes|print)/")
+"""The pages the engine makes from others (side by side, search, the change log, the
+print edition), which are not indexed: their text is the content pages'."""
+
+
 def test_each_language_has_its_own_index(built: Path) -> None:
     entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text())
     pages = {lang: (built / lang).rglob("index.html") for lang in ("zh", "en")}
-    indexed = {lang: len([p for p in paths if "/parallel/" not in p.as_posix()
-                          and "/search/" not in p.as_posix()])
+    indexed = {lang: len([p for p in paths if not GENERATED.search(p.as_posix())])
                for lang, paths in pages.items()}
     assert entry["languages"]["zh-cn"]["page_count"] == indexed["zh"]
     assert entry["languages"]["en"]["page_count"] == indexed["en"]
@@ -50,7 +55,7 @@ def test_only_content_articles_are_indexed(built: Path) -> None:
         if relative.startswith("pagefind/"):
             continue
         marked = "data-pagefind-body" in path.read_text(encoding="utf-8")
-        generated = "/parallel/" in f"/{relative}" or "/search/" in relative
+        generated = bool(GENERATED.search(f"/{relative}"))
         special = relative in ("index.html", "zh/404.html", "en/404.html")
         assert marked == (not generated and not special), relative
 
