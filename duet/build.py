@@ -216,6 +216,7 @@ def load_and_model(options: BuildOptions, diagnostics: Diagnostics, steps: Steps
     notice = content.config.translation_notice
     kept.site.translation_behind = drift.behind if notice else {}
     kept.site.translation_drafts = drift.drafts if notice else {}
+    kept.site.drafted_texts = frozenset(drift.drafted_texts if notice else ())
     return kept
 
 

@@ -16,6 +16,7 @@ from duet.drift.history import Change, History, file_history
 from duet.drift.record import Record, load_record
 from duet.drift.units import Group, Occurrence, Unit, collect_units
 from duet.load.content import RECORD_FILE, Content
+from duet.model.reads import TextRef
 
 IN_STEP, DRIFTED, NEW, EDITED, GONE = (
     "in step", "drifted", "new", "changed in every language", "gone")
@@ -64,6 +65,8 @@ class DriftReport:
     """(language, page key) → what that page may be behind."""
     drafts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(language, page key) → the page's units whose text is an unreviewed machine draft."""
+    drafted_texts: set[TextRef] = field(default_factory=set)
+    """The data texts whose text in a language is an unreviewed machine draft."""
 
 
 def check_translations(content_dir: Path, content: Content, diagnostics: Diagnostics,
@@ -165,6 +168,8 @@ def _report_draft(group: Group, unit_id: str, unit: Unit, lang: str, record: Rec
         f"`{review_command(group, place, unit_id, lang)}`"))
     if group.kind == "page":
         report.drafts.setdefault((lang, group.page_key), []).append(unit_id)
+    else:
+        report.drafted_texts.add((lang, str(place.path), place.line, place.col))
 
 
 def review_command(group: Group, place: Occurrence, unit_id: str, lang: str) -> str:

@@ -262,7 +262,8 @@ class Cache:
                  for page in site.all_pages()]
         return digest(repr((engine_version(), self.options.base_url, files, pages,
                             sorted(site.translation_behind.items()),
-                            sorted(site.translation_drafts.items()))))
+                            sorted(site.translation_drafts.items()),
+                            sorted(site.drafted_texts))))
 
     def remember(self, result: BuildResult, plain: bool) -> None:
         """Keep the record of the build just published (and, after a plain build, what it

@@ -1,4 +1,4 @@
-"""What a rendered file read of page bodies.
+"""What a rendered file read of page bodies, and which data texts it showed.
 
 Every output is a function of the site's structure (everything in the model
 but the pages' HTML bodies, fingerprinted as a whole by the incremental build)
@@ -13,6 +13,10 @@ code, whose caches (a module-level dict, an `lru_cache`) could hand the value
 to a later output without reading again. A cache of the engine's that
 outlives one render carries the reads that made its value and replays them
 to each render that uses it (`replaying`, used for Jinja's template modules).
+
+The data texts a file showed (`LocalText` read as HTML or text) are what a
+page's notice of machine drafts looks at (drift/notice.py); they are counted
+for the output being rendered, wherever the read was made.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ from duet.load.hooks import MODULE as SITE_CODE
 BodyReads = dict[tuple[str, str], str]
 """(lang, page key) → the digest of the body HTML that was read."""
 
+TextRef = tuple[str, str, int, int]
+"""A data text in one language: (the language it is written in, its file, and the line
+and column where its `{lang: text}` map starts)."""
+
 
 @dataclass
 class Reads:
@@ -35,10 +43,12 @@ class Reads:
 
     own: BodyReads = field(default_factory=dict)
     everyone: BodyReads = field(default_factory=dict)
+    texts: set[TextRef] = field(default_factory=set)
 
     def add(self, other: Reads) -> None:
         self.own.update(other.own)
         self.everyone.update(other.everyone)
+        self.texts |= other.texts
 
 
 _output: ContextVar[Reads | None] = ContextVar("duet_output_reads", default=None)
@@ -55,6 +65,18 @@ def note_body_read(lang: str, key: str, html_digest: str) -> None:
         output.everyone[(lang, key)] = html_digest
     else:
         output.own[(lang, key)] = html_digest
+
+
+def note_text_shown(text: TextRef) -> None:
+    output = _output.get()
+    if output is not None:
+        output.texts.add(text)
+
+
+def texts_shown() -> set[TextRef]:
+    """The data texts the output being rendered has shown so far."""
+    output = _output.get()
+    return output.texts if output is not None else set()
 
 
 def _made_by_site_code() -> bool:

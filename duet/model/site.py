@@ -28,7 +28,7 @@ from duet.model.markdown import (
     compile_inline,
     compile_markdown,
 )
-from duet.model.reads import note_body_read
+from duet.model.reads import TextRef, note_body_read, note_text_shown
 from duet.model.sources import Source, page_sources
 
 TAG = re.compile(r"<[^>]+>")
@@ -39,13 +39,29 @@ GLOSSARY = "glossary"
 @dataclass(frozen=True)
 class LocalText:
     """A data text in one language, ready for a template: `{{ x }}` gives HTML,
-    `{{ x.text }}` plain text. `lang` is the language it is written in."""
+    `{{ x.text }}` plain text. `lang` is the language it is written in.
 
-    html: Markup
-    text: str
+    Its words are reached only through `html`, `text`, `str()` and `__html__`, and
+    each reports that the output being rendered shows the text (reads.py), which is
+    how a page knows it shows a machine draft (drift/notice.py)."""
+
+    _html: Markup
+    _text: str
     lang: str
     tag: str
     fallback: bool
+    origin: tuple[str, int, int]
+    """The file, line and column of the `{lang: text}` map it comes from."""
+
+    @property
+    def html(self) -> Markup:
+        note_text_shown((self.lang, *self.origin))
+        return self._html
+
+    @property
+    def text(self) -> str:
+        note_text_shown((self.lang, *self.origin))
+        return self._text
 
     def __html__(self) -> str:
         if self.fallback:
@@ -166,6 +182,9 @@ class Site:
     translation_drafts: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(language, page key) → the page's sections whose text is an unreviewed machine
     draft (see duet/drift), set by the build."""
+    drafted_texts: frozenset[TextRef] = frozenset()
+    """The data texts, in the language they are written in, that are an unreviewed
+    machine draft (see duet/drift), set by the build."""
 
     def page(self, lang: str, key: str) -> Page | None:
         return self.pages.get((lang, key))
@@ -359,8 +378,9 @@ def _localise_collections(content: Content, lang: str,
             if record_links or chosen != lang:
                 data_links.extend((value.where, link) for link in result.links)
             plain = html.unescape(TAG.sub("", result.html))
-            return LocalText(result.html, plain, chosen,
-                             config.language(chosen).tag, chosen != lang)
+            return LocalText(result.html, plain, chosen, config.language(chosen).tag,
+                             chosen != lang, (str(value.where.path), value.where.line,
+                                              value.where.col))
         if isinstance(value, PageLink):
             if record_links:
                 data_links.append((value.where, LinkRef("page", value.key, value.anchor,

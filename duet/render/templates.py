@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from duet.diagnostics import Diagnostics
 from duet.digests import digest
-from duet.drift.notice import draft_lookup, notice_lookup
+from duet.drift.notice import DraftNotice, notice_lookup
 from duet.load.config import Language
 from duet.load.hooks import TemplateGlobals, no_globals
 from duet.model.changes import change_log, note_anchors
@@ -235,11 +235,15 @@ class LanguageRenderer:
             changes_page=self.changes_page(),
             printed_pages=partial(printed_pages, self.site, self.language.code, self.render_page),
         )
-        self.env.globals.update(self.site_globals(self.site, self.language, self.formatter))
+        self.draft_notice = DraftNotice(self.site.config, self.site.translation_drafts,
+                                        self.site.drafted_texts, self.language)
+        with replaying(Reads()) as setup:
+            self.env.globals.update(self.site_globals(self.site, self.language,
+                                                      self.formatter))
+        self.draft_notice.at_setup = setup.texts
         self.env.globals["translation_notice"] = notice_lookup(
             self.site.config, self.site.translation_behind, self.language)
-        self.env.globals["machine_draft_notice"] = draft_lookup(
-            self.site.config, self.site.translation_drafts, self.language)
+        self.env.globals["machine_draft_notice"] = self.draft_notice
 
     def url_for(self, key: str, anchor: str = "") -> str:
         """The URL of page `key` (and its section `anchor`) in this language; a page or
@@ -277,13 +281,14 @@ class LanguageRenderer:
 
     def render_page(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
-        html = template.render(page=page, data=self.data_for(page),
-                               body=Markup(page.body), alternates=self.alternates(page))
-        return html.encode("utf-8")
+        return self.draft_notice.rendering(partial(
+            template.render, page=page, data=self.data_for(page), body=Markup(page.body),
+            alternates=self.alternates(page))).encode("utf-8")
 
     def render_view(self, view: View) -> bytes:
         template = self.env.get_template(view.template)
-        return template.render(page=view, alternates=self.alternates(view)).encode("utf-8")
+        return self.draft_notice.rendering(partial(
+            template.render, page=view, alternates=self.alternates(view))).encode("utf-8")
 
     def alternates(self, page: Page | View) -> list[tuple[str, str]]:
         """(hreflang, absolute URL) for every language plus x-default."""

@@ -10,7 +10,8 @@ explainer, with the project's theme and with an awkward one that reaches other p
 bodies every way a theme can: aliases, macros, filters, subscripts, a template module
 Jinja keeps (imported without context) and one it does not, the site's own code at
 set-up and in a filter that keeps what it read. Edits include files changed by hand in
-the output folders, a language added and removed, and git commits between builds.
+the output folders, a language added and removed, texts marked as machine drafts and
+reviewed, and git commits between builds.
 
 Every sequence that once failed is kept in REGRESSIONS and replayed as it was.
 """
@@ -34,6 +35,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 
 from duet.build import BuildOptions, BuildResult, build_site
 from duet.diagnostics import ContentError
+from duet.drift.command import Mark, View, translations_command
+from duet.drift.record import DRAFT, REVIEWED
 from duet.incremental.cache import Cache, build_with_cache
 from duet.incremental.store import Store
 
@@ -278,6 +281,24 @@ class Project:
             else:
                 target.unlink()
 
+    def mark_draft(self, pick: int, review: bool) -> None:
+        """A data item's English texts, or an English page, marked as a machine draft
+        (or as reviewed), with readers' notices on."""
+        site = self.content / "site.yaml"
+        if "translation_notice:" not in site.read_text(encoding="utf-8"):
+            with site.open("a", encoding="utf-8") as handle:
+                handle.write("translation_notice: true\n")
+        items = [(path, f"#{item}") for path in sorted((self.content / "data").glob("*.yaml"))
+                 for item in re.findall(r"^- id: ([\w-]+)$", path.read_text(encoding="utf-8"),
+                                        re.MULTILINE)]
+        targets = [*items, *((path, "") for path in sorted(self.content.rglob("*.en.md")))]
+        path, unit = targets[pick % len(targets)]
+        target = [f"{path}{unit}"]
+        mark = (Mark(REVIEWED, "A. Reviewer", "en", target) if review
+                else Mark(DRAFT, "Tool", "en"))
+        translations_command(self.content, None if review else target, False,
+                             hooks_dir=self.code, view=View(), mark=mark)
+
     def commit(self) -> None:
         self.git("add", "-A", ".")
         self.git("commit", "-q", "--allow-empty", "-m", f"step {self.counter}")
@@ -342,6 +363,7 @@ EDITS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "edit_module": {}, "edit_catalog": {"pick": PICKS}, "edit_static": {"pick": PICKS},
     "touch": {"pick": PICKS}, "break_content": {"pick": PICKS}, "repair_content": {},
     "toggle_language": {}, "tamper": {"kind": PICKS, "pick": PICKS}, "commit": {},
+    "mark_draft": {"pick": PICKS, "review": st.booleans()},
 }
 """Each of Project's edits, with what Hypothesis draws for its arguments (in order)."""
 
@@ -401,6 +423,8 @@ REGRESSIONS: list[tuple[str, bool, list[tuple[Any, ...]]]] = [
     ("content", False, [("edit_body", 3, 0), ("commit",), ("touch", 3)]),
     # the Traditional edition removed, then added again
     ("content", False, [("toggle_language",), ("edit_body", 2, 0), ("toggle_language",)]),
+    # a data text the home page shows marked as a machine draft, then reviewed
+    ("mini", True, [("mark_draft", 0, False), ("mark_draft", 0, True)]),
 ]
 
 

@@ -5,10 +5,11 @@ machine drafts until a person reviews them."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import build, run_cli
+from conftest import ROOT, build, run_cli
 from htmlparse import parse_html
 
 from duet.diagnostics import ContentError, Diagnostics
@@ -293,6 +294,72 @@ def test_marking_a_data_text_needs_its_language(recorded: Path) -> None:
     assert code == 0 and "marked as a machine draft" in out
     assert "'en' text of text labs.label is a machine draft" in " ".join(
         problems_of(recorded, recorded.parent / "o"))
+
+
+def notice_shown(site: Path, page: str) -> bool:
+    html = (site / page).read_text(encoding="utf-8")
+    return "machine-draft-notice" in html
+
+
+def test_a_page_that_shows_a_drafted_data_text_says_so(recorded: Path, tmp_path: Path) -> None:
+    with_notices(recorded)
+    figures = recorded / "data" / "figures.yaml"
+    assert translations(recorded, "--accept", f"{figures}#labs", "--machine-draft", "MT",
+                        "--lang", "en")[0] == 0
+    site = tmp_path / "site"
+    build(recorded, site, strict=False)
+    home = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Hubei Laboratories" in home  # the drafted text, shown below the notice
+    assert home.index("machine-draft-notice") < home.index("Hubei Laboratories")
+    assert not notice_shown(site, "en/about/index.html")
+    assert not notice_shown(site, "zh/index.html")
+    assert translations(recorded, "--reviewed", f"{figures}#labs", "--lang", "en",
+                        "--by", "Li Wei")[0] == 0
+    build(recorded, site, strict=True)
+    assert not notice_shown(site, "en/index.html")
+
+
+def test_a_drafted_source_text_is_noticed_in_its_derived_edition(recorded: Path,
+                                                                  tmp_path: Path) -> None:
+    with_notices(recorded)
+    edit(recorded / "site.yaml", "  - {code: en,", HANT_LANGUAGE + "  - {code: en,")
+    figures = recorded / "data" / "figures.yaml"
+    assert translations(recorded, "--accept", f"{figures}#labs", "--machine-draft", "MT",
+                        "--lang", "zh")[0] == 0
+    build(recorded, tmp_path / "site", strict=False)
+    assert notice_shown(tmp_path / "site", "zh/index.html")
+    assert notice_shown(tmp_path / "site", "zh-hant/index.html")
+    assert not notice_shown(tmp_path / "site", "en/index.html")
+    assert not notice_shown(tmp_path / "site", "zh/about/index.html")
+
+
+SETUP_READ = '''
+
+_explainer_globals = template_globals
+
+
+def template_globals(site, language, formatter):
+    found = _explainer_globals(site, language, formatter)
+    found["first_label"] = str(site.data[language.code]["figures"][0]["label"])  # at set-up
+    return found
+'''
+
+
+def test_a_text_the_site_code_reads_at_set_up_counts_for_every_page(
+        recorded: Path, tmp_path: Path) -> None:
+    """What the site's code read while making its template globals may be shown on any
+    page of the language, in any form: every page of it says so."""
+    with_notices(recorded)
+    code = tmp_path / "code"
+    shutil.copytree(ROOT / "explainer", code, ignore=shutil.ignore_patterns("__pycache__"))
+    with (code / "__init__.py").open("a", encoding="utf-8") as handle:
+        handle.write(SETUP_READ)
+    figures = recorded / "data" / "figures.yaml"
+    assert translations(recorded, "--accept", f"{figures}#labs", "--machine-draft", "MT",
+                        "--lang", "en")[0] == 0
+    build(recorded, tmp_path / "site", strict=False, hooks_dir=code)
+    assert notice_shown(tmp_path / "site", "en/about/index.html")
+    assert not notice_shown(tmp_path / "site", "zh/about/index.html")
 
 
 def test_review_needs_a_name() -> None:
