@@ -234,7 +234,10 @@ def site_yaml(languages: list[NewLanguage], texts: dict[str, Words]) -> str:
               "#     url: https://example.org/report",
               "# The language the theme's interface strings are written in (it needs no",
               "# catalog; every other language has one in locales/).",
-              f"theme_language: {THEME_LANGUAGE}", ""]
+              f"theme_language: {THEME_LANGUAGE}",
+              "# Tell readers when a page may be behind its other languages, or is partly a",
+              "# machine translation no one has reviewed (`duet translations`).",
+              "translation_notice: true", ""]
     return "\n".join(lines)
 
 

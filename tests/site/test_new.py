@@ -28,7 +28,7 @@ EXAMPLE_TITLES = {"ja": "例のページ", "en": "An example page", "fr": "Une p
 """What the example page is called in each language (written here, not read from the
 starter's words)."""
 SEARCH_WORD = {"ja": "検索", "en": "Search", "fr": "Rechercher", "de": "Suche", "ar": "بحث"}
-MSGID = re.compile(r"""_\(\s*(["'])(.+?)\1\s*\)""")
+MSGID = re.compile(r"""_\(\s*(["'])(.+?)\1\s*[,)]""")
 
 
 def page(site: Path, lang: str, path: str) -> str:
@@ -150,6 +150,30 @@ def test_a_page_added_in_each_language_builds_and_is_linked(new_sites: dict[str,
         assert "y2025" in document.ids()
         home = parse_html(page(project / "_site", lang, ""))
         assert f"/{lang}/timeline/" in [a.attrs.get("href") for a in home.find_all("a")]
+
+
+def test_readers_are_told_when_a_translation_is_behind_or_a_machine_draft(
+        new_sites: dict[str, NewSite], tmp_path: Path) -> None:
+    """The starter theme shows the engine's notices, in the reader's language, once
+    the translations are recorded."""
+    project = copy_project(new_sites["ja-en"], tmp_path / "project")
+    assert run_duet("translations", "--accept-all", cwd=project).returncode == 0
+    example = project / "content" / "example.en.md"
+    example.write_text(example.read_text(encoding="utf-8").replace(
+        "Replace this page with one of your own.", "Replace this page with yours."),
+        encoding="utf-8")
+    assert run_duet(cwd=project).returncode == 0
+    behind = parse_html(page(project / "_site", "ja", "example/"))
+    [notice] = [p for p in behind.find_all("p") if p.attrs.get("role") == "note"]
+    assert "英語" in notice.text and "<time datetime=" in page(project / "_site", "ja", "example/")
+    assert 'role="note"' not in page(project / "_site", "en", "example/")
+    assert run_duet("translations", "--accept", str(example), cwd=project).returncode == 0
+    assert run_duet("translations", "--accept", str(example.with_name("example.ja.md")),
+                    "--machine-draft", "MT", cwd=project).returncode == 0
+    assert run_duet(cwd=project).returncode == 0
+    drafted = parse_html(page(project / "_site", "ja", "example/"))
+    assert [p.text for p in drafted.find_all("p") if p.attrs.get("role") == "note"] == [
+        "このページの一部は機械翻訳で、まだ誰も確認していません。"]
 
 
 def free_port() -> int:

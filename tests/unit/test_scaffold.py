@@ -20,7 +20,8 @@ from duet.scaffold import (
 )
 
 WORDS = yaml.safe_load((STARTER / "texts.yaml").read_text(encoding="utf-8"))
-MSGID = re.compile(r"""_\(\s*(["'])(.+?)\1\s*\)""")
+MSGID = re.compile(r"""_\(\s*(["'])(.+?)\1\s*[,)]""")
+PLACEHOLDER = re.compile(r"\{count\}|%\(\w+\)s")
 HEADING_ID = re.compile(r"\{#([a-z0-9-]+)\}")
 LINK = re.compile(r"\]\(((?:@/|term:)[^)]+)\)")
 
@@ -74,7 +75,8 @@ def test_every_language_translates_every_string_of_the_theme(lang: str) -> None:
     ui = WORDS[lang]["ui"]
     assert set(ui) == strings
     assert all(text.strip() for text in ui.values())
-    assert all(("{count}" in text) == ("{count}" in msgid) for msgid, text in ui.items())
+    assert all(sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(msgid))
+               for msgid, text in ui.items())
 
 
 @pytest.mark.parametrize("lang", sorted(WORDS))
