@@ -27,7 +27,11 @@ LINK = re.compile(r"\]\(((?:@/|term:)[^)]+)\)")
 
 
 def theme_strings() -> set[str]:
-    return {match.group(2) for path in (STARTER / "templates").glob("*.html")
+    """The strings of the starter's templates and of the engine's it uses."""
+    own = sorted((STARTER / "templates").glob("*.html"))
+    engine = [path for path in sorted((STARTER.parent / "templates").glob("*.html"))
+              if path.name not in {theirs.name for theirs in own}]
+    return {match.group(2) for path in [*own, *engine]
             for match in MSGID.finditer(path.read_text(encoding="utf-8"))}
 
 
