@@ -14,15 +14,12 @@ system's (`--chromium`, default /usr/bin/chromium), never a downloaded one.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from duet.serve.files import serving
 
 PDF_FOLDER = "print"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -88,35 +85,6 @@ def print_page(browser: Any, url: str) -> bytes:
         return pdf
     finally:
         page.close()
-
-
-class _QuietFiles(http.server.SimpleHTTPRequestHandler):
-    """The built site's files under its base path, without a log line per request."""
-
-    base_path = "/"
-
-    def translate_path(self, path: str) -> str:
-        if path.startswith(self.base_path):
-            path = "/" + path[len(self.base_path):]
-        return super().translate_path(path)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serving(site_dir: Path, base_path: str) -> Iterator[str]:
-    """The built site served on this computer alone for the block; its origin."""
-    handler = type("Files", (_QuietFiles,), {"base_path": base_path})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def report(paths: list[Path]) -> None:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from conftest import CHROMIUM
 
 from duet.pdf import CHROMIUM_ARGS
+from duet.serve.files import serving
 
-__all__ = ["CHROMIUM_ARGS"]  # the browser tests start Chromium as `pdf` does
+__all__ = ["CHROMIUM_ARGS", "serving"]  # Chromium started, and sites served, as `pdf` does
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "site" / "content"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,31 +29,6 @@ def page_paths(site_dir: Path) -> list[str]:
         if not relative.startswith("pagefind/"):
             paths.append("/" + relative.removesuffix("index.html"))
     return paths
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """A static file server for a built site, with the types Pagefind needs and no log."""
-
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm", ".js": "text/javascript", ".svg": "image/svg+xml"}
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output clean."""
-
-
-@contextlib.contextmanager
-def serving(site_dir: Path) -> Iterator[str]:
-    """The built site served on 127.0.0.1 while the block runs: its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager

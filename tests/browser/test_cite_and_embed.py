@@ -6,27 +6,17 @@ and has no figure pages)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browsing import DESKTOP, ROOT, WCAG_TAGS, QuietHandler, chromium
+from browsing import DESKTOP, ROOT, WCAG_TAGS, chromium, serving
 
 from duet.build import BuildOptions, build_site
 
 pytestmark = pytest.mark.slow  # and skipped without Chromium: tests/conftest.py
-
-
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +30,8 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("cite-browser") / "_site"
     build_site(BuildOptions.for_project(ROOT, content_dir=ROOT / "content", out_dir=out,
                                         strict=True, base_url="https://example.org/"))
-    server, url = serve(out)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serving(out) as url:
+        yield url
 
 
 @pytest.fixture
@@ -102,8 +90,7 @@ def test_a_figure_page_works_inside_another_site_s_frame(context: Any, real_site
     (tmp_path / "index.html").write_text(
         f'<!DOCTYPE html><html lang="en"><title>Host</title><iframe src="{figure}" '
         'title="Figure" width="640" height="900"></iframe></html>', encoding="utf-8")
-    server, host = serve(tmp_path)
-    try:
+    with serving(tmp_path) as host:
         page = context.new_page()
         page.goto(f"{host}/")
         frame = page.frame_locator("iframe")
@@ -114,9 +101,6 @@ def test_a_figure_page_works_inside_another_site_s_frame(context: Any, real_site
         frame.locator(".embed-footer a").first.click()
         page.wait_for_url(f"{real_site}/en/figures/")
         assert page.url == f"{real_site}/en/figures/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_the_embed_code_is_copied_and_the_figure_page_is_accessible(context: Any,
