@@ -26,17 +26,22 @@
     title.textContent = "The last save did not build; this is the last good site.";
     Object.assign(title.style, { font: "bold 16px/1.4 sans-serif", margin: "0 0 1rem" });
     overlay.append(title);
-    for (const problem of problems) {
-      const line = document.createElement("p");
-      line.textContent = problem;
-      Object.assign(line.style, { margin: "0 0 0.5rem", color: "#ffb4a9" });
-      overlay.append(line);
-    }
+    appendLines(overlay, problems, { margin: "0 0 0.5rem", color: "#ffb4a9" });
     const hint = document.createElement("p");
     hint.textContent = "Fix the file and save: this page reloads by itself.";
     Object.assign(hint.style, { margin: "1rem 0 0", color: "#ccc", fontFamily: "sans-serif" });
     overlay.append(hint);
     document.body.append(overlay);
+  }
+
+  // One paragraph per message, styled alike.
+  function appendLines(parent, messages, style) {
+    for (const message of messages) {
+      const line = document.createElement("p");
+      line.textContent = message;
+      Object.assign(line.style, style);
+      parent.append(line);
+    }
   }
 
   // The warnings a rebuild added: a panel in a corner, closed by its button.
@@ -64,12 +69,7 @@
     close.addEventListener("click", () => panel.remove());
     Object.assign(close.style, { float: "right", marginLeft: "1rem" });
     panel.append(close, title);
-    for (const warning of warnings) {
-      const line = document.createElement("p");
-      line.textContent = warning;
-      Object.assign(line.style, { margin: "0 0 0.4rem", color: "#ffe2a8" });
-      panel.append(line);
-    }
+    appendLines(panel, warnings, { margin: "0 0 0.4rem", color: "#ffe2a8" });
     const link = document.createElement("a");
     link.href = "/__duet/translations";
     link.textContent = "Translation dashboard";
