@@ -14,7 +14,9 @@ import watchfiles
 
 from duet.build import BuildOptions, BuildResult
 from duet.diagnostics import ContentError
+from duet.drift.check import DriftReport
 from duet.incremental.cache import Cache, build_with_cache
+from duet.load.config import Config
 from duet.publish.search import SearchIndexError
 from duet.publish.write import WriteError
 
@@ -44,6 +46,9 @@ class Rebuilder:
         self.log = log
         self.quiet = False
         self.default_language = ""
+        self.translations: tuple[DriftReport, Config] | None = None
+        """The translations as the last good build checked them, and the site's config:
+        what the dashboard shows."""
         self.builds = 0
         self.warnings: set[str] = set()
         """The last good build's warnings: a rebuild prints and shows those it adds."""
@@ -77,6 +82,8 @@ class Rebuilder:
                 return None
             if result.site is not None:
                 self.default_language = result.site.config.default_language
+                if result.drift is not None:
+                    self.translations = (result.drift, result.site.config)
             milliseconds = (time.perf_counter() - started) * 1000
             warnings = [str(warning) for warning in result.warnings]
             new = [warning for warning in warnings if warning not in self.warnings]
