@@ -361,10 +361,11 @@ def page_sections(page: SourcePage, origin: tuple[SourcePage, Converter] | None 
     bounds = [(first, INTRO), *starts, (end, "")]
     front = page.front
     opening = []
+    unplaced = TextStart(front.where.path, front.where.line, front.where.col, exact=False)
     for name in FRONT_TEXTS:
         value = front.get(name)
-        place = front.value_places.get(name)
-        if value and place is not None:
+        place = front.value_places.get(name, unplaced)
+        if value:
             made = (Conversion(origin[0].front[name], value, origin[1].text)
                     if origin is not None else None)
             opening.append(Passage(value, place, made))
