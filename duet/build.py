@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from duet.diagnostics import ContentError, Diagnostic, Diagnostics
 from duet.digests import digest
-from duet.drift.check import check_translations
+from duet.drift.check import DriftReport, check_translations
 from duet.drift.history import RecordedHistory
 from duet.load.config import Config, hooks_setting
 from duet.load.content import (
@@ -128,6 +128,9 @@ class BuildResult:
     """The body reads that count for every output (model/reads.py)."""
     history: dict[str, tuple[str, str | None, bool]] = field(default_factory=dict, repr=False)
     """What the drift check learnt of files' last changes (drift/history.py)."""
+    drift: DriftReport | None = field(default=None, repr=False)
+    """The translations as this build checked them (what the dev server's dashboard
+    shows)."""
 
     @property
     def written(self) -> int:
@@ -156,7 +159,7 @@ def build_site(options: BuildOptions, steps: Steps = PLAIN) -> BuildResult:
         fail_on_errors(diagnostics, options.strict)
         progress.stage("load")
         history = RecordedHistory()
-        made = load_and_model(options, diagnostics, steps, report, hook, history)
+        made, drift = load_and_model(options, diagnostics, steps, report, hook, history)
         site = made.site
         progress.stage("render")
         with pagefind_ahead(search_ahead(site.config, steps)) as pagefind:
@@ -175,7 +178,7 @@ def build_site(options: BuildOptions, steps: Steps = PLAIN) -> BuildResult:
                            diagnostics.warnings, time.perf_counter() - started,
                            files=len(files), report=report, site=site, model=made,
                            published=files, stamps=stamps, everyone=everyone,
-                           history=history.answers)
+                           history=history.answers, drift=drift)
 
 
 def search_ahead(config: Config, steps: Steps) -> dict[str, str] | None:
@@ -189,7 +192,7 @@ def search_ahead(config: Config, steps: Steps) -> dict[str, str] | None:
 
 def load_and_model(options: BuildOptions, diagnostics: Diagnostics, steps: Steps,
                    report: BuildReport, hook: Hook, history: RecordedHistory
-                   ) -> KeptModel:
+                   ) -> tuple[KeptModel, DriftReport]:
     """Stages 1 and 2, the translations' drift (a page's notice is part of the model) and
     the terms' renderings, checked on the content every build; the steps may give the
     last build's model instead of making it anew."""
@@ -217,7 +220,7 @@ def load_and_model(options: BuildOptions, diagnostics: Diagnostics, steps: Steps
     kept.site.translation_behind = drift.behind if notice else {}
     kept.site.translation_drafts = drift.drafts if notice else {}
     kept.site.drafted_texts = frozenset(drift.drafted_texts if notice else ())
-    return kept
+    return kept, drift
 
 
 def load(options: BuildOptions, diagnostics: Diagnostics, steps: Steps, report: BuildReport,

@@ -67,6 +67,10 @@ class DriftReport:
     """(language, page key) → the page's units whose text is an unreviewed machine draft."""
     drafted_texts: set[TextRef] = field(default_factory=set)
     """The data texts whose text in a language is an unreviewed machine draft."""
+    record: Record | None = None
+    """The record the content was checked against; None: the content folder has none."""
+    groups: dict[str, Group] = field(default_factory=dict)
+    """The content's units as checked (what the dev server's dashboard shows)."""
 
 
 def check_translations(content_dir: Path, content: Content, diagnostics: Diagnostics,
@@ -84,6 +88,7 @@ def check_translations(content_dir: Path, content: Content, diagnostics: Diagnos
     report = check_drift(groups, record, content.config.written_codes, record_path, history)
     for problem in report.problems:
         diagnostics.warning(problem.path, problem.line, problem.col, problem.message)
+    report.record, report.groups = record, groups
     return report
 
 

@@ -19,11 +19,12 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from duet.diagnostics import Diagnostics
-from duet.drift.check import DRIFTED, GONE, MACHINE_DRAFT, NEW, PROGRAM
+from duet.drift.check import DRIFTED, GONE, MACHINE_DRAFT, NEW, PROGRAM, DriftReport
 from duet.drift.dashboard import dashboard_html
 from duet.drift.diff import as_text, changed_only
 from duet.drift.record import DRAFT, Entry, Event, Record, dump_record, load_record
@@ -134,26 +135,25 @@ def _print_errors(diagnostics: Diagnostics, advice: str) -> None:
         print(advice, file=sys.stderr)
 
 
-def translations_page(content_dir: Path, hooks_dir: Path | None, every: bool) -> str:
-    """The dev server's dashboard: the report as a page, made from the content as it is
-    now (with the problems that keep some of it from being checked)."""
-    diagnostics = Diagnostics()
-    hook = load_hook(hooks_dir, diagnostics, reserved=ENGINE_COLLECTIONS)
-    content = load_content(content_dir, diagnostics, hook=hook)
+def translations_page(checked: tuple[DriftReport, Config] | None, content_dir: Path,
+                      every: bool, problems: Sequence[str] = ()) -> str:
+    """The dev server's dashboard: the report as a page, made from the units and the
+    record a build checked (`checked`: its drift report and the site's config; None when
+    no build has succeeded), with the `problems` of a build that failed since. Only the
+    accepted texts, which builds do not read, are read here, for the diffs."""
     record_path = content_dir / RECORD_FILE
-    if content is None:
-        return dashboard_html([], record_path, {}, every,
-                              [str(d) for d in diagnostics.errors], served=True)
-    codes = content.config.written_codes
-    record = load_record(record_path, codes, diagnostics)
-    problems = [str(d) for d in diagnostics.errors]
-    if record is None:
-        problems.append(f"no translation record ({Diagnostics.display(record_path)}): "
-                        f"create it with `{PROGRAM} --accept-all`")
-    statuses = _statuses(collect_units(content, content_dir), record or Record(),
-                         content_dir, record_path, codes)
-    return dashboard_html(statuses, record_path, _tags(content.config), every, problems,
-                          served=True)
+    shown = list(problems)
+    if checked is None:
+        return dashboard_html([], record_path, {}, every, shown, served=True)
+    drift, config = checked
+    statuses = []
+    if drift.record is None:
+        shown.append(f"no translation record ({Diagnostics.display(record_path)}): "
+                     f"create it with `{PROGRAM} --accept-all`")
+    else:
+        statuses = _statuses(drift.groups, drift.record, content_dir, record_path,
+                             config.written_codes)
+    return dashboard_html(statuses, record_path, _tags(config), every, shown, served=True)
 
 
 def _statuses(groups: dict[str, Group], record: Record, content_dir: Path,

@@ -37,7 +37,7 @@ from duet.load.content import (
     SourcePage,
     split_front_matter,
 )
-from duet.load.schema import Record
+from duet.load.schema import Record, TextStart
 from duet.load.yamlsource import Where, decode_text
 from duet.model.markdown import BodyFacts, GlossaryIndex, Heading, LinkContext, LinkRef
 from duet.model.site import GLOSSARY, Bodies, Compile, CompileJob, Site, compile_job, glossary_index
@@ -92,11 +92,12 @@ class Memo:
             values: dict[str, object]
             line: int
             col: int
-            path, key, lang, values, line, col = plain  # type: ignore[misc]
+            places: dict[str, tuple[int, int, bool]]
+            path, key, lang, values, line, col, places = plain  # type: ignore[misc]
             _, body, body_line = split_front_matter(decode_text(self.inputs.page(path)))
             file = Path(path)
             front = Record({name: _value(value) for name, value in values.items()},
-                           Where(file, line, col))
+                           Where(file, line, col), _places(path, places))
             page = SourcePage(file, key, lang, front, body, body_line)
         return page, [Diagnostic(*problem) for problem in problems]  # type: ignore[arg-type]
 
@@ -267,7 +268,19 @@ def plain_page(page: SourcePage) -> tuple[object, ...] | None:
     except TypeError:
         return None
     where = page.front.where
-    return str(page.path), page.key, page.lang, values, where.line, where.col
+    return (str(page.path), page.key, page.lang, values, where.line, where.col,
+            _plain_places(page.front))
+
+
+def _plain_places(record: Record) -> dict[str, tuple[int, int, bool]]:
+    """Where a record's string fields start (`Record.value_places`), as plain data."""
+    return {name: (place.line, place.col, place.exact)
+            for name, place in record.value_places.items()}
+
+
+def _places(path: str, plain: dict[str, tuple[int, int, bool]]) -> dict[str, TextStart]:
+    return {name: TextStart(Path(path), line, col, exact)
+            for name, (line, col, exact) in plain.items()}
 
 
 def _plain(value: object) -> object:
@@ -282,7 +295,7 @@ def _plain(value: object) -> object:
     if isinstance(value, Record):
         where = value.where
         return ("record", {name: _plain(item) for name, item in value.items()},
-                str(where.path), where.line, where.col)
+                str(where.path), where.line, where.col, _plain_places(value))
     raise TypeError(f"no plain form for {type(value).__name__}")
 
 
@@ -293,9 +306,9 @@ def _value(plain: object) -> object:
         return dt.date.fromisoformat(plain[1])
     if plain[0] == "list":
         return [_value(item) for item in plain[1]]
-    _, values, path, line, col = plain
+    _, values, path, line, col, places = plain
     return Record({name: _value(item) for name, item in values.items()},
-                  Where(Path(path), line, col))
+                  Where(Path(path), line, col), _places(path, places))
 
 
 def plain_diagnostic(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:

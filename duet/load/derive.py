@@ -156,7 +156,7 @@ def derive_value(value: Any, derived: Derived) -> Any:
         for code, source, convert in derived:
             if code in fields and fields[code] is None and isinstance(fields.get(source), str):
                 fields[code] = convert.text(fields[source])
-        return Record(fields, value.where)
+        return Record(fields, value.where, value.value_places)
     if isinstance(value, list):
         return [derive_value(item, derived) for item in value]
     if isinstance(value, dict):
@@ -191,7 +191,8 @@ def derive_front(front: Record, convert: Converter) -> Record:
                     for note in value]
         return value
 
-    return Record({key: converted(key, value) for key, value in front.items()}, front.where)
+    return Record({key: converted(key, value) for key, value in front.items()}, front.where,
+                  front.value_places)
 
 
 def derive_page(page: SourcePage, code: str, convert: Converter) -> SourcePage:
@@ -199,3 +200,29 @@ def derive_page(page: SourcePage, code: str, convert: Converter) -> SourcePage:
     the same file, key and lines, its texts converted."""
     return replace(page, lang=code, front=derive_front(page.front, convert),
                    body=convert.markdown(page.body), derived=True)
+
+
+def source_offset(source: str, converted: str, offset: int,
+                  convert: Callable[[str], str]) -> int | None:
+    """Where in `source` are the characters whose conversion is `converted` from `offset`
+    on; None when `converted` is not `source` converted.
+
+    A conversion may change a phrase's length (s2twp makes U盘 隨身碟), so an offset of
+    the converted text need not be the source's; and a text cut inside a phrase converts
+    otherwise than whole. So the answer is a cut of `source` whose two sides, converted
+    apart, give `converted` split at `offset`; when the offset falls inside a phrase the
+    conversion made longer or shorter, no such cut exists, and the answer is the last
+    cut before it: where that phrase starts. Cuts near `offset` are tried first (most
+    conversions keep each character's place)."""
+    if convert(source) != converted:
+        return None
+    best = (0, 0)  # (offset in converted, offset in source): the whole text is a cut
+    for cut in sorted(range(1, len(source) + 1), key=lambda cut: abs(cut - offset)):
+        head = convert(source[:cut])
+        if (len(head) > offset or len(head) <= best[0] or not converted.startswith(head)
+                or convert(source[cut:]) != converted[len(head):]):
+            continue
+        if len(head) == offset:
+            return cut
+        best = (len(head), cut)
+    return best[1]

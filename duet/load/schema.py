@@ -32,15 +32,25 @@ class Invalid:
 INVALID: Any = Invalid()
 
 
+@dataclass(frozen=True)
+class TextStart(Where):
+    """Where a text written in a file starts. `exact`: at its first character, and a
+    column counted in the text is the file's (the text is on one line as written, plain
+    or quoted, without escapes). Otherwise where its value starts (a block scalar's `|`
+    or `>`, a text folded over several lines, one with escapes): where in the file a
+    character of the text is cannot be told."""
+
+    exact: bool = True
+
+
 @dataclass
 class Text:
     """A text field given in every language of the site: `{code: text, …}`."""
 
     values: dict[str, str]
     where: Where
-    places: dict[str, Where] = field(default_factory=dict)
-    """Where each language's text starts, column 0 when columns in the text are not the
-    file's (a derived language's: its source's)."""
+    places: dict[str, TextStart] = field(default_factory=dict)
+    """Where each language's text starts (a derived language's: its source's)."""
 
     def get(self, lang: str) -> str | None:
         return self.values.get(lang)
@@ -52,9 +62,13 @@ class Record(Mapping[str, Any]):
     Attribute access (`item.name`) works too, which keeps templates readable.
     """
 
-    def __init__(self, values: dict[str, Any], where: Where) -> None:
+    def __init__(self, values: dict[str, Any], where: Where,
+                 value_places: dict[str, TextStart] | None = None) -> None:
         self._values = values
         self.where = where
+        self.value_places = value_places or {}
+        """Where each field whose value is a string starts (front matter texts are
+        checked at their characters)."""
 
     def __getitem__(self, key: str) -> Any:
         return self._values[key]
@@ -272,7 +286,7 @@ class Localized(Check):
             return ctx.error(node, f"expected a map of languages, {{{example}}}, "
                                    f"found {describe(node)}")
         values: dict[str, str] = {}
-        places: dict[str, Where] = {}
+        places: dict[str, TextStart] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key not in ctx.languages:
@@ -289,18 +303,17 @@ class Localized(Check):
         return Text(values, where, places)
 
 
-def _first_character(node: Node, value: str, ctx: Context) -> Where:
-    """Where a text's first character is: a column counted from it is the file's when the
-    text is on one line as written (plain or quoted, without escapes); otherwise the
-    column is unknown (0) and the line is where the value starts."""
+def _first_character(node: Node, value: str, ctx: Context) -> TextStart:
+    """Where a text's first character is, exactly when the text is on one line as
+    written (plain or quoted, without escapes); otherwise where its value starts."""
     where = ctx.where(node)
     style = getattr(node, "style", None) or ""  # plain: None, or "" from libyaml
     quotes = 2 if style in ("'", '"') else 0
     start, end = node.start_mark, node.end_mark
     if (start.line == end.line and style in ("", "'", '"')
             and end.column - start.column == len(value) + quotes):
-        return Where(where.path, where.line, where.col + quotes // 2)
-    return Where(where.path, where.line, 0)
+        return TextStart(where.path, where.line, where.col + quotes // 2)
+    return TextStart(where.path, where.line, where.col, exact=False)
 
 
 @dataclass
@@ -366,6 +379,7 @@ class RecordOf(Check):
         if not isinstance(node, MappingNode):
             return self.wrong_type(node, ctx)
         values: dict[str, Any] = {}
+        places: dict[str, TextStart] = {}
         ok = True
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
@@ -383,6 +397,8 @@ class RecordOf(Check):
             value = spec.check.check(value_node, ctx)
             if value is INVALID:
                 ok = False
+            elif isinstance(value, str):
+                places[key] = _first_character(value_node, value, ctx)
             values[key] = value
         for name, spec in self.fields.items():
             if name not in values:
@@ -393,7 +409,7 @@ class RecordOf(Check):
                     values[name] = spec.default
         if not ok:
             return INVALID
-        return Record(values, ctx.where(node))
+        return Record(values, ctx.where(node), places)
 
 
 def _unknown_language(key_node: Node, languages: tuple[str, ...]) -> str:

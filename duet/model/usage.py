@@ -7,8 +7,8 @@ them in their `usage` field; the `usage` collection gives them for words that ar
 not glossary terms. Two checks, both warnings at the text's `path:line:col`:
 
 - a text shows an avoided form. A derived language's text is read as the
-  conversion makes it, and the warning names the line of the source language's
-  file it is made from;
+  conversion makes it, and the warning names the place in the source language's
+  file it is made from (`source_offset` in duet/load/derive.py maps the column);
 - a section (or data text) has a term's rendering in one written language, and
   the same section in another written language lacks that language's.
 
@@ -22,16 +22,16 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from duet.diagnostics import Diagnostics
 from duet.drift.units import INTRO, data_texts, page_units
 from duet.load.content import Content, SourcePage
-from duet.load.derive import CONVERSIONS_FILE, PROTECTED
-from duet.load.schema import Record
+from duet.load.derive import CONVERSIONS_FILE, PROTECTED, Converter, source_offset
+from duet.load.schema import Record, Text, TextStart
 from duet.load.schemas import FRONT_TEXTS, GLOSSARY, USAGE
+from duet.load.yamlsource import Where
 
 
 @dataclass(frozen=True)
@@ -47,17 +47,34 @@ class Rendering:
 
 
 @dataclass(frozen=True)
+class Conversion:
+    """What a derived language's passage is made from: `source`, the source language's
+    text at the passage's place, by `convert`; `converted` is the passage's text as the
+    conversion made it (before what is not text was blanked)."""
+
+    source: str
+    converted: str
+    convert: Callable[[str], str]
+
+
+@dataclass(frozen=True)
 class Passage:
-    """A text in one language, as the check reads it, and where its first character
-    comes from (column 0: columns in the text are not the file's)."""
+    """A text in one language, as the check reads it, and where it starts: a form found
+    in it is named at its own line and column when the start is exact, else where the
+    value holding it starts."""
 
     text: str
-    path: Path
-    line: int
-    col: int
-    derived: bool = False
-    """Converted from the source language's text at that place: its columns are not the
-    file's (a warning gives the line alone)."""
+    start: TextStart
+    made_from: Conversion | None = None
+    """A derived language's text: its places are its source's (module docstring)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A page's section (or a data text): where it starts and the passages it is made of."""
+
+    start: Where
+    passages: list[Passage]
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,7 @@ def check_usage(content: Content, diagnostics: Diagnostics) -> None:
     if not finders:
         return
     written = content.config.written_codes
+    derivations = {code: (source, convert) for code, source, convert in content.config.derived()}
     by_key: dict[str, list[SourcePage]] = {}
     for page in content.pages:
         by_key.setdefault(page.key, []).append(page)
@@ -114,10 +132,15 @@ def check_usage(content: Content, diagnostics: Diagnostics) -> None:
         for page, finder, (avoids, _) in pages:
             if not avoids and not (compare and page.lang in written):
                 continue
-            sections = page_sections(page)
+            origin = None
+            if page.derived:
+                source, convert = derivations[page.lang]
+                origin = next((other, convert) for other in by_key[key]
+                              if other.lang == source and not other.derived)
+            sections = page_sections(page, origin)
             if finder is not None and avoids:
-                for passages in sections.values():
-                    for passage in passages:
+                for section in sections.values():
+                    for passage in section.passages:
                         _warn_avoided(finder, passage, page.lang, diagnostics)
             if page.lang in written:
                 sectioned[page.lang] = sections
@@ -125,15 +148,28 @@ def check_usage(content: Content, diagnostics: Diagnostics) -> None:
             _compare(sectioned, finders, written, diagnostics)
     for items in content.data.values():
         for unit_id, text in data_texts(items):
-            by_lang = {lang: Passage(_blanked(value), place.path, place.line, place.col,
-                                     lang not in written)
-                       for lang, value in text.values.items()
-                       for place in [text.places.get(lang, text.where)]}
+            by_lang = {lang: _data_passage(text, lang, derivations.get(lang))
+                       for lang in text.values}
             for lang, passage in by_lang.items():
                 if lang in finders:
                     _warn_avoided(finders[lang], passage, lang, diagnostics)
-            _compare({lang: {f"text {unit_id}": [passage]} for lang, passage in by_lang.items()
-                      if lang in written}, finders, written, diagnostics)
+            _compare({lang: {f"text {unit_id}": Section(passage.start, [passage])}
+                      for lang, passage in by_lang.items() if lang in written},
+                     finders, written, diagnostics)
+
+
+def _data_passage(text: Text, lang: str, derivation: tuple[str, Converter] | None
+                  ) -> Passage:
+    """A data text's language as a passage; `derivation`: the language's source and
+    converter, if it is derived (its text is converted when it shares its source's place:
+    a text of its own has its own)."""
+    where = text.where
+    place = text.places.get(lang, TextStart(where.path, where.line, where.col, exact=False))
+    made = None
+    if derivation is not None and text.places.get(derivation[0]) == place:
+        made = Conversion(text.values[derivation[0]], text.values[lang],
+                          derivation[1].markdown)
+    return Passage(_blanked(text.values[lang]), place, made)
 
 
 def _raw_text(page: SourcePage) -> str:
@@ -142,44 +178,46 @@ def _raw_text(page: SourcePage) -> str:
                       page.body])
 
 
-Sections = dict[str, list[Passage]]
-"""A page's or data text's sections by name: each the passages it is made of."""
+Sections = dict[str, Section]
+"""A page's or data text's sections by name."""
 
 
 def _warn_avoided(finder: Finder, passage: Passage, lang: str,
                   diagnostics: Diagnostics) -> None:
     for hit in finder.avoided(passage):
         rendering = hit.rendering
-        if passage.derived:
+        if passage.made_from is not None:
             fix = (f"add an entry to {CONVERSIONS_FILE} that makes it '{rendering.use[0]}'"
                    if rendering.use else f"add an entry to {CONVERSIONS_FILE} for it")
-            message = (f"the '{lang}' edition, made from this line, shows '{hit.form}', "
+            message = (f"the '{lang}' edition, made from the text here, shows '{hit.form}', "
                        f"which is avoided in '{lang}' ({rendering.term}): {fix}")
         else:
             fix = f"write '{rendering.use[0]}'" if rendering.use else "reword it"
             message = f"'{hit.form}' is avoided in '{lang}' ({rendering.term}): {fix}"
-        diagnostics.warning(passage.path, hit.line, hit.col, message)
+        diagnostics.warning(passage.start.path, hit.line, hit.col, message)
 
 
 def _compare(sections: dict[str, Sections], finders: dict[str, Finder],
              written: tuple[str, ...], diagnostics: Diagnostics) -> None:
     """In each section the written languages share, a term one of them renders the
     others must render too; each lack is reported where the section starts."""
-    used = {lang: {name: finders[lang].used(passages) for name, passages in by_name.items()}
+    used = {lang: {name: finders[lang].used(section.passages)
+                   for name, section in by_name.items()}
             for lang, by_name in sections.items() if lang in finders}
     for lang, other in itertools.permutations(written, 2):
         if lang not in used or other not in sections:
             continue
         for name, terms in used[lang].items():
             theirs = used.get(other, {}).get(name, {})
-            place = sections[other].get(name, [None])[0]
+            section = sections[other].get(name)
             for term, (form, line) in terms.items():
                 rendering = finders[other].by_term.get(term) if other in finders else None
-                if place is None or rendering is None or not rendering.use or term in theirs:
+                if section is None or rendering is None or not rendering.use or term in theirs:
                     continue
                 what = ("the opening" if name == INTRO
                         else name if name.startswith("text ") else f"section #{name}")
-                diagnostics.warning(place.path, place.line, place.col, (
+                start = section.start
+                diagnostics.warning(start.path, start.line, start.col, (
                     f"{what} says '{form}' in '{lang}' (line {line}) but lacks its '{other}' "
                     f"rendering: {rendering.term} is '{rendering.use[0]}' in '{other}'"))
 
@@ -228,10 +266,7 @@ class Finder:
             form = _form_of(match, self.avoiders)
             for rule in self.avoiders[form]:
                 if not _allowed(text, match, rule.allowed):
-                    line, col = _position(text, match.start())
-                    yield Hit(form, rule, passage.line + line,
-                              0 if passage.derived or not passage.col
-                              else (passage.col if line == 0 else 1) + col)
+                    yield Hit(form, rule, *_place(passage, match.start()))
 
     def used(self, passages: list[Passage]) -> dict[str, tuple[str, int]]:
         """The terms the passages render: term → (the first form, its line)."""
@@ -242,8 +277,7 @@ class Finder:
                 form = _form_of(match, self.users)
                 for rule in self.users[form]:
                     if rule.term not in found:
-                        line = passage.line + _position(passage.text, match.start())[0]
-                        found[rule.term] = (form, line)
+                        found[rule.term] = (form, _place(passage, match.start())[0])
         return found
 
 
@@ -291,24 +325,59 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
 
 
+def _place(passage: Passage, offset: int) -> tuple[int, int]:
+    """The file's line and column of an offset in the passage: where the value starts when
+    its start is not exact. A derived passage's column is that of the source's characters
+    the conversion turns into what is at the offset (of the phrase that holds it, when
+    the conversion made a phrase longer or shorter); when the line's conversion cannot
+    be followed, the line's start."""
+    start = passage.start
+    if not start.exact:
+        return start.line, start.col
+    line, col = _position(passage.text, offset)
+    base = start.col if line == 0 else 1
+    made = passage.made_from
+    if made is not None:
+        sources, converted = made.source.split("\n"), made.converted.split("\n")
+        found = (source_offset(sources[line], converted[line], col, made.convert)
+                 if len(sources) == len(converted) else None)
+        return start.line + line, base + (found or 0)
+    return start.line + line, base + col
+
+
 # -- the texts --------------------------------------------------------------------------
 
-def page_sections(page: SourcePage) -> dict[str, list[Passage]]:
+def page_sections(page: SourcePage, origin: tuple[SourcePage, Converter] | None = None
+                  ) -> Sections:
     """A page's sections (its translation units, duet/drift/units.py) as passages: the
-    opening is the front matter's texts (found at the front matter's first line: the
-    loaded page does not keep each field's place) and the body before the first
-    heading. What is not text (code, heading ids, link targets) is blanked."""
+    opening, which starts at the front matter, is its texts (each at its own place) and
+    the body before the first heading. What is not text (code, heading ids, link
+    targets) is blanked. `origin`: a derived page's source page and converter."""
+    raw = page.body.split("\n")
     lines = _blanked(page.body).split("\n")
     first, end = page.body_line, page.body_line + len(lines)
     starts = sorted((occurrence.line, unit) for unit, occurrence in page_units(page).items()
                     if unit != INTRO)
     bounds = [(first, INTRO), *starts, (end, "")]
-    front = page.front.where
-    opening = " ".join(str(page.front[name]) for name in FRONT_TEXTS if page.front.get(name))
-    sections = {INTRO: [Passage(opening, page.path, front.line, 0, page.derived)]}
+    front = page.front
+    opening = []
+    unplaced = TextStart(front.where.path, front.where.line, front.where.col, exact=False)
+    for name in FRONT_TEXTS:
+        value = front.get(name)
+        place = front.value_places.get(name, unplaced)
+        if value:
+            made = (Conversion(origin[0].front[name], value, origin[1].text)
+                    if origin is not None else None)
+            opening.append(Passage(value, place, made))
+    sections = {INTRO: Section(front.where, opening)}
+    source = origin[0].body.split("\n") if origin is not None else []
     for (line, unit), (stop, _) in itertools.pairwise(bounds):
-        sections.setdefault(unit, []).append(Passage(
-            "\n".join(lines[line - first: stop - first]), page.path, line, 1, page.derived))
+        span = slice(line - first, stop - first)
+        made = (Conversion("\n".join(source[span]), "\n".join(raw[span]), origin[1].markdown)
+                if origin is not None else None)
+        section = sections.setdefault(unit, Section(Where(page.path, line, 1), []))
+        section.passages.append(Passage("\n".join(lines[span]),
+                                        TextStart(page.path, line, 1), made))
     return sections
 
 

@@ -35,7 +35,8 @@ from duet.serve.watch import Rebuilder, watch
 
 SCRIPT_URL = "/__duet/livereload.js"
 DASHBOARD_URL = "/__duet/translations"
-"""The translation dashboard: made on each request, never part of the site."""
+"""The translation dashboard: made on each request from what the last good build
+checked, never part of the site."""
 EVENTS_URL = "/__duet/events"
 SCRIPT_FILE = Path(__file__).resolve().parent / "livereload.js"
 SCRIPT_TAG = f'<script src="{SCRIPT_URL}" defer></script>'.encode()
@@ -281,7 +282,11 @@ class DevServer:
         return self.rebuilder.default_language
 
     def _dashboard(self, every: bool) -> str:
-        return translations_page(self.options.content_dir, self.options.hooks_dir, every)
+        failed = self.events.problems
+        note = ["the last build failed (its problems follow): the units below are as the "
+                "last good build found them"] if failed else []
+        return translations_page(self.rebuilder.translations, self.options.content_dir,
+                                 every, [*note, *failed])
 
     def start(self) -> None:
         self.rebuilder.rebuild(first=True)

@@ -14,7 +14,9 @@ import watchfiles
 
 from duet.build import BuildOptions, BuildResult
 from duet.diagnostics import ContentError
+from duet.drift.check import DriftReport
 from duet.incremental.cache import Cache, build_with_cache
+from duet.load.config import Config
 from duet.publish.search import SearchIndexError
 from duet.publish.write import WriteError
 
@@ -44,6 +46,10 @@ class Rebuilder:
         self.log = log
         self.quiet = False
         self.default_language = ""
+        self.translations: tuple[DriftReport, Config] | None = None
+        """The translations as the last good build checked them, and the site's config:
+        what the dashboard shows. Kept from every build that makes a model, the search
+        index's too: a build after it with nothing changed makes none."""
         self.builds = 0
         self.warnings: set[str] = set()
         """The last good build's warnings: a rebuild prints and shows those it adds."""
@@ -75,8 +81,7 @@ class Rebuilder:
                 self.log(traceback.format_exc().rstrip())
                 self._fail([f"internal error while building: {exc!r}"])
                 return None
-            if result.site is not None:
-                self.default_language = result.site.config.default_language
+            self._keep(result)
             milliseconds = (time.perf_counter() - started) * 1000
             warnings = [str(warning) for warning in result.warnings]
             new = [warning for warning in warnings if warning not in self.warnings]
@@ -92,6 +97,13 @@ class Rebuilder:
                 self._search_wanted.set()
             self._collect_soon()
             return result
+
+    def _keep(self, result: BuildResult) -> None:
+        """What the server shows of a good build besides its files."""
+        if result.site is not None:
+            self.default_language = result.site.config.default_language
+            if result.drift is not None:
+                self.translations = (result.drift, result.site.config)
 
     def _collect_soon(self) -> None:
         """Collect the last build's garbage once the browsers have had time to reload
@@ -121,17 +133,17 @@ class Rebuilder:
                 continue
             self.searching.set()
             try:
-                self._index_search()
+                self.index_search()
             finally:
                 self.searching.clear()
 
-    def _index_search(self) -> None:
+    def index_search(self) -> None:
         """One build that also brings the search index up to date (a plain rebuild with
         nothing else to do renders nothing)."""
         with self._lock:
             self.cache.search = True
             try:
-                build_with_cache(self.options, self.cache)
+                self._keep(build_with_cache(self.options, self.cache))
             except (ContentError, WriteError, SearchIndexError, OSError) as exc:
                 self.log(f"search index not updated: {exc}")
             finally:

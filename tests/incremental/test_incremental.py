@@ -362,3 +362,24 @@ def test_a_rival_rendering_warns_alike_in_every_kind_of_build(tmp_path: Path) ->
 
     project.replace(project.content / "about.en.md", "the original article.", "the source.")
     assert build_with_cache(project.options, cache).warnings == []
+
+
+def test_a_rival_in_front_matter_is_placed_alike_when_the_page_comes_from_the_memo(
+        tmp_path: Path) -> None:
+    """The memo keeps where each front matter text starts: a page read back from it warns
+    at the same line and column as one parsed."""
+    project = Project(tmp_path)
+    project.options = dataclasses.replace(project.options, strict=False)
+    (project.content / "data" / "usage.yaml").write_text(
+        "- id: source\n  en: {use: [source], avoid: [original article]}\n", "utf-8")
+    project.replace(project.content / "about.en.md", "title: About\n",
+                    "title: About the original article\n")
+    parsed = project.build()
+    for sentence in ("\n再加一句。\n", "\n又加一句。\n"):  # a page with a warning is kept
+        project.append("about.zh.md", sentence)  # once an incremental build has parsed it
+        memo = project.build()
+    assert memo.report.parsed == 1
+    expected = [f"{Diagnostics.display(project.content / 'about.en.md')}:2:18: warning: "
+                "'original article' is avoided in 'en' (usage 'source'): write 'source'"]
+    assert [str(w) for w in parsed.warnings if "avoided" in w.message] == expected
+    assert [str(w) for w in memo.warnings if "avoided" in w.message] == expected

@@ -331,3 +331,72 @@ def test_the_start_line_names_every_watched_folder(served: Served) -> None:
     for folder in served.server.options.source_folders():
         assert f"{Diagnostics.display(folder)}/" in line
     assert "explainer/" in line and "/__duet/translations" in line
+
+
+@pytest.fixture
+def unwatched(mini_content: Path, tmp_path: Path) -> Iterator[Served]:
+    """A dev server on a site with a translation record that rebuilds only when told."""
+    assert run_cli("translations", "--content", str(mini_content),
+                   "--accept-all").returncode == 0
+    options = BuildOptions.for_project(ROOT, content_dir=mini_content,
+                                       cache_dir=tmp_path / "cache")
+    server = DevServer(options, port=0, log=lambda line: None, watch_changes=False)
+    server.start()
+    try:
+        yield Served(server, mini_content)
+    finally:
+        server.stop()
+
+
+def files_read(served: Served, target: str, monkeypatch: pytest.MonkeyPatch
+               ) -> tuple[bytes, list[str]]:
+    """The page served at `target`, and the content files read to make it."""
+    read: list[str] = []
+    read_bytes, read_text = Path.read_bytes, Path.read_text
+
+    def noting_bytes(path: Path) -> bytes:
+        read.append(path.name)
+        return read_bytes(path)
+
+    def noting_text(path: Path, *args: object, **kwargs: object) -> str:
+        read.append(path.name)
+        return read_text(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "read_bytes", noting_bytes)
+        patched.setattr(Path, "read_text", noting_text)
+        body = served.get(target)[2]
+    content = {path.name for path in served.content.rglob("*")}
+    return body, [name for name in read if name in content]
+
+
+def test_the_dashboard_shows_the_last_builds_state_without_loading_the_content(
+        unwatched: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request reads only the accepted texts (for the diffs); a save shows once it is
+    built, and a failed build is named above the last good build's state."""
+    served = unwatched
+    source = served.content / "about.zh.md"
+    body, read = files_read(served, "/__duet/translations", monkeypatch)
+    assert b"nothing needs work" in body or b"#source" not in body
+    assert read == ["translations.texts.yaml"]
+    edit = source.read_text(encoding="utf-8").replace("来源说明。", "来源的详细说明。")
+    source.write_text(edit, encoding="utf-8")
+    body, read = files_read(served, "/__duet/translations", monkeypatch)
+    assert b"#source" not in body and read == ["translations.texts.yaml"]
+    assert served.server.rebuilder.rebuild(changed={str(source)}) is not None
+    page = served.get("/__duet/translations")[2].decode("utf-8")
+    assert "#source" in page and "的详细" in page
+    figures = (served.content / "data" / "figures.yaml").read_text(encoding="utf-8")
+    (served.content / "data" / "figures.yaml").write_text("- {id: [\n", encoding="utf-8")
+    assert served.server.rebuilder.rebuild() is None
+    page = served.get("/__duet/translations")[2].decode("utf-8")
+    assert "the last build failed (its problems follow)" in page
+    assert "figures.yaml:" in page and "#source" in page and "的详细" in page
+    (served.content / "data" / "figures.yaml").write_text(figures, encoding="utf-8")
+    assert run_cli("translations", "--content", str(served.content), "--accept",
+                   f"{served.content / 'about.en.md'}#source").returncode == 0
+    assert b"#source" in served.get("/__duet/translations")[2]
+    served.server.rebuilder.index_search()  # the search index's build takes the change
+    assert served.server.rebuilder.rebuild() is not None  # which leaves it nothing to do
+    page = served.get("/__duet/translations")[2].decode("utf-8")
+    assert "#source" not in page and "last build failed" not in page

@@ -3,7 +3,17 @@ from pathlib import Path
 import yaml
 
 from duet.diagnostics import Diagnostics
-from duet.load.schema import INVALID, Context, Field, Ident, Int, Localized, RecordOf, Str
+from duet.load.schema import (
+    INVALID,
+    Context,
+    Field,
+    Ident,
+    Int,
+    Localized,
+    RecordOf,
+    Str,
+    TextStart,
+)
 from duet.load.schemas import FRONT_MATTER
 from explainer.schemas import COLLECTIONS
 
@@ -76,5 +86,13 @@ def test_an_unknown_tag_is_reported_at_its_value() -> None:
 def test_each_languages_text_knows_where_its_first_character_is() -> None:
     value, _, _ = check('id: a\ncount: 1\nname:\n  zh: "甲乙"\n  en: >\n    A\n    B\n')
     places = value.name.places
-    assert (places["zh"].line, places["zh"].col) == (4, 8)  # after the quote
-    assert (places["en"].line, places["en"].col) == (5, 0)  # folded: columns unknown
+    assert (places["zh"].line, places["zh"].col, places["zh"].exact) == (4, 8, True)
+    # folded: where the value starts (its `>`); a column in the text is not the file's
+    assert (places["en"].line, places["en"].col, places["en"].exact) == (5, 7, False)
+
+
+def test_a_records_string_fields_know_where_they_start() -> None:
+    value, _, _ = check('id: a\ncount: 1\nname: {zh: 甲, en: A}\nnote: |\n  x\n')
+    assert value.value_places["id"] == TextStart(value.where.path, 1, 5)
+    assert value.value_places["note"] == TextStart(value.where.path, 4, 7, exact=False)
+    assert "count" not in value.value_places and "name" not in value.value_places

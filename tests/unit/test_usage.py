@@ -184,19 +184,55 @@ def test_a_glossary_terms_rendering_is_checked_in_data_texts(tmp_path: Path) -> 
         "'sharp-knife'): write '“Sharp Knife”'"]
 
 
-def test_a_derived_edition_is_read_as_converted_at_its_sources_line(tmp_path: Path) -> None:
+def test_a_derived_edition_is_read_as_converted_at_its_sources_place(tmp_path: Path) -> None:
     """s2twp gives 釐米 for 厘米 and 質量 for 质量; without an entry in conversions.yaml
     for 厘米 the Traditional edition shows 釐米, and the warning names the Simplified
-    file's line. 酬載質量 is an exception, so 质量 there is left alone."""
+    file's line and the column of 厘米. 酬載質量 is an exception, so 质量 there is left
+    alone."""
     found = warnings(tmp_path)
     assert found == [
-        "results.zh.md:12:1: warning: the 'zh-hant' edition, made from this line, shows "
+        "results.zh.md:12:10: warning: the 'zh-hant' edition, made from the text here, shows "
         "'釐米', which is avoided in 'zh-hant' (usage 'centimetre'): add an entry to "
         "conversions.yaml that makes it '公分'"]
-    [mass] = warnings(tmp_path, results_zh_md=ZH.replace("酬载质量", "载荷质量"),
+    [mass] = warnings(tmp_path / "mass", results_zh_md=ZH.replace("酬载质量", "载荷质量"),
                       conversions_yaml="zh-hant: {厘米: 公分}\n")
-    assert mass.startswith("results.zh.md:13:1: warning: the 'zh-hant' edition, made from "
-                           "this line, shows '質量'")
+    assert mass.startswith("results.zh.md:13:6: warning: the 'zh-hant' edition, made from "
+                           "the text here, shows '質量'")
+
+
+def test_a_derived_column_is_the_sources_where_the_conversion_changes_lengths(
+        tmp_path: Path) -> None:
+    """s2twp makes U盘 隨身碟 (one character more) and 出租车 計程車: the rival after them
+    is named at the Simplified file's column, not the converted line's; and a rival the
+    conversion makes inside a longer phrase at the column where that phrase starts."""
+    line = "把U盘放进出租车，精度达厘米级。"
+    zh = ZH.replace("卫星导航精度提升至厘米级，", line)
+    [found] = warnings(tmp_path, results_zh_md=zh)
+    assert found.startswith(f"results.zh.md:12:{line.index('厘米') + 1}: warning: the "
+                            "'zh-hant' edition, made from the text here, shows '釐米'")
+    usage = USAGE + "- id: drive\n  zh-hant: {avoid: [身碟]}\n"
+    found = warnings(tmp_path / "inside", results_zh_md=zh, data__usage_yaml=usage,
+                     conversions_yaml="zh-hant: {厘米: 公分}\n")
+    assert [warning.split(" warning:")[0] for warning in found] == [
+        f"results.zh.md:12:{line.index('U盘') + 1}:"]
+    assert "shows '身碟'" in found[0]
+
+
+def test_a_derived_column_is_the_sources_in_front_matter_and_data(tmp_path: Path) -> None:
+    """The title of the derived page, a converted data text: the Simplified text's place."""
+    zh = ZH.replace("title: 成果", "title: '把U盘放进出租车的厘米级成果'")
+    data = textwrap.dedent("""\
+        - id: precision
+          zh: 精度
+          en: Precision
+          explanation:
+            zh: "U盘：达到厘米级。"
+            en: Down to the centimetre.
+        """)
+    found = warnings(tmp_path, results_zh_md=zh, data__glossary_yaml=GLOSSARY + data,
+                     conversions_yaml="zh-hant: {精度提升至厘米级: 精度提升至公分級}\n")
+    assert [warning.split(" warning:")[0] for warning in found] == [
+        "data/glossary.yaml:12:15:", "results.zh.md:2:18:"]
 
 
 def test_a_derived_data_text_is_read_as_converted(tmp_path: Path) -> None:
@@ -212,8 +248,8 @@ def test_a_derived_data_text_is_read_as_converted(tmp_path: Path) -> None:
                      conversions_yaml="zh-hant: {厘米级: 公分級}\n")
     assert found == []
     found = warnings(tmp_path / "not", data__glossary_yaml=GLOSSARY + data)
-    assert found[0].startswith("data/glossary.yaml:12:1: warning: the 'zh-hant' edition")
-    assert "results.zh.md:12:1" in found[1]
+    assert found[0].startswith("data/glossary.yaml:12:11: warning: the 'zh-hant' edition")
+    assert "results.zh.md:12:10" in found[1]
 
 
 def test_a_form_both_used_and_avoided_is_an_error(tmp_path: Path) -> None:
@@ -241,14 +277,47 @@ def test_a_malformed_rendering_is_an_error_at_its_place(tmp_path: Path, usage: s
 
 
 def test_the_front_matters_texts_belong_to_the_opening(tmp_path: Path) -> None:
-    """A rival in the description is named at the front matter; the title's term counts
-    for the opening in the other language."""
-    en = EN.replace('title: Results\n', 'title: Results\ndescription: "Landmark results."\n')
+    """A rival in the description is named at its own line and column; the title's term
+    counts for the opening in the other language, whose lack is named where the opening
+    starts (the front matter)."""
+    en = EN.replace('title: Results\n', 'title: Results\ndescription: "The landmark results."\n')
     zh = ZH.replace("title: 成果\n", "title: 代表性成果\n")
-    assert warnings(tmp_path, results_en_md=en.replace("Landmark", "landmark"),
-                    results_zh_md=zh, conversions_yaml="zh-hant: {厘米: 公分}\n") == [
-        "results.en.md:2:1: warning: 'landmark results' is avoided in 'en' (usage "
-        "'representative-results'): write 'representative results'",
+    assert warnings(tmp_path, results_en_md=en, results_zh_md=zh,
+                    conversions_yaml="zh-hant: {厘米: 公分}\n") == [
         "results.en.md:2:1: warning: the opening says '代表性成果' in 'zh' (line 2) but lacks "
         "its 'en' rendering: usage 'representative-results' is 'representative results' "
-        "in 'en'"]
+        "in 'en'",
+        "results.en.md:3:19: warning: 'landmark results' is avoided in 'en' (usage "
+        "'representative-results'): write 'representative results'"]
+
+
+@pytest.mark.parametrize(("front", "place"), [
+    ("title: Our landmark results\n", "2:12"),
+    ("title: Results\nshort_title: 'landmark results'\n", "3:15"),
+    ("title: Results\ndescription:   landmark results, and more\n", "3:16"),
+    # not on one line as written: the place where the value starts
+    ("title: Results\ndescription: >\n  Results, and\n  landmark results.\n", "3:14"),
+    ("title: Results\ndescription: Results, and\n  landmark results.\n", "3:14"),
+    ('title: Results\ndescription: "Results\\t and landmark results."\n', "3:14"),
+])
+def test_a_rival_in_front_matter_is_named_at_its_characters(tmp_path: Path, front: str,
+                                                             place: str) -> None:
+    en = EN.replace("title: Results\n", front)
+    found = warnings(tmp_path, results_en_md=en, conversions_yaml="zh-hant: {厘米: 公分}\n")
+    assert found == [f"results.en.md:{place}: warning: 'landmark results' is avoided in "
+                     "'en' (usage 'representative-results'): write 'representative results'"]
+
+
+def test_a_derived_languages_own_data_text_is_its_own(tmp_path: Path) -> None:
+    """A text written in the derived language's own key is not a conversion: a rival in it
+    is named at its own characters, with the advice to write the rendering."""
+    data = textwrap.dedent("""\
+        - id: precision
+          zh: 精度
+          en: Precision
+          explanation: {zh: 达到公分。, zh-hant: 達到釐米級。, en: Down to the centimetre.}
+        """)
+    found = warnings(tmp_path, data__glossary_yaml=GLOSSARY + data,
+                     conversions_yaml="zh-hant: {厘米: 公分}\n")
+    assert found == ["data/glossary.yaml:11:39: warning: '釐米' is avoided in 'zh-hant' "
+                     "(usage 'centimetre'): write '公分'"]
