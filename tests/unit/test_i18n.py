@@ -115,3 +115,34 @@ def test_broken_catalog_is_an_error_with_a_line(tmp_path: Path) -> None:
     diagnostics = Diagnostics()
     load_translations(tmp_path, "zh", "zh_Hans_CN", diagnostics, theme_language="en")
     assert diagnostics.errors and diagnostics.errors[0].line == 3
+
+
+NOTICE_STRINGS = {"This page has not been translated yet. It is shown in its original language.",
+                  "This translation was last checked against the %(language)s text of %(date)s.",
+                  "Parts of this page are a machine translation that no one has reviewed yet."}
+
+
+@pytest.mark.parametrize(("base", "expected"), [
+    ("<main>{% block content %}{% endblock %}</main>", set()),
+    ('<main>{% include "notices.html" %}{% block content %}{% endblock %}</main>',
+     NOTICE_STRINGS),
+    ('<main>{% include "duet/notices.html" %}</main>', NOTICE_STRINGS),
+])
+def test_the_engines_notices_are_the_themes_strings_once_it_includes_them(
+        tmp_path: Path, base: str, expected: set[str]) -> None:
+    (tmp_path / "code").mkdir()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "base.html").write_text(base, encoding="utf-8")
+    (templates / "page.html").write_text('{% extends "base.html" %}', encoding="utf-8")
+    found = {s.msgid for s in extract_ui_strings(templates, tmp_path / "code")}
+    assert found - {"Page not found"} == expected
+
+
+def test_a_theme_that_extends_an_engine_template_has_its_strings(tmp_path: Path) -> None:
+    (tmp_path / "code").mkdir()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "404.html").write_text('{% extends "duet/404.html" %}', encoding="utf-8")
+    strings = extract_ui_strings(templates, tmp_path / "code")
+    assert [(s.msgid, s.path) for s in strings] == [("Page not found", "duet/404.html")] * 2
