@@ -15,7 +15,6 @@ system's (`--chromium`, default /usr/bin/chromium), never a downloaded one.
 from __future__ import annotations
 
 import functools
-import http.server
 import os
 import sys
 import threading
@@ -90,26 +89,24 @@ def print_page(browser: Any, url: str) -> bytes:
         page.close()
 
 
-class _QuietFiles(http.server.SimpleHTTPRequestHandler):
-    """The built site's files under its base path, without a log line per request."""
-
-    base_path = "/"
-
-    def translate_path(self, path: str) -> str:
-        if path.startswith(self.base_path):
-            path = "/" + path[len(self.base_path):]
-        return super().translate_path(path)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @contextmanager
 def serving(site_dir: Path, base_path: str) -> Iterator[str]:
     """The built site served on this computer alone for the block; its origin."""
-    handler = type("Files", (_QuietFiles,), {"base_path": base_path})
+    import http.server  # here: a build, which names the PDFs, serves nothing
+
+    class QuietFiles(http.server.SimpleHTTPRequestHandler):
+        """The built site's files under its base path, without a log line per request."""
+
+        def translate_path(self, path: str) -> str:
+            if path.startswith(base_path):
+                path = "/" + path[len(base_path):]
+            return super().translate_path(path)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
+        ("127.0.0.1", 0), functools.partial(QuietFiles, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
