@@ -19,8 +19,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from duet.serve.files import serving
-
 PDF_FOLDER = "print"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -54,6 +52,8 @@ def print_pdfs(site_dir: Path, base_path: str, codes: list[str], static_dir: Pat
     """Print each language's print page of the site built in `site_dir` into the
     static folder; the PDFs written."""
     from playwright.sync_api import sync_playwright
+
+    from duet.serve.files import serving  # here: a build, which names the PDFs, serves nothing
 
     written = []
     with serving(site_dir, base_path) as origin, sync_playwright() as playwright:

@@ -86,14 +86,15 @@ PagesLoader = Callable[[list[PageRequest]], list[LoadedPage]]
 def load_content(content_dir: Path, diagnostics: Diagnostics,
                  base_url: str | None = None,
                  pages_loader: PagesLoader | None = None,
-                 hook: Hook = NO_HOOK) -> Content | None:
+                 hook: Hook = NO_HOOK, config: Config | None = None) -> Content | None:
     """Load and validate everything under `content_dir`; None if site.yaml is unusable.
 
     `pages_loader(requests)` loads all the pages at once, in order (on every
     core, or from a build's cache); `hook` adds the site's own collections to
-    the engine's. Problems are reported in file order."""
+    the engine's; `config`, site.yaml as `load_config` gave it, if it was loaded
+    first. Problems are reported in file order."""
     pages_loader = pages_loader or load_pages
-    config = load_config(content_dir / SITE_FILE, diagnostics, base_url)
+    config = config or load_config(content_dir / SITE_FILE, diagnostics, base_url)
     if config is None:
         return None
     content = Content(config, schemas={

@@ -9,6 +9,7 @@ reject duplicate keys here.
 from __future__ import annotations
 
 import codecs
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,15 +41,16 @@ def where_of(path: Path, node: Node, line_offset: int = 0) -> Where:
 def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
     """Read a content file as UTF-8 (BOM allowed, CRLF folded to LF)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diagnostics.error(
-                path, 1, 1,
-                f"file is {size / 1024 / 1024:.1f} MiB; content files may be at most "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
-            )
-            return None
-        raw = path.read_bytes()
+        with open(path, "rb", buffering=0) as stream:  # unbuffered: readall() reads it in one call
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                diagnostics.error(
+                    path, 1, 1,
+                    f"file is {size / 1024 / 1024:.1f} MiB; content files may be at most "
+                    f"{MAX_FILE_BYTES // 1024 // 1024} MiB",
+                )
+                return None
+            raw = stream.readall()
     except OSError as exc:
         diagnostics.error(path, 0, 0, f"cannot read file: {exc.strerror or exc}")
         return None

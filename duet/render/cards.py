@@ -20,13 +20,14 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import deflate
-from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from duet.diagnostics import Diagnostics
 from duet.load.config import Config, Language
+
+if TYPE_CHECKING:  # Pillow, fontTools and deflate are imported where a card is drawn:
+    # a theme without a card font never loads them
+    from PIL import Image, ImageFont
 
 CARD_FOLDER = "cards"
 CARD_NAME = "card.png"
@@ -99,6 +100,8 @@ class CardPainter:
     """Draws the cards of one language with one font."""
 
     def __init__(self, font: bytes) -> None:
+        from fontTools.ttLib import TTFont
+
         self.font = font
         self.covered = set(map(chr, TTFont(io.BytesIO(font)).getBestCmap()))
         self.sizes: dict[int, ImageFont.FreeTypeFont] = {}
@@ -108,12 +111,16 @@ class CardPainter:
         return sorted(text.characters() - self.covered)
 
     def at(self, size: int) -> ImageFont.FreeTypeFont:
+        from PIL import ImageFont
+
         if size not in self.sizes:
             self.sizes[size] = ImageFont.truetype(io.BytesIO(self.font), size,
                                                   layout_engine=ImageFont.Layout.BASIC)
         return self.sizes[size]
 
     def paint(self, text: CardText) -> bytes:
+        from PIL import Image, ImageDraw
+
         image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
         draw = ImageDraw.Draw(image)
         draw.rectangle((0, 0, 23, HEIGHT), fill=ACCENT)
@@ -174,6 +181,8 @@ def _ellipsis(lines: list[str], font: ImageFont.FreeTypeFont, width: int,
 
 def png(image: Image.Image) -> bytes:
     """The image as PNG bytes: an 8-bit RGB image, rows unfiltered, no ancillary chunks."""
+    import deflate
+
     width, height = image.size
     raw = image.tobytes()
     stride = width * 3

@@ -16,7 +16,12 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.extract import extract, extract_from_dir, extract_from_file
+from babel.messages.extract import (
+    extract,
+    extract_from_dir,
+    extract_from_file,
+    extract_python,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
@@ -104,6 +109,11 @@ GETTEXT_CALL = re.compile(rb"(?<!\w)(?:%s)\(" % b"|".join(
 them by name (`__init__(` does not count)."""
 
 
+PYTHON_EXTRACTOR: Any = extract_python
+"""Babel's extractor itself, not its name ("python"), which Babel looks up among every
+installed package's entry points (importing importlib.metadata: some 0.01 s a build).
+(Babel's types give its options a type of their own, which `extract` does not take.)"""
+
 Message = str | tuple[str, ...]
 """A msgid, or a msgid and its plural (`ngettext`)."""
 
@@ -131,7 +141,7 @@ def extract_messages(templates_dir: Path, package_dir: Path, hooks_dir: Path | N
         if not GETTEXT_CALL.search(code):
             continue
         for line, message, _comments, _context in extract(
-                "python", io.BytesIO(code), keywords=KEYWORDS):
+                PYTHON_EXTRACTOR, io.BytesIO(code), keywords=KEYWORDS):
             yield message, path.as_posix(), line
 
 
