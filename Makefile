@@ -38,16 +38,18 @@ $(NODE_STAMP): package.json package-lock.json
 
 # .ci/test-deps installs Chromium, the CJK fonts, Java and npm where it can (root
 # with apt-get), or says in one line which tests it skips and what to install.
-# The browser tests then run twice: over their fixture (with everything else),
-# then over the real explainer in content/ (about 1.5 minutes more); without
-# Chromium the first run reports them skipped and the second is left out.
+# The browser tests of the reader's pages and the PDF then run twice: over their
+# fixture (with everything else), then over the real explainer in content/ (about
+# 4 minutes more; the other browser tests take no content); without Chromium the
+# first run reports them skipped and the second is left out.
 test: $(TEST_STAMP)
 	@.ci/test-deps
 	@$(MAKE) --no-print-directory node-deps
 	@$(MAKE) --no-print-directory lint
 	@$(BIN)/python -m pytest -q
 	@if [ -f /usr/bin/chromium ] && [ -x /usr/bin/chromium ]; then \
-	  DUET_BROWSER_CONTENT=content $(BIN)/python -m pytest -q tests/browser; fi
+	  DUET_BROWSER_CONTENT=content $(BIN)/python -m pytest -q \
+	    tests/browser/test_reader.py tests/browser/test_pdf.py; fi
 
 node-deps: $(NODE_STAMP)
 

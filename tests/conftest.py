@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +49,22 @@ def build(content: Path, out: Path, *, strict: bool = True, **overrides: object)
     options = BuildOptions.for_project(ROOT, content_dir=content, out_dir=out, strict=strict,
                                        **overrides)
     return build_site(options)
+
+
+@contextlib.contextmanager
+def recorded_dev_server(content: Path, cache_dir: Path, **options: Any) -> Iterator[Any]:
+    """A running dev server (`DevServer(..., **options)`) on `content`, with its
+    translations recorded first."""
+    from duet.serve.server import DevServer
+
+    assert run_cli("translations", "--content", str(content), "--accept-all").returncode == 0
+    server = DevServer(BuildOptions.for_project(ROOT, content_dir=content, cache_dir=cache_dir),
+                       port=0, **options)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

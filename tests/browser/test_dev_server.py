@@ -11,10 +11,7 @@ from typing import Any
 
 import pytest
 from browsing import chromium
-from conftest import ROOT, run_cli
-
-from duet.build import BuildOptions
-from duet.serve.server import DevServer
+from conftest import recorded_dev_server
 
 pytestmark = pytest.mark.slow  # and skipped without Chromium: tests/conftest.py
 
@@ -30,17 +27,9 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def served(mini_content: Path, tmp_path: Path) -> Iterator[str]:
     """A dev server on a copy of the mini site with its translations recorded."""
-    assert run_cli("translations", "--content", str(mini_content),
-                   "--accept-all").returncode == 0
-    options = BuildOptions.for_project(ROOT, content_dir=mini_content,
-                                       cache_dir=tmp_path / "cache")
-    server = DevServer(options, port=0, log=lambda line: None)
-    server.start()
-    try:
+    with recorded_dev_server(mini_content, tmp_path / "cache", log=lambda line: None) as server:
         host, port = server.httpd.server_address[:2]
         yield f"http://{host}:{port}"
-    finally:
-        server.stop()
 
 
 def test_an_editor_sees_new_warnings_and_problems_on_the_open_page(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, recorded_dev_server, run_cli
 from htmlparse import parse_html
 
 from duet.build import BuildOptions
@@ -269,17 +269,9 @@ def test_the_command_line_documents_serve() -> None:
 @pytest.fixture
 def logged(mini_content: Path, tmp_path: Path) -> Iterator[tuple[Served, list[str]]]:
     """A dev server on a site with a translation record, its terminal lines kept."""
-    assert run_cli("translations", "--content", str(mini_content),
-                   "--accept-all").returncode == 0
     lines: list[str] = []
-    options = BuildOptions.for_project(ROOT, content_dir=mini_content,
-                                       cache_dir=tmp_path / "cache")
-    server = DevServer(options, port=0, log=lines.append)
-    server.start()
-    try:
+    with recorded_dev_server(mini_content, tmp_path / "cache", log=lines.append) as server:
         yield Served(server, mini_content), lines
-    finally:
-        server.stop()
 
 
 def test_a_save_that_adds_warnings_prints_and_shows_them(
@@ -336,16 +328,9 @@ def test_the_start_line_names_every_watched_folder(served: Served) -> None:
 @pytest.fixture
 def unwatched(mini_content: Path, tmp_path: Path) -> Iterator[Served]:
     """A dev server on a site with a translation record that rebuilds only when told."""
-    assert run_cli("translations", "--content", str(mini_content),
-                   "--accept-all").returncode == 0
-    options = BuildOptions.for_project(ROOT, content_dir=mini_content,
-                                       cache_dir=tmp_path / "cache")
-    server = DevServer(options, port=0, log=lambda line: None, watch_changes=False)
-    server.start()
-    try:
+    with recorded_dev_server(mini_content, tmp_path / "cache", log=lambda line: None,
+                             watch_changes=False) as server:
         yield Served(server, mini_content)
-    finally:
-        server.stop()
 
 
 def files_read(served: Served, target: str, monkeypatch: pytest.MonkeyPatch
