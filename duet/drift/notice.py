@@ -53,14 +53,15 @@ class DraftNotice:
     not know of yet, having asked before the text came (`rendering`)."""
 
     def __init__(self, config: Config, drafts: dict[tuple[str, str], list[str]],
-                 drafted_texts: frozenset[TextRef], reader: Language) -> None:
+                 drafted_texts: frozenset[TextRef], reader: Language,
+                 at_setup: set[TextRef]) -> None:
         self.config = config
         self.drafts = drafts
         self.drafted_texts = drafted_texts
         self.source = {language.code: language.derive.source if language.derive
                        else language.code for language in config.languages}
         self.reader = self.source[reader.code]
-        self.at_setup: set[TextRef] = set()
+        self.at_setup = at_setup
         """The texts the site's code read while making the template globals."""
 
     def __call__(self, page: Any) -> list[str]:

@@ -22,22 +22,24 @@ def default_templates_used(templates_dir: Path) -> list[Path]:
     where the theme has none of its own, and those the theme names (`notices.html`
     where it has none of that name, or any as `duet/<name>`)."""
     defaults = [path for path in sorted(DEFAULT_TEMPLATES.iterdir()) if path.is_file()]
-    own = theme_templates(templates_dir)
-    named = {name for path in own for name in _names_in(path, [d.name for d in defaults])}
+    own = _theme_templates(templates_dir)
+    parser = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    named = {name for path in own
+             for name in _names_in(parser, path, [d.name for d in defaults])}
     own_names = {path.name for path in own}
     return [path for path in defaults
             if f"{DEFAULT_PREFIX}/{path.name}" in named
             or (path.name not in own_names and (path.name in RENDERED or path.name in named))]
 
 
-def theme_templates(templates_dir: Path) -> list[Path]:
+def _theme_templates(templates_dir: Path) -> list[Path]:
     if not templates_dir.is_dir():
         return []
     return sorted(path for path in templates_dir.rglob("*")
                   if path.is_file() and path.suffix in TEMPLATE_SUFFIXES)
 
 
-def _names_in(path: Path, wanted: list[str]) -> set[str]:
+def _names_in(parser: jinja2.Environment, path: Path, wanted: list[str]) -> set[str]:
     """The templates `path` extends, includes or imports by a constant name, if any of
     `wanted` is in its text (only then is it parsed); one that does not parse names
     none: the build reports it at its line."""
@@ -45,7 +47,7 @@ def _names_in(path: Path, wanted: list[str]) -> set[str]:
         text = path.read_text(encoding="utf-8")
         if not any(name in text for name in wanted):
             return set()
-        tree = jinja2.Environment(extensions=["jinja2.ext.i18n"]).parse(text)
+        tree = parser.parse(text)
     except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
         return set()
     return {name for name in meta.find_referenced_templates(tree) if name is not None}

@@ -38,7 +38,7 @@ from duet.publish.linkcheck import LinkFacts, link_facts
 from duet.render.assets import STATIC_PREFIX, static_source
 from duet.render.cards import CardPainter, CardText, card_path, card_text
 from duet.render.citation import Citer
-from duet.render.defaults import DEFAULT_PREFIX, DEFAULT_TEMPLATES
+from duet.render.defaults import DEFAULT_PREFIX, DEFAULT_TEMPLATES, TEMPLATE_SUFFIXES
 from duet.render.i18n import Formatter
 from duet.render.opendata import Publication
 from duet.render.printed import printed_pages
@@ -235,12 +235,11 @@ class LanguageRenderer:
             changes_page=self.changes_page(),
             printed_pages=partial(printed_pages, self.site, self.language.code, self.render_page),
         )
-        self.draft_notice = DraftNotice(self.site.config, self.site.translation_drafts,
-                                        self.site.drafted_texts, self.language)
         with replaying(Reads()) as setup:
             self.env.globals.update(self.site_globals(self.site, self.language,
                                                       self.formatter))
-        self.draft_notice.at_setup = setup.texts
+        self.draft_notice = DraftNotice(self.site.config, self.site.translation_drafts,
+                                        self.site.drafted_texts, self.language, setup.texts)
         self.env.globals["translation_notice"] = notice_lookup(
             self.site.config, self.site.translation_behind, self.language)
         self.env.globals["machine_draft_notice"] = self.draft_notice
@@ -428,7 +427,6 @@ def render_site(site: Site, renderers: dict[str, LanguageRenderer],
 
 
 ROOT_TEMPLATE, NOT_FOUND_TEMPLATE = "root.html", "404.html"
-TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
 
 def render_cards(site: Site, renderers: dict[str, LanguageRenderer], diagnostics: Diagnostics,

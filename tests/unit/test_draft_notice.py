@@ -40,7 +40,7 @@ def environment(config: Config, tmp_path: Path, templates: dict[str, str]
     for name, text in templates.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     notice = DraftNotice(config, {}, frozenset({("en", "f.yaml", 3, 10)}),
-                         config.language("en"))
+                         config.language("en"), set())
     env = make_environment(tmp_path)
     env.globals.update(machine_draft_notice=notice, drafted=DRAFTED, reviewed=REVIEWED)
     return env, notice
